@@ -1,0 +1,90 @@
+# One non-recursive Makefile for the whole kit (GNU make).
+#
+#   make                    build every program into bin/
+#   make test               build, then run the suite under prove (TAP)
+#   make test T='tests/t1*.sh'   run a subset
+#   make asan | tsan        the same suite on sanitized builds
+#   make bench              the benchmarks (slow; not part of test)
+#   make demo               the examples, narrated, on this machine
+#   make install PREFIX=/usr/local DESTDIR=
+#
+# CFLAGS belong to you; the kit's own needs are in KIT_CFLAGS and always
+# apply.  CI tightens the build with CFLAGS_EXTRA=-Werror.
+
+CFLAGS  ?= -O2 -g
+PREFIX  ?= /usr/local
+BUILD   ?= build/default
+BINDIR  ?= bin
+
+PROGRAMS := ipc_multiprocess threading_example
+
+KIT_CFLAGS := -std=c11 -D_GNU_SOURCE -Ilib -Isrc/common -pthread -MMD -MP \
+	      -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ifdef SANITIZE
+KIT_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
+	      -fno-omit-frame-pointer
+endif
+ALL_CFLAGS  = $(KIT_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(CFLAGS_EXTRA)
+ALL_LDFLAGS = -pthread $(if $(SANITIZE),-fsanitize=$(SANITIZE)) $(LDFLAGS)
+
+objs = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c))
+
+LIB_OBJS    := $(call objs,lib)
+COMMON_OBJS := $(call objs,src/common)
+
+# A program is every .c file in src/<program>/, plus src/common and lib/.
+BINS := $(addprefix $(BINDIR)/,$(PROGRAMS))
+$(foreach p,$(PROGRAMS),$(eval $(BINDIR)/$(p): $(call objs,src/$(p)) $(COMMON_OBJS) $(LIB_OBJS)))
+
+# A unit test links lib/ and the program modules it names here.
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
+$(BUILD)/tests/unit/test_bqueue: $(BUILD)/src/threading_example/bqueue.o
+$(BUILD)/tests/unit/test_frame: $(BUILD)/src/ipc_multiprocess/frame.o
+$(UNIT_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Small C programs that the test scripts and benchmarks need.
+HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/helpers/*.c bench/*.c))
+$(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+.PHONY: all test asan tsan bench demo install uninstall clean
+.DEFAULT_GOAL := all
+
+all: $(BINS)
+
+$(BINS):
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+T ?= $(UNIT_TESTS) $(wildcard tests/t[0-9]*.sh)
+test: all $(UNIT_TESTS) $(HELPERS)
+	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)/tests/helpers) \
+	SANITIZE='$(SANITIZE)' tests/run-tests $(T)
+
+asan:
+	$(MAKE) BUILD=build/asan BINDIR=build/asan/bin SANITIZE=address,undefined test
+tsan:
+	$(MAKE) BUILD=build/tsan BINDIR=build/tsan/bin SANITIZE=thread test
+
+bench: all $(HELPERS)
+	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) bench/run
+
+demo: all
+	BINDIR=$(abspath $(BINDIR)) scripts/demo
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(PROGRAMS))
+
+clean:
+	rm -rf build bin tests/trash
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,90 @@
+/* opt - strict decimal numbers for command-line options. */
+#include "opt.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Accumulate the digits of 's' into *value.  Returns false if 's' is
+ * empty or holds a non-digit; sets *overflow if the value passed
+ * UINT64_MAX (the digits are still checked to the end, so "99999999999999999999x"
+ * is "not a number" rather than "out of range").
+ */
+static bool parse_digits(const char *s, uint64_t *value, bool *overflow)
+{
+    uint64_t v = 0;
+
+    *overflow = false;
+    if (*s == '\0')
+        return false;
+    for (; *s != '\0'; s++) {
+        unsigned d = (unsigned)(*s - '0');
+
+        if (d > 9)
+            return false;
+        if (v > (UINT64_MAX - d) / 10)
+            *overflow = true;
+        else
+            v = v * 10 + d;
+    }
+    *value = v;
+    return true;
+}
+
+enum opt_result opt_parse_u64(const char *text, uint64_t min, uint64_t max,
+                              uint64_t *out)
+{
+    uint64_t v;
+    bool overflow;
+
+    if (text == NULL || *text == '\0')
+        return OPT_EMPTY;
+    if (*text == '-') {
+        if (!parse_digits(text + 1, &v, &overflow))
+            return OPT_NOT_NUMBER;
+        return (v == 0 && !overflow) ? OPT_NOT_NUMBER : OPT_RANGE;
+    }
+    if (!parse_digits(text, &v, &overflow))
+        return OPT_NOT_NUMBER;
+    if (overflow || v < min || v > max)
+        return OPT_RANGE;
+    *out = v;
+    return OPT_OK;
+}
+
+enum opt_result opt_parse_i64(const char *text, int64_t min, int64_t max,
+                              int64_t *out)
+{
+    bool negative = text != NULL && *text == '-';
+    uint64_t mag;
+    bool overflow;
+    int64_t v;
+
+    if (text == NULL || *text == '\0')
+        return OPT_EMPTY;
+    if (!parse_digits(text + negative, &mag, &overflow))
+        return OPT_NOT_NUMBER;
+    if (overflow || mag > (uint64_t)INT64_MAX + negative)
+        return OPT_RANGE;
+    /* -2^63 has no positive twin: build negatives from -(mag - 1) - 1. */
+    v = negative ? (mag == 0 ? 0 : -(int64_t)(mag - 1) - 1) : (int64_t)mag;
+    if (v < min || v > max)
+        return OPT_RANGE;
+    *out = v;
+    return OPT_OK;
+}
+
+const char *opt_result_str(enum opt_result r)
+{
+    switch (r) {
+    case OPT_OK:
+        return "is fine";
+    case OPT_EMPTY:
+        return "is empty";
+    case OPT_NOT_NUMBER:
+        return "is not a number";
+    case OPT_RANGE:
+        return "is out of range";
+    }
+    return "is invalid";
+}

@@ -1,0 +1,123 @@
+/* cli - the program side of the kit: names, messages, usage errors, stop. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "opt.h"
+
+static const char *prog = "kit";
+static volatile sig_atomic_t stop_signal;
+
+void cli_init(const char *argv0)
+{
+    const char *slash = strrchr(argv0, '/');
+
+    prog = slash ? slash + 1 : argv0;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+void cli_print_version(void)
+{
+    printf("%s %s\n", prog, KIT_VERSION);
+}
+
+const char *cli_prog(void)
+{
+    return prog;
+}
+
+static void report(int err, const char *fmt, va_list ap)
+{
+    char msg[1024];
+
+    diag_vformat(msg, sizeof(msg), prog, err, fmt, ap);
+    fflush(stdout);                     /* keep stdout and stderr in order */
+    fputs(msg, stderr);
+}
+
+void cli_error(int err, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    report(err, fmt, ap);
+    va_end(ap);
+}
+
+noreturn void cli_usage_error(const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    cli_error(0, "%s (try '%s --help')", what, prog);
+    exit(2);
+}
+
+noreturn void cli_option_error(int c, char *const argv[])
+{
+    const char *arg = argv[optind - 1];
+
+    if (c == ':')
+        cli_usage_error("option '%s' needs a value", arg);
+    if (optopt != 0 && strncmp(arg, "--", 2) != 0)
+        cli_usage_error("unknown option '-%c'", optopt);
+    cli_usage_error("unknown option '%s'", arg);
+}
+
+uint64_t cli_parse_u64(const char *name, const char *text,
+                       uint64_t min, uint64_t max)
+{
+    uint64_t v = 0;
+    enum opt_result r = opt_parse_u64(text, min, max, &v);
+
+    if (r == OPT_RANGE)
+        cli_usage_error("%s: '%s' is out of range (%llu..%llu)", name, text,
+                        (unsigned long long)min, (unsigned long long)max);
+    if (r != OPT_OK)
+        cli_usage_error("%s: '%s' %s", name, text, opt_result_str(r));
+    return v;
+}
+
+const char *cli_optname(int c, int longindex, const void *longopts)
+{
+    static char buf[64];
+    const struct option *opts = longopts;
+
+    if (longindex >= 0)
+        snprintf(buf, sizeof(buf), "--%s", opts[longindex].name);
+    else
+        snprintf(buf, sizeof(buf), "-%c", c);
+    return buf;
+}
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;                  /* async-signal-safe: one store */
+}
+
+int cli_catch_stop_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;                    /* no SA_RESTART: let calls see EINTR */
+    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
+        return -1;
+    return 0;
+}
+
+int cli_stop_requested(void)
+{
+    return stop_signal;
+}
