@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,11 @@
 #include "opt.h"
 
 static const char *prog = "kit";
-static volatile sig_atomic_t stop_signal;
+/*
+ * Written by a signal handler, read by any thread: a lock-free atomic
+ * is both async-signal-safe and free of data races.
+ */
+static atomic_int stop_signal;
 
 void cli_init(const char *argv0)
 {
@@ -101,7 +106,7 @@ const char *cli_optname(int c, int longindex, const void *longopts)
 
 static void on_stop_signal(int sig)
 {
-    stop_signal = sig;                  /* async-signal-safe: one store */
+    atomic_store(&stop_signal, sig);
 }
 
 int cli_catch_stop_signals(void)
@@ -119,5 +124,5 @@ int cli_catch_stop_signals(void)
 
 int cli_stop_requested(void)
 {
-    return stop_signal;
+    return atomic_load_explicit(&stop_signal, memory_order_relaxed);
 }

@@ -1,0 +1,112 @@
+/* bqueue - a bounded blocking queue with close, on one mutex and two condvars. */
+#include "bqueue.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+int bqueue_init(struct bqueue *q, size_t capacity)
+{
+    int err;
+
+    *q = (struct bqueue){ .capacity = capacity };
+    q->slots = malloc(capacity * sizeof(*q->slots));
+    if (capacity == 0 || q->slots == NULL) {
+        free(q->slots);
+        return capacity == 0 ? EINVAL : ENOMEM;
+    }
+    err = pthread_mutex_init(&q->lock, NULL);
+    if (err == 0 && (err = pthread_cond_init(&q->not_empty, NULL)) != 0)
+        pthread_mutex_destroy(&q->lock);
+    if (err == 0 && (err = pthread_cond_init(&q->not_full, NULL)) != 0) {
+        pthread_cond_destroy(&q->not_empty);
+        pthread_mutex_destroy(&q->lock);
+    }
+    if (err != 0)
+        free(q->slots);
+    return err;
+}
+
+void bqueue_destroy(struct bqueue *q)
+{
+    pthread_cond_destroy(&q->not_full);
+    pthread_cond_destroy(&q->not_empty);
+    pthread_mutex_destroy(&q->lock);
+    free(q->slots);
+}
+
+size_t bqueue_put_many(struct bqueue *q, const uint64_t *items, size_t n)
+{
+    size_t done = 0;
+
+    pthread_mutex_lock(&q->lock);
+    while (done < n) {
+        /* A wait always sits in a loop: wake-ups can be spurious or stolen. */
+        while (q->len == q->capacity && !q->closed) {
+            q->putters_waiting++;
+            pthread_cond_wait(&q->not_full, &q->lock);
+            q->putters_waiting--;
+        }
+        if (q->closed)
+            break;
+        size_t before = done;
+
+        while (done < n && q->len < q->capacity) {
+            q->slots[(q->head + q->len) % q->capacity] = items[done++];
+            q->len++;
+        }
+        if (q->getters_waiting > 0) {   /* nobody asleep: nothing to signal */
+            if (done - before == 1)
+                pthread_cond_signal(&q->not_empty);
+            else
+                pthread_cond_broadcast(&q->not_empty);
+        }
+    }
+    pthread_mutex_unlock(&q->lock);
+    return done;
+}
+
+bool bqueue_put(struct bqueue *q, uint64_t item)
+{
+    return bqueue_put_many(q, &item, 1) == 1;
+}
+
+size_t bqueue_get_many(struct bqueue *q, uint64_t *items, size_t max)
+{
+    size_t n = 0;
+
+    pthread_mutex_lock(&q->lock);
+    while (q->len == 0 && !q->closed) {
+        q->getters_waiting++;
+        pthread_cond_wait(&q->not_empty, &q->lock);
+        q->getters_waiting--;
+    }
+    /* Closed or not, what is queued is handed out first. */
+    while (n < max && q->len > 0) {
+        items[n++] = q->slots[q->head];
+        q->head = (q->head + 1) % q->capacity;
+        q->len--;
+    }
+    /*
+     * Wake a blocked putter only once the queue is down to half: it then
+     * refills many slots per wake-up instead of one, and a blocked
+     * putter is still always woken, since getters drain to empty.
+     */
+    if (q->putters_waiting > 0 && q->len <= q->capacity / 2)
+        pthread_cond_broadcast(&q->not_full);
+    pthread_mutex_unlock(&q->lock);
+    return n;
+}
+
+bool bqueue_get(struct bqueue *q, uint64_t *item)
+{
+    return bqueue_get_many(q, item, 1) == 1;
+}
+
+void bqueue_close(struct bqueue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    q->closed = true;
+    pthread_cond_broadcast(&q->not_empty);
+    pthread_cond_broadcast(&q->not_full);
+    pthread_mutex_unlock(&q->lock);
+}

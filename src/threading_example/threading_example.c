@@ -1,0 +1,330 @@
+/*
+ * threading_example - a producer thread and consumer threads around a bounded queue.
+ *
+ * Lesson: threads share memory, so sharing needs rules.  The producer
+ * puts tasks into a bounded blocking queue (it waits when the queue is
+ * full, so memory stays bounded); the consumers take tasks, square
+ * them and append to one shared list under one mutex.  The producer
+ * closes the queue when it is done: shutdown is a message, not a
+ * timer.  --racy drops the list's lock to show what the lock is for.
+ *
+ * Usage: threading_example [-n TASKS] [-c CONSUMERS] [-s CAPACITY] [-q] [--json] [--racy]
+ * See also: ipc_multiprocess, the same job with processes and pipes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bqueue.h"
+#include "cli.h"
+#include "json.h"
+#include "results.h"
+#include "stats.h"
+#include "u128.h"
+
+enum { STEP_LIMIT = 20, MAX_CONSUMERS = 256, MAX_BATCH = 1024 };
+
+struct config {
+    uint64_t tasks;
+    unsigned consumers;
+    size_t capacity;
+    unsigned batch;             /* tasks moved per lock, on both sides */
+    bool quiet;
+    bool json;
+    bool racy;
+    bool steps;                 /* print every step (small TASKS only) */
+};
+
+/* What all the threads share; each field has one owner or one lock. */
+struct shared {
+    const struct config *cfg;
+    struct bqueue queue;        /* its own lock inside */
+    struct results results;     /* its own lock inside */
+    uint64_t produced;          /* written by the producer, read after join */
+};
+
+struct consumer {
+    pthread_t thread;
+    unsigned id;                /* from 1 */
+    struct shared *sh;
+    uint64_t taken;             /* this consumer's count; only it writes */
+};
+
+static const char usage_text[] =
+"Usage: threading_example [-n TASKS] [-c CONSUMERS] [-s CAPACITY] [-k BATCH]\n"
+"                         [-q] [--json] [--racy]\n"
+"\n"
+"One producer thread puts the numbers 1..TASKS into a bounded blocking\n"
+"queue; CONSUMERS threads take them, square them and append the squares\n"
+"to one shared list guarded by a mutex.  The sum is checked against\n"
+"n(n+1)(2n+1)/6.\n"
+"\n"
+"  -n, --tasks TASKS          numbers to square, 0..4294967295 (default 10)\n"
+"  -c, --consumers CONSUMERS  consumer threads, 1..256 (default 3)\n"
+"  -s, --capacity CAPACITY    queue slots, 1..1048576 (default 1024)\n"
+"  -k, --batch BATCH          tasks moved per lock by the producer and by\n"
+"                             each consumer, 1..1024 (default 1)\n"
+"  -q, --quiet                print only the summary\n"
+"      --json                 print the summary as one JSON object\n"
+"      --racy                 append WITHOUT the lock, to see results lost\n"
+"                             (wrong on purpose: a lesson, not a mode)\n"
+"  -h, --help                 show this help\n"
+"  -V, --version              show the version\n"
+"\n"
+"Each step is printed when TASKS is at most 20.  Ctrl-C stops the\n"
+"producer; the consumers finish what is queued and the summary follows.\n"
+"\n"
+"Examples:\n"
+"  threading_example -n 8 -c 2 -s 2\n"
+"  threading_example -n 10000000 -c 2 -q\n"
+"  threading_example -n 1000000 -c 2 --racy\n";
+
+static void parse_options(int argc, char **argv, struct config *cfg)
+{
+    static const struct option longopts[] = {
+        { "tasks", required_argument, NULL, 'n' },
+        { "consumers", required_argument, NULL, 'c' },
+        { "capacity", required_argument, NULL, 's' },
+        { "batch", required_argument, NULL, 'k' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "json", no_argument, NULL, 'j' },
+        { "racy", no_argument, NULL, 'r' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    int c, li = -1;
+
+    *cfg = (struct config){ .tasks = 10, .consumers = 3, .capacity = 1024,
+                            .batch = 1 };
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":n:c:s:k:qhV", longopts, &li)) != -1) {
+        const char *name = cli_optname(c, li, longopts);
+
+        switch (c) {
+        case 'n': cfg->tasks = cli_parse_u64(name, optarg, 0, UINT32_MAX); break;
+        case 'c': cfg->consumers = (unsigned)cli_parse_u64(name, optarg, 1, MAX_CONSUMERS); break;
+        case 's': cfg->capacity = cli_parse_u64(name, optarg, 1, 1 << 20); break;
+        case 'k': cfg->batch = (unsigned)cli_parse_u64(name, optarg, 1, MAX_BATCH); break;
+        case 'q': cfg->quiet = true; break;
+        case 'j': cfg->json = true; break;
+        case 'r': cfg->racy = true; break;
+        case 'h': fputs(usage_text, stdout); exit(0);
+        case 'V': cli_print_version(); exit(0);
+        default: cli_option_error(c, argv);
+        }
+        li = -1;
+    }
+    if (optind < argc)
+        cli_usage_error("unexpected argument '%s'", argv[optind]);
+    cfg->steps = !cfg->quiet && !cfg->json && cfg->tasks <= STEP_LIMIT;
+}
+
+/* The producer: 1..TASKS into the queue, BATCH per lock, then close it. */
+static void *produce(void *arg)
+{
+    struct shared *sh = arg;
+    uint64_t tasks[MAX_BATCH], next = 1;
+
+    while (next <= sh->cfg->tasks && !cli_stop_requested()) {
+        size_t n = 0;
+
+        while (n < sh->cfg->batch && next + n <= sh->cfg->tasks) {
+            tasks[n] = next + n;
+            n++;
+        }
+        /* Blocks while the queue is full: memory stays bounded. */
+        n = bqueue_put_many(&sh->queue, tasks, n);
+        for (size_t i = 0; sh->cfg->steps && i < n; i++)
+            printf("producer:   put %" PRIu64 "\n", tasks[i]);
+        next += n;
+    }
+    sh->produced = next - 1;
+    /* The one shutdown message: consumers drain the queue, then stop. */
+    bqueue_close(&sh->queue);
+    return NULL;
+}
+
+/* A consumer: take, square, append to the shared list, until closed. */
+static void *consume(void *arg)
+{
+    struct consumer *me = arg;
+    struct shared *sh = me->sh;
+    uint64_t tasks[MAX_BATCH], squares[MAX_BATCH];
+    size_t n;
+
+    while ((n = bqueue_get_many(&sh->queue, tasks, sh->cfg->batch)) > 0) {
+        for (size_t i = 0; i < n; i++)
+            squares[i] = tasks[i] * tasks[i];   /* < 2^64 for tasks < 2^32 */
+        results_append(&sh->results, squares, n, !sh->cfg->racy);
+        me->taken += n;
+        for (size_t i = 0; sh->cfg->steps && i < n; i++)
+            printf("consumer %u: took %" PRIu64 ", stored %" PRIu64 "\n",
+                   me->id, tasks[i], squares[i]);
+    }
+    return NULL;
+}
+
+static void print_json(const struct shared *sh, const struct consumer *cons,
+                       double seconds, bool ok)
+{
+    const struct config *cfg = sh->cfg;
+    struct json j;
+
+    json_init(&j);
+    json_object_begin(&j, NULL);
+    json_u64(&j, "tasks", cfg->tasks);
+    json_u64(&j, "consumers", cfg->consumers);
+    json_u64(&j, "capacity", cfg->capacity);
+    json_u64(&j, "stored", sh->results.len);
+    json_array_begin(&j, "per_consumer");
+    for (unsigned i = 0; i < cfg->consumers; i++)
+        json_u64(&j, NULL, cons[i].taken);
+    json_array_end(&j);
+    json_u128(&j, "sum", results_sum(&sh->results));
+    json_u128(&j, "expected_sum", u128_sum_of_squares(sh->produced));
+    json_bool(&j, "ok", ok);
+    json_double(&j, "seconds", seconds, 6);
+    json_double(&j, "tasks_per_sec", stats_rate(sh->results.len, seconds), 0);
+    json_u64(&j, "produced", sh->produced);
+    json_u64(&j, "batch", cfg->batch);
+    json_bool(&j, "racy", cfg->racy);
+    json_bool(&j, "interrupted", sh->produced < cfg->tasks);
+    json_object_end(&j);
+    if (json_finish(&j) == 0)
+        fputs(j.buf, stdout);
+    json_free(&j);
+}
+
+static void print_text(const struct shared *sh, const struct consumer *cons,
+                       double seconds, bool ok)
+{
+    const struct config *cfg = sh->cfg;
+    char sum[U128_DEC_SIZE], expected[U128_DEC_SIZE];
+
+    u128_format(results_sum(&sh->results), sum);
+    u128_format(u128_sum_of_squares(sh->produced), expected);
+    if (cfg->steps) {
+        printf("list        ");
+        for (size_t i = 0; i < sh->results.len; i++)
+            printf(" %" PRIu64, sh->results.items[i]);
+        printf("\n");
+    }
+    if (sh->produced < cfg->tasks)
+        printf("stopped      after %" PRIu64 " of %" PRIu64 " tasks (interrupted)\n",
+               sh->produced, cfg->tasks);
+    printf("stored       %zu of %" PRIu64 " results (%u consumer%s, queue of %zu)\n",
+           sh->results.len, sh->produced, cfg->consumers,
+           cfg->consumers == 1 ? "" : "s", cfg->capacity);
+    printf("per consumer");
+    for (unsigned i = 0; i < cfg->consumers; i++)
+        printf(" %" PRIu64, cons[i].taken);
+    printf("\nsum          %s\n", sum);
+    printf("expected     %s  (n(n+1)(2n+1)/6 for n = %" PRIu64 ")\n", expected,
+           sh->produced);
+    printf("result       %s\n", ok ? "OK" : "MISMATCH");
+    if (cfg->racy)
+        printf("racy         %" PRIu64 " results lost: --racy appends without "
+               "the lock, wrong on purpose\n", sh->produced - sh->results.len);
+    printf("elapsed      %.3f s, %.0f tasks/s\n", seconds,
+           stats_rate(sh->results.len, seconds));
+}
+
+/* Block SIGINT/SIGTERM in this thread (and the threads it creates). */
+static int block_stop_signals(sigset_t *orig)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    return pthread_sigmask(SIG_BLOCK, &set, orig);
+}
+
+/* Start the consumers.  Returns how many started; *err says why not all. */
+static unsigned start_consumers(struct consumer *cons, struct shared *sh, int *err)
+{
+    unsigned i;
+
+    for (i = 0; i < sh->cfg->consumers; i++) {
+        cons[i] = (struct consumer){ .id = i + 1, .sh = sh };
+        *err = pthread_create(&cons[i].thread, NULL, consume, &cons[i]);
+        if (*err != 0)
+            break;
+    }
+    return i;
+}
+
+int main(int argc, char **argv)
+{
+    struct config cfg;
+    struct shared sh = { .cfg = &cfg };
+    struct consumer *cons = NULL;
+    pthread_t producer;
+    unsigned started = 0;
+    sigset_t orig_mask;
+    int err, status = 1;
+
+    cli_init(argv[0]);
+    parse_options(argc, argv, &cfg);    /* exits 0 on --help, 2 on misuse */
+
+    /* 1. Protect: stop signals reach main() only; it is the one that waits. */
+    if (cli_catch_stop_signals() != 0 || block_stop_signals(&orig_mask) != 0) {
+        cli_error(errno, "signal handlers");
+        return 1;
+    }
+    /* 2. The shared objects: the queue and the result list, each with its lock. */
+    if ((err = bqueue_init(&sh.queue, cfg.capacity)) != 0) {
+        cli_error(err, "queue of %zu slots", cfg.capacity);
+        return 1;
+    }
+    if ((err = results_init(&sh.results, cfg.tasks)) != 0) {
+        cli_error(err, "result list of %" PRIu64 " entries", cfg.tasks);
+        goto out_queue;
+    }
+    cons = calloc(cfg.consumers, sizeof(*cons));
+    if (cons == NULL) {
+        cli_error(errno, "consumers");
+        goto out_results;
+    }
+    /* 3. Consumers first: they wait on the empty queue, ready for task 1. */
+    uint64_t start = stats_now_ns();
+    started = start_consumers(cons, &sh, &err);
+    /* 4. Then the producer; if anything failed, close the queue instead. */
+    if (started < cfg.consumers || (err = pthread_create(&producer, NULL, produce, &sh)) != 0) {
+        cli_error(err, "pthread_create");
+        bqueue_close(&sh.queue);
+        goto out_join;
+    }
+    /* 5. Let Ctrl-C in here, and wait: the producer closes, the consumers drain. */
+    pthread_sigmask(SIG_SETMASK, &orig_mask, NULL);
+    pthread_join(producer, NULL);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(cons[i].thread, NULL);
+    started = 0;
+    double seconds = stats_seconds_since(start);
+
+    /* 6. Report: every result stored exactly once? */
+    bool ok = sh.results.len == sh.produced &&
+              results_sum(&sh.results) == u128_sum_of_squares(sh.produced);
+    if (cfg.json)
+        print_json(&sh, cons, seconds, ok);
+    else
+        print_text(&sh, cons, seconds, ok);
+    status = ok ? 0 : 1;
+out_join:
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(cons[i].thread, NULL);
+    free(cons);
+out_results:
+    results_destroy(&sh.results);
+out_queue:
+    bqueue_destroy(&sh.queue);
+    return status;
+}
