@@ -40,6 +40,7 @@ $(foreach p,$(PROGRAMS),$(eval $(BINDIR)/$(p): $(call objs,src/$(p)) $(COMMON_OB
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 $(BUILD)/tests/unit/test_bqueue: $(BUILD)/src/threading_example/bqueue.o
 $(BUILD)/tests/unit/test_frame: $(BUILD)/src/ipc_multiprocess/frame.o
+$(BUILD)/tests/unit/%.o: ALL_CFLAGS += -Itests -Isrc/threading_example -Isrc/ipc_multiprocess
 $(UNIT_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -1,0 +1,92 @@
+/*
+ * plain_queue - the baseline for threading_example: a textbook bounded
+ * queue (one mutex, two condition variables, a signal on every put and
+ * get), one producer, CONSUMERS consumers, no result list.
+ *
+ * Usage: plain_queue TASKS CONSUMERS CAPACITY   (prints tasks/s as JSON)
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "stats.h"
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t not_empty = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t not_full = PTHREAD_COND_INITIALIZER;
+static uint64_t *slots;
+static size_t cap, head, len;
+static int closed;
+static uint64_t tasks;
+
+static void *produce(void *arg)
+{
+    (void)arg;
+    for (uint64_t i = 1; i <= tasks; i++) {
+        pthread_mutex_lock(&lock);
+        while (len == cap)
+            pthread_cond_wait(&not_full, &lock);
+        slots[(head + len) % cap] = i;
+        len++;
+        pthread_cond_signal(&not_empty);
+        pthread_mutex_unlock(&lock);
+    }
+    pthread_mutex_lock(&lock);
+    closed = 1;
+    pthread_cond_broadcast(&not_empty);
+    pthread_mutex_unlock(&lock);
+    return NULL;
+}
+
+static void *consume(void *arg)
+{
+    uint64_t *sum = arg;
+
+    for (;;) {
+        uint64_t x;
+
+        pthread_mutex_lock(&lock);
+        while (len == 0 && !closed)
+            pthread_cond_wait(&not_empty, &lock);
+        if (len == 0) {
+            pthread_mutex_unlock(&lock);
+            return NULL;
+        }
+        x = slots[head];
+        head = (head + 1) % cap;
+        len--;
+        pthread_cond_signal(&not_full);
+        pthread_mutex_unlock(&lock);
+        *sum += x * x;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    pthread_t prod, cons[64];
+    uint64_t sums[64] = { 0 };
+    int n;
+
+    if (argc != 4) {
+        fprintf(stderr, "usage: plain_queue TASKS CONSUMERS CAPACITY\n");
+        return 2;
+    }
+    tasks = strtoull(argv[1], NULL, 10);
+    n = atoi(argv[2]);
+    cap = strtoull(argv[3], NULL, 10);
+    if (n < 1 || n > 64 || cap < 1 || (slots = malloc(cap * sizeof(*slots))) == NULL)
+        return 2;
+    uint64_t start = stats_now_ns();
+    for (int i = 0; i < n; i++)
+        pthread_create(&cons[i], NULL, consume, &sums[i]);
+    pthread_create(&prod, NULL, produce, NULL);
+    pthread_join(prod, NULL);
+    for (int i = 0; i < n; i++)
+        pthread_join(cons[i], NULL);
+    double s = stats_seconds_since(start);
+    printf("{\"tasks\":%llu,\"seconds\":%.6f,\"tasks_per_sec\":%.0f}\n",
+           (unsigned long long)tasks, s, stats_rate(tasks, s));
+    free(slots);
+    return 0;
+}

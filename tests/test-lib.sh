@@ -1,0 +1,114 @@
+# test-lib.sh - TAP for the integration scripts, in the manner of git's t/.
+#
+# A script sets test_description, sources this file, runs
+#     test_expect_success 'title' 'shell commands'
+# blocks and ends with test_done.  Each block runs in a subshell inside
+# the script's own trash directory, which is removed when all passed.
+# Environment: BINDIR (the programs), HELPERDIR (helper programs),
+# SANITIZE (set for sanitized builds).
+
+TEST_NAME=$(basename "$0" .sh)
+TEST_DIR=$(cd "$(dirname "$0")" && pwd)
+: "${BINDIR:=$TEST_DIR/../bin}"
+: "${HELPERDIR:=$TEST_DIR/../build/default/tests/helpers}"
+export BINDIR HELPERDIR
+TRASH="$TEST_DIR/trash/$TEST_NAME.$$"
+rm -rf "$TRASH" && mkdir -p "$TRASH" && cd "$TRASH" || exit 1
+
+test_count=0
+test_failures=0
+# PIDs started with test_background, killed at the end whatever happens.
+test_pids=
+
+test_cleanup() {
+	for p in $test_pids; do
+		kill -KILL "$p" 2>/dev/null
+	done
+}
+trap test_cleanup EXIT
+
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if (eval "$2") >"$TRASH/.out" 2>&1; then
+		echo "ok $test_count - $1"
+	else
+		test_failures=$((test_failures + 1))
+		echo "not ok $test_count - $1"
+		sed 's/^/#   /' "$TRASH/.out"
+	fi
+}
+
+# test_skip 'title' 'reason'
+test_skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count # SKIP $1 ($2)"
+}
+
+# test_expect_code CODE COMMAND...: COMMAND must exit with CODE.
+test_expect_code() {
+	want=$1
+	shift
+	"$@"
+	got=$?
+	if [ "$got" != "$want" ]; then
+		echo "expected exit code $want, got $got: $*" >&2
+		return 1
+	fi
+}
+
+# A command that must finish within SECONDS (a hang is a failure).
+test_within() {
+	timeout --kill-after=2 "$@"
+}
+
+# children_of PID: the PIDs whose parent is PID, from /proc.
+children_of() {
+	# Field 2, (comm), may hold blanks: drop everything up to its ")".
+	awk -v p="$1" 'FNR == 1 { pid = $1; sub(/.*\) /, ""); if ($2 == p) print pid }' \
+		/proc/[0-9]*/stat 2>/dev/null
+}
+
+# count_children PID: how many children PID has.
+count_children() {
+	children_of "$1" | wc -l
+}
+
+# has_children PID N: PID has exactly N children.
+has_children() {
+	test "$(count_children "$1")" -eq "$2"
+}
+
+# pid_alive PID: the process exists and is not a zombie.
+pid_alive() {
+	state=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null)
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+# pid_exists PID: the process exists at all, zombie or not.
+pid_exists() {
+	[ -e "/proc/$1/stat" ]
+}
+
+# wait_until SECONDS COMMAND...: poll COMMAND every 50 ms until it succeeds.
+wait_until() {
+	limit=$(( $1 * 20 ))
+	shift
+	i=0
+	while ! "$@"; do
+		i=$((i + 1))
+		[ $i -ge $limit ] && return 1
+		sleep 0.05
+	done
+}
+
+test_done() {
+	echo "1..$test_count"
+	cd "$TEST_DIR" || exit 1
+	if [ $test_failures -eq 0 ]; then
+		rm -rf "$TRASH"
+		rmdir "$TEST_DIR/trash" 2>/dev/null
+		exit 0
+	fi
+	echo "# failed $test_failures of $test_count; output kept in $TRASH"
+	exit 1
+}
