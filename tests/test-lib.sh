@@ -101,6 +101,18 @@ wait_until() {
 	done
 }
 
+# wait_bounded PID SECONDS: wait for our child PID and return its exit
+# status; if it is still running after SECONDS, kill it (status 137).
+wait_bounded() {
+	i=0
+	while pid_alive "$1" && [ $i -lt $(( $2 * 20 )) ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	pid_alive "$1" && kill -KILL "$1"
+	wait "$1"
+}
+
 test_done() {
 	echo "1..$test_count"
 	cd "$TEST_DIR" || exit 1
