@@ -69,6 +69,7 @@ test_expect_success '--json is one object on one line with the SPEC keys' '
 test_expect_success 'children are named by role in ps' '
 	"$BINDIR/ipc_multiprocess" -n 4000000000 -w 2 -q >out 2>err &
 	pid=$! &&
+	test_started $pid &&
 	wait_until 10 has_children $pid 4 &&
 	for c in $(children_of $pid); do cat /proc/$c/comm; done | sort >names &&
 	kill -INT $pid && wait $pid &&

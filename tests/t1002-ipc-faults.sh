@@ -7,6 +7,7 @@ test_description='kill -9 of each role, SIGINT, garbage on a stage'
 start_run() {
 	"$BINDIR/ipc_multiprocess" -n 4000000000 -w 2 -q >out 2>err &
 	pid=$!
+	test_started $pid
 	wait_until 10 has_children $pid 4 || { echo "children never appeared"; return 1; }
 	children_of $pid >kids
 }
@@ -75,6 +76,7 @@ test_expect_success 'SIGINT to the parent: partial summary, checked, exit 0' '
 test_expect_success 'Ctrl-C (SIGINT to the whole process group): the same' '
 	setsid "$BINDIR/ipc_multiprocess" -n 4000000000 -w 3 --json >out 2>err &
 	pid=$! &&
+	test_started $pid &&
 	wait_until 10 has_children $pid 5 &&
 	children_of $pid >kids &&
 	sleep 0.3 &&

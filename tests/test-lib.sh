@@ -17,19 +17,30 @@ rm -rf "$TRASH" && mkdir -p "$TRASH" && cd "$TRASH" || exit 1
 
 test_count=0
 test_failures=0
-# PIDs started with test_background, killed at the end whatever happens.
-test_pids=
+
+# test_started PID: a process this test started in the background.  It
+# (and its process group, if it leads one) is killed when the test block
+# ends, passed or not, so that a failed test leaves nothing running.
+test_started() {
+	echo "$1" >>"$TRASH/.pids"
+}
 
 test_cleanup() {
-	for p in $test_pids; do
+	[ -f "$TRASH/.pids" ] || return 0
+	for p in $(cat "$TRASH/.pids"); do
+		kill -KILL "-$p" 2>/dev/null
 		kill -KILL "$p" 2>/dev/null
 	done
+	rm -f "$TRASH/.pids"
 }
 trap test_cleanup EXIT
 
 test_expect_success() {
 	test_count=$((test_count + 1))
-	if (eval "$2") >"$TRASH/.out" 2>&1; then
+	(eval "$2") >"$TRASH/.out" 2>&1
+	rc=$?
+	test_cleanup
+	if [ $rc -eq 0 ]; then
 		echo "ok $test_count - $1"
 	else
 		test_failures=$((test_failures + 1))

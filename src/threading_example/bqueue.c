@@ -54,12 +54,12 @@ size_t bqueue_put_many(struct bqueue *q, const uint64_t *items, size_t n)
             q->slots[(q->head + q->len) % q->capacity] = items[done++];
             q->len++;
         }
-        if (q->getters_waiting > 0) {   /* nobody asleep: nothing to signal */
-            if (done - before == 1)
-                pthread_cond_signal(&q->not_empty);
-            else
-                pthread_cond_broadcast(&q->not_empty);
-        }
+        /*
+         * One wake-up per item added, and none when nobody sleeps: a
+         * broadcast would wake every idle consumer to fight over one item.
+         */
+        for (size_t i = before; i < done && i - before < q->getters_waiting; i++)
+            pthread_cond_signal(&q->not_empty);
     }
     pthread_mutex_unlock(&q->lock);
     return done;

@@ -1,0 +1,41 @@
+#!/bin/sh
+# t1003-ipc-stage - the shell can build the same pipeline: a pipe is a pipe.
+test_description='--stage generate | --stage square | --stage store'
+. "$(dirname "$0")/test-lib.sh"
+
+json_field() {
+	sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p" "$1"
+}
+
+for case in "1000 1" "1000 7" "65537 1024" "1 1" "0 1"; do
+	set -- $case
+	test_expect_success "shell pipeline, count $1 batch $2: same sum as built in" "
+		\"\$BINDIR/ipc_multiprocess\" --stage generate -n $1 -b $2 |
+			\"\$BINDIR/ipc_multiprocess\" --stage square |
+			\"\$BINDIR/ipc_multiprocess\" --stage store --json >shell &&
+		\"\$BINDIR/ipc_multiprocess\" -n $1 -b $2 --json >builtin &&
+		for k in count received sum expected_sum ok; do
+			test \"\$(json_field shell \$k)\" = \"\$(json_field builtin \$k)\" ||
+				{ echo \"\$k differs\"; exit 1; }
+		done &&
+		test \"\$(json_field shell ok)\" = true
+	"
+done
+
+test_expect_success 'the text summary of the shell pipeline matches too' '
+	"$BINDIR/ipc_multiprocess" --stage generate -n 1000 |
+		"$BINDIR/ipc_multiprocess" --stage square |
+		"$BINDIR/ipc_multiprocess" --stage store >shell &&
+	"$BINDIR/ipc_multiprocess" -n 1000 -q >builtin &&
+	grep "^sum\|^expected\|^result" shell >a &&
+	grep "^sum\|^expected\|^result" builtin >b &&
+	cmp a b
+'
+
+test_expect_success 'a stage refuses to write frames to a terminal' '
+	if ! command -v script >/dev/null; then echo "no script(1), skipped"; exit 0; fi
+	script -qec "$BINDIR/ipc_multiprocess --stage generate" /dev/null >out;
+	grep -q "generate writes frames through a pipe, not a terminal" out
+'
+
+test_done
