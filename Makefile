@@ -3,6 +3,7 @@
 #   make                    build every program into bin/
 #   make test               build, then run the suite under prove (TAP)
 #   make test T='tests/t1*.sh'   run a subset
+#   make tests              build the programs, unit tests and helpers only
 #   make asan | tsan        the same suite on sanitized builds
 #   make bench              the benchmarks (slow; not part of test)
 #   make demo               the examples, narrated, on this machine
@@ -49,7 +50,7 @@ HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/helpers/*.c bench/*.c))
 $(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-.PHONY: all test asan tsan bench demo install uninstall clean
+.PHONY: all tests test asan tsan bench demo install uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -62,8 +63,11 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# Everything that the suite needs built, without running it.
+tests: all $(UNIT_TESTS) $(HELPERS)
+
 T ?= $(UNIT_TESTS) $(wildcard tests/t[0-9]*.sh)
-test: all $(UNIT_TESTS) $(HELPERS)
+test: tests
 	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)/tests/helpers) \
 	SANITIZE='$(SANITIZE)' tests/run-tests $(T)
 
