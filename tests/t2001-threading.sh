@@ -42,8 +42,8 @@ test_expect_success '--json has the SPEC keys, one line' '
 
 test_expect_success 'small TASKS prints every step and the final list' '
 	"$BINDIR/threading_example" -n 4 -c 2 >out &&
-	test "$(grep -c "^producer:   put [1-4]$" out)" -eq 4 &&
-	test "$(grep -c "^consumer [12]: took [1-4], stored [0-9]*$" out)" -eq 4 &&
+	test "$(grep -c "^producer:   putting [1-4]$" out)" -eq 4 &&
+	test "$(grep -c "^consumer [12]: took [1-4], squared it: [0-9]*$" out)" -eq 4 &&
 	grep -q "^list        " out &&
 	test "$(sed -n "s/^list *//p" out | tr " " "\n" | sort -n | tr "\n" " ")" = "1 4 9 16 " &&
 	grep -q "^result       OK$" out

@@ -34,6 +34,36 @@ void bqueue_destroy(struct bqueue *q)
     free(q->slots);
 }
 
+/* Copy up to 'n' items in at the tail; the caller holds the lock. */
+static size_t ring_push(struct bqueue *q, const uint64_t *items, size_t n)
+{
+    size_t tail = q->head + q->len;     /* no '%': a division costs more */
+
+    if (n > q->capacity - q->len)
+        n = q->capacity - q->len;
+    for (size_t i = 0; i < n; i++, tail++) {
+        if (tail >= q->capacity)
+            tail -= q->capacity;
+        q->slots[tail] = items[i];
+    }
+    q->len += n;
+    return n;
+}
+
+/* Copy up to 'max' items out from the head; the caller holds the lock. */
+static size_t ring_pop(struct bqueue *q, uint64_t *items, size_t max)
+{
+    size_t n = q->len < max ? q->len : max;
+
+    for (size_t i = 0; i < n; i++) {
+        items[i] = q->slots[q->head];
+        if (++q->head == q->capacity)
+            q->head = 0;
+    }
+    q->len -= n;
+    return n;
+}
+
 size_t bqueue_put_many(struct bqueue *q, const uint64_t *items, size_t n)
 {
     size_t done = 0;
@@ -50,10 +80,7 @@ size_t bqueue_put_many(struct bqueue *q, const uint64_t *items, size_t n)
             break;
         size_t before = done;
 
-        while (done < n && q->len < q->capacity) {
-            q->slots[(q->head + q->len) % q->capacity] = items[done++];
-            q->len++;
-        }
+        done += ring_push(q, items + done, n - done);
         /*
          * One wake-up per item added, and none when nobody sleeps: a
          * broadcast would wake every idle consumer to fight over one item.
@@ -72,7 +99,7 @@ bool bqueue_put(struct bqueue *q, uint64_t item)
 
 size_t bqueue_get_many(struct bqueue *q, uint64_t *items, size_t max)
 {
-    size_t n = 0;
+    size_t n;
 
     pthread_mutex_lock(&q->lock);
     while (q->len == 0 && !q->closed) {
@@ -81,11 +108,7 @@ size_t bqueue_get_many(struct bqueue *q, uint64_t *items, size_t max)
         q->getters_waiting--;
     }
     /* Closed or not, what is queued is handed out first. */
-    while (n < max && q->len > 0) {
-        items[n++] = q->slots[q->head];
-        q->head = (q->head + 1) % q->capacity;
-        q->len--;
-    }
+    n = ring_pop(q, items, max);
     /*
      * Wake a blocked putter only once the queue is down to half: it then
      * refills many slots per wake-up instead of one, and a blocked

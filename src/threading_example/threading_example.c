@@ -28,7 +28,7 @@
 #include "stats.h"
 #include "u128.h"
 
-enum { STEP_LIMIT = 20, MAX_CONSUMERS = 256, MAX_BATCH = 1024 };
+enum { STEP_LIMIT = 20, MAX_CONSUMERS = 256, MAX_BATCH = 1024, APPEND_CHUNK = 64 };
 
 struct config {
     uint64_t tasks;
@@ -139,10 +139,10 @@ static void *produce(void *arg)
             tasks[n] = next + n;
             n++;
         }
+        for (size_t i = 0; sh->cfg->steps && i < n; i++)
+            printf("producer:   putting %" PRIu64 "\n", tasks[i]);
         /* Blocks while the queue is full: memory stays bounded. */
         n = bqueue_put_many(&sh->queue, tasks, n);
-        for (size_t i = 0; sh->cfg->steps && i < n; i++)
-            printf("producer:   put %" PRIu64 "\n", tasks[i]);
         next += n;
     }
     sh->produced = next - 1;
@@ -151,23 +151,39 @@ static void *produce(void *arg)
     return NULL;
 }
 
-/* A consumer: take, square, append to the shared list, until closed. */
+/* Append what a consumer holds to the shared list, under its lock. */
+static void flush(struct consumer *me, uint64_t *squares, size_t *held)
+{
+    results_append(&me->sh->results, squares, *held, !me->sh->cfg->racy);
+    *held = 0;
+}
+
+/*
+ * A consumer: take, square, append to the shared list, until closed.
+ * Squares are appended APPEND_CHUNK at a time, so that the list's lock
+ * is taken once per chunk rather than once per task (and the rest at
+ * the end).  Nobody reads the list before the threads are joined, so a
+ * consumer asleep with a part-filled chunk holds up no one.
+ */
 static void *consume(void *arg)
 {
     struct consumer *me = arg;
-    struct shared *sh = me->sh;
-    uint64_t tasks[MAX_BATCH], squares[MAX_BATCH];
-    size_t n;
+    const struct config *cfg = me->sh->cfg;
+    uint64_t tasks[MAX_BATCH], squares[MAX_BATCH + APPEND_CHUNK];
+    size_t n, held = 0;
 
-    while ((n = bqueue_get_many(&sh->queue, tasks, sh->cfg->batch)) > 0) {
-        for (size_t i = 0; i < n; i++)
-            squares[i] = tasks[i] * tasks[i];   /* < 2^64 for tasks < 2^32 */
-        results_append(&sh->results, squares, n, !sh->cfg->racy);
+    while ((n = bqueue_get_many(&me->sh->queue, tasks, cfg->batch)) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            squares[held++] = tasks[i] * tasks[i];  /* < 2^64: tasks < 2^32 */
+            if (cfg->steps)
+                printf("consumer %u: took %" PRIu64 ", squared it: %" PRIu64 "\n",
+                       me->id, tasks[i], tasks[i] * tasks[i]);
+        }
         me->taken += n;
-        for (size_t i = 0; sh->cfg->steps && i < n; i++)
-            printf("consumer %u: took %" PRIu64 ", stored %" PRIu64 "\n",
-                   me->id, tasks[i], squares[i]);
+        if (held >= APPEND_CHUNK || cfg->steps)
+            flush(me, squares, &held);
     }
+    flush(me, squares, &held);          /* closed and drained: the rest */
     return NULL;
 }
 
