@@ -23,11 +23,12 @@ static void print_step(uint64_t first, uint32_t n, unsigned worker)
 }
 
 /* Send the end mark, with how many numbers went out, to every worker. */
-static int send_end(const int *out_fds, unsigned nout, uint64_t generated)
+static int send_end(const int *out_fds, unsigned nout, uint64_t generated,
+                    bool interrupted)
 {
     struct frame_header end = {
         .magic = FRAME_END,
-        .count = cli_stop_requested() ? FRAME_END_INTERRUPTED : 0,
+        .count = interrupted ? FRAME_END_INTERRUPTED : 0,
         .total = generated,
     };
     int status = 0;
@@ -73,5 +74,5 @@ int generator_run(const int *out_fds, unsigned nout, uint64_t count,
         w = (w + 1) % nout;             /* deal batches round robin */
     }
     free(frame);
-    return send_end(out_fds, nout, next - 1);
+    return send_end(out_fds, nout, next - 1, next <= count);
 }

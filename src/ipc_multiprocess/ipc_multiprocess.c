@@ -138,14 +138,14 @@ static void parse_options(int argc, char **argv, struct ipc_config *cfg)
 /* Make every pipe up front, close-on-exec.  Returns 0 or -1 with errno. */
 static int plumbing_open(struct plumbing *p, unsigned workers)
 {
-    p->workers = workers;
+    p->report[0] = p->report[1] = -1;
     p->task = calloc(workers, sizeof(*p->task));
     p->result = calloc(workers, sizeof(*p->result));
     if (p->task == NULL || p->result == NULL)
         return -1;
+    p->workers = workers;
     for (unsigned i = 0; i < workers; i++)
         p->task[i][0] = p->task[i][1] = p->result[i][0] = p->result[i][1] = -1;
-    p->report[0] = p->report[1] = -1;
     for (unsigned i = 0; i < workers; i++) {
         if (pipe2(p->task[i], O_CLOEXEC) != 0 || pipe2(p->result[i], O_CLOEXEC) != 0)
             return -1;
