@@ -3,16 +3,6 @@
 test_description='sums for many COUNT, WORKERS, BATCH; steps; COUNT = 0'
 . "$(dirname "$0")/test-lib.sh"
 
-# sum_squares N: 1^2 + ... + N^2, counted the slow way (exact below 2^53).
-sum_squares() {
-	awk -v n="$1" 'BEGIN { s = 0; for (i = 1; i <= n; i++) s += i * i; printf "%.0f\n", s }'
-}
-
-# json_field FILE KEY: the value of KEY in a one-line JSON object.
-json_field() {
-	sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p" "$1"
-}
-
 for case in "1 1 1" "10 1 1" "10 3 4" "5 8 1" "1000 7 33" "99999 4 1000" \
 	    "100000 1 65536" "12345 128 1" "4097 2 512"
 do

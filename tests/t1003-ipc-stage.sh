@@ -3,10 +3,6 @@
 test_description='--stage generate | --stage square | --stage store'
 . "$(dirname "$0")/test-lib.sh"
 
-json_field() {
-	sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p" "$1"
-}
-
 for case in "1000 1" "1000 7" "65537 1024" "1 1" "0 1"; do
 	set -- $case
 	test_expect_success "shell pipeline, count $1 batch $2: same sum as built in" "

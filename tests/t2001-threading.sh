@@ -3,14 +3,6 @@
 test_description='sums, per-consumer counts, steps, --racy, SIGINT'
 . "$(dirname "$0")/test-lib.sh"
 
-sum_squares() {
-	awk -v n="$1" 'BEGIN { s = 0; for (i = 1; i <= n; i++) s += i * i; printf "%.0f\n", s }'
-}
-
-json_field() {
-	sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p" "$1"
-}
-
 # per_consumer_total FILE: the sum of the per_consumer list.
 per_consumer_total() {
 	sed -n 's/.*"per_consumer":\[\([0-9,]*\)\].*/\1/p' "$1" | tr , '\n' |

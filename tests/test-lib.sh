@@ -124,6 +124,18 @@ wait_bounded() {
 	wait "$1"
 }
 
+# sum_squares N: 1^2 + ... + N^2 counted the slow way (exact below 2^53),
+# to check the programs' sums without trusting their closed form.
+sum_squares() {
+	awk -v n="$1" 'BEGIN { s = 0; for (i = 1; i <= n; i++) s += i * i; printf "%.0f\n", s }'
+}
+
+# json_field FILE KEY: the value of KEY in a one-line JSON object
+# (a number, true/false, or a string without its quotes).
+json_field() {
+	sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p" "$1"
+}
+
 test_done() {
 	echo "1..$test_count"
 	cd "$TEST_DIR" || exit 1

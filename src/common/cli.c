@@ -67,7 +67,8 @@ noreturn void cli_usage_error(const char *fmt, ...)
     exit(2);
 }
 
-noreturn void cli_option_error(int c, char *const argv[])
+/* What getopt_long's '?' (unknown option) or ':' (missing value) means. */
+static noreturn void option_error(int c, char *const argv[])
 {
     const char *arg = argv[optind - 1];
 
@@ -76,6 +77,36 @@ noreturn void cli_option_error(int c, char *const argv[])
     if (optopt != 0 && strncmp(arg, "--", 2) != 0)
         cli_usage_error("unknown option '-%c'", optopt);
     cli_usage_error("unknown option '%s'", arg);
+}
+
+int cli_next_option(int argc, char *const argv[], const char *shortopts,
+                    const void *longopts, const char *usage,
+                    const char **name)
+{
+    static char buf[64];
+    const struct option *opts = longopts;
+    int longindex = -1;
+    int c;
+
+    opterr = 0;                         /* our messages, not getopt's */
+    c = getopt_long(argc, argv, shortopts, opts, &longindex);
+    if (longindex >= 0)
+        snprintf(buf, sizeof(buf), "--%s", opts[longindex].name);
+    else
+        snprintf(buf, sizeof(buf), "-%c", c);
+    *name = buf;
+    switch (c) {
+    case 'h':
+        fputs(usage, stdout);
+        exit(0);
+    case 'V':
+        cli_print_version();
+        exit(0);
+    case '?':
+    case ':':
+        option_error(c, argv);
+    }
+    return c;
 }
 
 uint64_t cli_parse_u64(const char *name, const char *text,
@@ -90,18 +121,6 @@ uint64_t cli_parse_u64(const char *name, const char *text,
     if (r != OPT_OK)
         cli_usage_error("%s: '%s' %s", name, text, opt_result_str(r));
     return v;
-}
-
-const char *cli_optname(int c, int longindex, const void *longopts)
-{
-    static char buf[64];
-    const struct option *opts = longopts;
-
-    if (longindex >= 0)
-        snprintf(buf, sizeof(buf), "--%s", opts[longindex].name);
-    else
-        snprintf(buf, sizeof(buf), "-%c", c);
-    return buf;
 }
 
 static void on_stop_signal(int sig)

@@ -44,11 +44,17 @@ noreturn void cli_usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
 /*
- * What getopt_long's '?' (unknown option) or ':' (missing argument)
- * means, as a usage error naming the option.  Call with opterr = 0 and
- * an optstring that starts with ':'.
+ * The next option from getopt_long, with what every program does the
+ * same way already done: -h/--help prints 'usage' on stdout and exits
+ * 0, -V/--version prints the version and exits 0, an unknown option or
+ * a missing value is a usage error (exit 2).  *name is set to the
+ * option as the user typed it ("-n" or "--count"), for messages.
+ * 'shortopts' must start with ':' and include "hV"; 'longopts' must
+ * map "help" to 'h' and "version" to 'V'.  Returns -1 at the end.
  */
-noreturn void cli_option_error(int c, char *const argv[]);
+int cli_next_option(int argc, char *const argv[], const char *shortopts,
+                    const void *longopts, const char *usage,
+                    const char **name);
 
 /*
  * The value of option 'name' (as the user wrote it, "-n" or "--count"),
@@ -56,12 +62,6 @@ noreturn void cli_option_error(int c, char *const argv[]);
  */
 uint64_t cli_parse_u64(const char *name, const char *text,
                        uint64_t min, uint64_t max);
-
-/*
- * The option's name as the user typed it: "--" + long name when
- * getopt_long matched a long option (longindex >= 0), else "-c".
- */
-const char *cli_optname(int c, int longindex, const void *longopts);
 
 /*
  * Install handlers for SIGINT and SIGTERM that only set the stop flag,

@@ -111,13 +111,12 @@ static void parse_options(int argc, char **argv, struct ipc_config *cfg)
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
-    int c, li = -1;
+    const char *name;
+    int c;
 
     *cfg = (struct ipc_config){ .count = 10, .workers = 1, .batch = 1 };
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":n:w:b:qhV", longopts, &li)) != -1) {
-        const char *name = cli_optname(c, li, longopts);
-
+    while ((c = cli_next_option(argc, argv, ":n:w:b:qhV", longopts, usage_text,
+                                &name)) != -1) {
         switch (c) {
         case 'n': cfg->count = cli_parse_u64(name, optarg, 0, 1ULL << 32); break;
         case 'w': cfg->workers = (unsigned)cli_parse_u64(name, optarg, 1, MAX_WORKERS); break;
@@ -125,11 +124,7 @@ static void parse_options(int argc, char **argv, struct ipc_config *cfg)
         case 'q': cfg->quiet = true; break;
         case 'j': cfg->json = true; break;
         case 's': cfg->stage = parse_role(optarg); break;
-        case 'h': fputs(usage_text, stdout); exit(0);
-        case 'V': cli_print_version(); exit(0);
-        default: cli_option_error(c, argv);
         }
-        li = -1;
     }
     if (optind < argc)
         cli_usage_error("unexpected argument '%s'", argv[optind]);

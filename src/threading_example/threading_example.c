@@ -99,14 +99,13 @@ static void parse_options(int argc, char **argv, struct config *cfg)
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
-    int c, li = -1;
+    const char *name;
+    int c;
 
     *cfg = (struct config){ .tasks = 10, .consumers = 3, .capacity = 1024,
                             .batch = 1 };
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":n:c:s:k:qhV", longopts, &li)) != -1) {
-        const char *name = cli_optname(c, li, longopts);
-
+    while ((c = cli_next_option(argc, argv, ":n:c:s:k:qhV", longopts, usage_text,
+                                &name)) != -1) {
         switch (c) {
         case 'n': cfg->tasks = cli_parse_u64(name, optarg, 0, UINT32_MAX); break;
         case 'c': cfg->consumers = (unsigned)cli_parse_u64(name, optarg, 1, MAX_CONSUMERS); break;
@@ -115,11 +114,7 @@ static void parse_options(int argc, char **argv, struct config *cfg)
         case 'q': cfg->quiet = true; break;
         case 'j': cfg->json = true; break;
         case 'r': cfg->racy = true; break;
-        case 'h': fputs(usage_text, stdout); exit(0);
-        case 'V': cli_print_version(); exit(0);
-        default: cli_option_error(c, argv);
         }
-        li = -1;
     }
     if (optind < argc)
         cli_usage_error("unexpected argument '%s'", argv[optind]);
