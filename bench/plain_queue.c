@@ -1,9 +1,11 @@
 /*
  * plain_queue - the baseline for threading_example: a textbook bounded
  * queue (one mutex, two condition variables, a signal on every put and
- * get), one producer, CONSUMERS consumers, no result list.
+ * get), one producer, CONSUMERS consumers.  With 'store', the consumers
+ * also append each square to one shared list under its own mutex, one
+ * lock per task, as the textbook would.
  *
- * Usage: plain_queue TASKS CONSUMERS CAPACITY   (prints tasks/s as JSON)
+ * Usage: plain_queue TASKS CONSUMERS CAPACITY [store]   (tasks/s as JSON)
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -19,6 +21,9 @@ static uint64_t *slots;
 static size_t cap, head, len;
 static int closed;
 static uint64_t tasks;
+static pthread_mutex_t list_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t *list;                  /* NULL unless 'store' */
+static size_t list_len;
 
 static void *produce(void *arg)
 {
@@ -59,6 +64,11 @@ static void *consume(void *arg)
         pthread_cond_signal(&not_full);
         pthread_mutex_unlock(&lock);
         *sum += x * x;
+        if (list != NULL) {
+            pthread_mutex_lock(&list_lock);
+            list[list_len++] = x * x;
+            pthread_mutex_unlock(&list_lock);
+        }
     }
 }
 
@@ -68,14 +78,16 @@ int main(int argc, char **argv)
     uint64_t sums[64] = { 0 };
     int n;
 
-    if (argc != 4) {
-        fprintf(stderr, "usage: plain_queue TASKS CONSUMERS CAPACITY\n");
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: plain_queue TASKS CONSUMERS CAPACITY [store]\n");
         return 2;
     }
     tasks = strtoull(argv[1], NULL, 10);
     n = atoi(argv[2]);
     cap = strtoull(argv[3], NULL, 10);
     if (n < 1 || n > 64 || cap < 1 || (slots = malloc(cap * sizeof(*slots))) == NULL)
+        return 2;
+    if (argc == 5 && (list = malloc(tasks * sizeof(*list) + 1)) == NULL)
         return 2;
     uint64_t start = stats_now_ns();
     for (int i = 0; i < n; i++)
@@ -88,5 +100,6 @@ int main(int argc, char **argv)
     printf("{\"tasks\":%llu,\"seconds\":%.6f,\"tasks_per_sec\":%.0f}\n",
            (unsigned long long)tasks, s, stats_rate(tasks, s));
     free(slots);
+    free(list);
     return 0;
 }

@@ -217,6 +217,37 @@ static void child_signals(const struct child *kid, const sigset_t *orig_mask)
     sigprocmask(SIG_SETMASK, orig_mask, NULL);
 }
 
+/* Run a child's role on the pipe ends it keeps; returns its exit status. */
+static int run_role(const struct child *kid, struct plumbing *p,
+                    const struct ipc_config *cfg, bool steps)
+{
+    int fds[MAX_WORKERS + 1];
+    struct storage_report rep;
+    int status;
+
+    switch (kid->role) {
+    case ROLE_GENERATE:                 /* writes every task pipe */
+        for (unsigned i = 0; i < p->workers; i++)
+            fds[i] = p->task[i][1];
+        plumbing_keep_only(p, fds, p->workers);
+        return generator_run(fds, p->workers, cfg->count, cfg->batch, steps);
+    case ROLE_SQUARE:                   /* reads its task pipe, writes its result pipe */
+        fds[0] = p->task[kid->id - 1][0];
+        fds[1] = p->result[kid->id - 1][1];
+        plumbing_keep_only(p, fds, 2);
+        return worker_run(fds[0], fds[1], kid->id, steps);
+    default:                            /* reads every result pipe, writes the report */
+        for (unsigned i = 0; i < p->workers; i++)
+            fds[i] = p->result[i][0];
+        fds[p->workers] = p->report[1];
+        plumbing_keep_only(p, fds, p->workers + 1);
+        status = storage_run(fds, p->workers, steps, &rep);
+        if (io_write_all(p->report[1], &rep, sizeof(rep)) != 0)
+            status = 1;
+        return status;
+    }
+}
+
 /* The life of one child process, from fork to _exit. */
 static noreturn void child_main(struct child *kid, struct plumbing *p,
                                 const struct ipc_config *cfg, pid_t parent,
@@ -224,7 +255,7 @@ static noreturn void child_main(struct child *kid, struct plumbing *p,
 {
     bool steps = !cfg->quiet && !cfg->json && cfg->count <= STEP_LIMIT;
     char name[16];
-    int status = 1;
+    int status;
 
     /* If the parent dies, nobody will read our results: die with it. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -236,33 +267,9 @@ static noreturn void child_main(struct child *kid, struct plumbing *p,
         snprintf(name, sizeof(name), "ipc-%s", child_label(kid));
     prctl(PR_SET_NAME, name);           /* what ps and top show */
     child_signals(kid, orig_mask);
-
-    if (kid->role == ROLE_GENERATE) {
-        int out[MAX_WORKERS];
-
-        for (unsigned i = 0; i < p->workers; i++)
-            out[i] = p->task[i][1];
-        plumbing_keep_only(p, out, p->workers);
-        status = generator_run(out, p->workers, cfg->count, cfg->batch, steps);
-    } else if (kid->role == ROLE_SQUARE) {
-        int keep[2] = { p->task[kid->id - 1][0], p->result[kid->id - 1][1] };
-
-        plumbing_keep_only(p, keep, 2);
-        status = worker_run(keep[0], keep[1], kid->id, steps);
-    } else {
-        int in[MAX_WORKERS + 1];
-        struct storage_report rep;
-
-        for (unsigned i = 0; i < p->workers; i++)
-            in[i] = p->result[i][0];
-        in[p->workers] = p->report[1];
-        plumbing_keep_only(p, in, p->workers + 1);
-        status = storage_run(in, p->workers, steps, &rep);
-        if (io_write_all(p->report[1], &rep, sizeof(rep)) != 0)
-            status = 1;
-    }
+    status = run_role(kid, p, cfg, steps);
     fflush(stdout);
-    _exit(status);                      /* a forked child never runs atexit twice */
+    _exit(status);                      /* never exit(): that runs atexit handlers twice */
 }
 
 /* Fork one child.  Returns 0, or -1 with errno set. */

@@ -34,6 +34,22 @@ void bqueue_destroy(struct bqueue *q)
     free(q->slots);
 }
 
+/*
+ * Sleep on 'cond' (the caller holds 'lock' and loops on its condition:
+ * wake-ups can be spurious or stolen), counted in *waiting.  A signaller
+ * counts in *woken the sleepers it has woken, so as not to wake them
+ * twice; each sleeper takes itself off both counts when it runs again.
+ */
+static void wait_on(pthread_cond_t *cond, pthread_mutex_t *lock,
+                    unsigned *waiting, unsigned *woken)
+{
+    (*waiting)++;
+    pthread_cond_wait(cond, lock);
+    (*waiting)--;
+    if (*woken > 0)
+        (*woken)--;
+}
+
 /* Copy up to 'n' items in at the tail; the caller holds the lock. */
 static size_t ring_push(struct bqueue *q, const uint64_t *items, size_t n)
 {
@@ -70,23 +86,23 @@ size_t bqueue_put_many(struct bqueue *q, const uint64_t *items, size_t n)
 
     pthread_mutex_lock(&q->lock);
     while (done < n) {
-        /* A wait always sits in a loop: wake-ups can be spurious or stolen. */
-        while (q->len == q->capacity && !q->closed) {
-            q->putters_waiting++;
-            pthread_cond_wait(&q->not_full, &q->lock);
-            q->putters_waiting--;
-        }
+        while (q->len == q->capacity && !q->closed)
+            wait_on(&q->not_full, &q->lock, &q->putters_waiting, &q->putters_woken);
         if (q->closed)
             break;
         size_t before = done;
 
         done += ring_push(q, items + done, n - done);
         /*
-         * One wake-up per item added, and none when nobody sleeps: a
-         * broadcast would wake every idle consumer to fight over one item.
+         * One wake-up per item added, for getters asleep and not yet
+         * signalled: a broadcast would wake every idle consumer to fight
+         * over one item, and a second signal to the same sleeper is a
+         * wasted system call.
          */
-        for (size_t i = before; i < done && i - before < q->getters_waiting; i++)
+        for (size_t i = before; i < done && q->getters_waiting > q->getters_woken; i++) {
+            q->getters_woken++;
             pthread_cond_signal(&q->not_empty);
+        }
     }
     pthread_mutex_unlock(&q->lock);
     return done;
@@ -102,11 +118,8 @@ size_t bqueue_get_many(struct bqueue *q, uint64_t *items, size_t max)
     size_t n;
 
     pthread_mutex_lock(&q->lock);
-    while (q->len == 0 && !q->closed) {
-        q->getters_waiting++;
-        pthread_cond_wait(&q->not_empty, &q->lock);
-        q->getters_waiting--;
-    }
+    while (q->len == 0 && !q->closed)
+        wait_on(&q->not_empty, &q->lock, &q->getters_waiting, &q->getters_woken);
     /* Closed or not, what is queued is handed out first. */
     n = ring_pop(q, items, max);
     /*
@@ -114,8 +127,10 @@ size_t bqueue_get_many(struct bqueue *q, uint64_t *items, size_t max)
      * refills many slots per wake-up instead of one, and a blocked
      * putter is still always woken, since getters drain to empty.
      */
-    if (q->putters_waiting > 0 && q->len <= q->capacity / 2)
+    if (q->putters_waiting > q->putters_woken && q->len <= q->capacity / 2) {
+        q->putters_woken = q->putters_waiting;
         pthread_cond_broadcast(&q->not_full);
+    }
     pthread_mutex_unlock(&q->lock);
     return n;
 }

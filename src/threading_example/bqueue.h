@@ -7,7 +7,8 @@
  * the queue closed.  So consumers stop by message, never by polling.
  *
  * One mutex guards everything; threads wait on two condition
- * variables, and are signalled only when someone is waiting.
+ * variables, and are signalled only when someone is waiting who has
+ * not been signalled already: each wake-up is a system call.
  * Error dialect: thread-shaped (init returns an error number); the
  * other calls cannot fail on a correctly initialised queue.
  * All calls but init/destroy are thread-safe.
@@ -28,8 +29,10 @@ struct bqueue {
     size_t capacity;
     size_t head;                /* index of the oldest item */
     size_t len;                 /* items in the queue */
-    unsigned getters_waiting;
-    unsigned putters_waiting;
+    unsigned getters_waiting;   /* asleep on not_empty */
+    unsigned getters_woken;     /* of those, signalled but not yet running */
+    unsigned putters_waiting;   /* asleep on not_full */
+    unsigned putters_woken;
     bool closed;
 };
 
