@@ -30,6 +30,13 @@
 
 enum { STEP_LIMIT = 20, MAX_CONSUMERS = 256, MAX_BATCH = 1024, APPEND_CHUNK = 64 };
 
+/*
+ * Deep enough (512 KiB) that a producer and consumers of about the same
+ * speed rarely have to wake each other: every wake-up is a system call
+ * and a context switch.  Still a bound; -s 2 shows the blocking.
+ */
+enum { DEFAULT_CAPACITY = 65536 };
+
 struct config {
     uint64_t tasks;
     unsigned consumers;
@@ -67,7 +74,7 @@ static const char usage_text[] =
 "\n"
 "  -n, --tasks TASKS          numbers to square, 0..4294967295 (default 10)\n"
 "  -c, --consumers CONSUMERS  consumer threads, 1..256 (default 3)\n"
-"  -s, --capacity CAPACITY    queue slots, 1..1048576 (default 1024)\n"
+"  -s, --capacity CAPACITY    queue slots, 1..1048576 (default 65536)\n"
 "  -k, --batch BATCH          tasks moved per lock by the producer and by\n"
 "                             each consumer, 1..1024 (default 1)\n"
 "  -q, --quiet                print only the summary\n"
@@ -102,7 +109,7 @@ static void parse_options(int argc, char **argv, struct config *cfg)
     const char *name;
     int c;
 
-    *cfg = (struct config){ .tasks = 10, .consumers = 3, .capacity = 1024,
+    *cfg = (struct config){ .tasks = 10, .consumers = 3, .capacity = DEFAULT_CAPACITY,
                             .batch = 1 };
     while ((c = cli_next_option(argc, argv, ":n:c:s:k:qhV", longopts, usage_text,
                                 &name)) != -1) {
