@@ -28,6 +28,22 @@ test_expect_success 'the text summary of the shell pipeline matches too' '
 	cmp a b
 '
 
+test_expect_success 'squares of 2^32 and beyond are exact (128-bit frames)' '
+	"$HELPERDIR/frames" 4294967296 3 | "$BINDIR/ipc_multiprocess" --stage square |
+		"$BINDIR/ipc_multiprocess" --stage store >out;
+	grep -q "^sum          18446744073709551625$" out &&
+	"$HELPERDIR/frames" 18446744073709551615 | "$BINDIR/ipc_multiprocess" --stage square |
+		"$BINDIR/ipc_multiprocess" --stage store >out;
+	grep -q "^sum          340282366920938463426481119284349108225$" out
+'
+
+test_expect_success 'squares below 2^32 still add up past 2^64' '
+	"$HELPERDIR/frames" 4294967295 4294967295 4294967295 |
+		"$BINDIR/ipc_multiprocess" --stage square |
+		"$BINDIR/ipc_multiprocess" --stage store >out;
+	grep -q "^sum          55340232195358851075$" out
+'
+
 test_expect_success 'a stage refuses to write frames to a terminal' '
 	if ! command -v script >/dev/null; then echo "no script(1), skipped"; exit 0; fi
 	script -qec "$BINDIR/ipc_multiprocess --stage generate" /dev/null >out;

@@ -11,7 +11,7 @@ enum { READER_MIN_CAP = 64 * 1024 };
 
 size_t frame_size(uint32_t magic, uint32_t count)
 {
-    size_t rec = magic == FRAME_NUMBERS ? sizeof(uint64_t)
+    size_t rec = magic == FRAME_NUMBERS || magic == FRAME_SQUARES_64 ? sizeof(uint64_t)
                : magic == FRAME_SQUARES ? sizeof(u128) : 0;
 
     return sizeof(struct frame_header) + rec * count;
@@ -47,6 +47,7 @@ static size_t buffered_frame_size(const struct frame_reader *r,
     switch (hdr->magic) {
     case FRAME_NUMBERS:
     case FRAME_SQUARES:
+    case FRAME_SQUARES_64:
         if (hdr->count == 0 || hdr->count > FRAME_MAX_BATCH || hdr->total != 0)
             return (size_t)-1;
         return frame_size(hdr->magic, hdr->count);

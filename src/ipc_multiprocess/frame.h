@@ -5,9 +5,13 @@
  * a reader may get half a write or three at once.  So each write is a
  * frame with a small header that says what follows and how much:
  *
- *     numbers:  header{FRAME_NUMBERS, n, 0}    n x uint64_t
- *     squares:  header{FRAME_SQUARES, n, 0}    n x unsigned __int128
+ *     numbers:  header{FRAME_NUMBERS, n, 0}      n x uint64_t
+ *     squares:  header{FRAME_SQUARES_64, n, 0}   n x uint64_t
+ *               header{FRAME_SQUARES, n, 0}      n x unsigned __int128
  *     end:      header{FRAME_END, flags, total}
+ *
+ * Squares of numbers below 2^32 fit in 64 bits and travel as such, half
+ * the bytes to copy; only a frame holding 2^32 itself needs 128 bits.
  *
  * The end frame is the end mark: the generator sends it after the last
  * number, with 'total' = how many numbers it generated (1..total), and
@@ -29,13 +33,14 @@
 enum {
     FRAME_NUMBERS = 0x314d554e,     /* "NUM1" */
     FRAME_SQUARES = 0x31515153,     /* "SQQ1" */
+    FRAME_SQUARES_64 = 0x31385153,  /* "SQ81" */
     FRAME_END = 0x31444e45,         /* "END1" */
     FRAME_END_INTERRUPTED = 1,      /* flag: the generator was told to stop */
     FRAME_MAX_BATCH = 65536,        /* most records in one frame */
 };
 
 struct frame_header {
-    uint32_t magic;     /* FRAME_NUMBERS, FRAME_SQUARES or FRAME_END */
+    uint32_t magic;     /* FRAME_NUMBERS, FRAME_SQUARES(_64) or FRAME_END */
     uint32_t count;     /* records that follow; flags in an end frame */
     uint64_t total;     /* end frame: numbers generated; else 0 */
 };

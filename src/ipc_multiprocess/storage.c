@@ -17,10 +17,19 @@ static void store_squares(struct storage_report *rep,
                           const unsigned char *payload, unsigned from,
                           bool steps)
 {
+    bool wide = hdr->magic == FRAME_SQUARES;
+
     for (uint32_t i = 0; i < hdr->count; i++) {
         u128 square;
 
-        memcpy(&square, payload + i * sizeof(square), sizeof(square));
+        if (wide) {
+            memcpy(&square, payload + i * sizeof(square), sizeof(square));
+        } else {
+            uint64_t narrow;
+
+            memcpy(&narrow, payload + i * sizeof(narrow), sizeof(narrow));
+            square = narrow;
+        }
         rep->sum += square;
         if (steps) {
             char text[U128_DEC_SIZE];

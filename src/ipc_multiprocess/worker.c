@@ -11,30 +11,47 @@
 #include "frame.h"
 #include "io.h"
 
-/* Square one frame of numbers into 'out' (room for a full squares frame). */
+static void print_step(unsigned id, uint64_t x, u128 square)
+{
+    char text[U128_DEC_SIZE];
+
+    u128_format(square, text);
+    printf("worker %u [pid %d]: %llu squared is %s\n", id, (int)getpid(),
+           (unsigned long long)x, text);
+}
+
+/*
+ * Square one frame of numbers into 'out' (room for a full frame of
+ * 128-bit squares).  Returns the size of the frame written there.
+ */
 static size_t square_frame(const struct frame_header *in,
                            const unsigned char *payload, unsigned char *out,
                            unsigned id, bool steps)
 {
-    struct frame_header hdr = { .magic = FRAME_SQUARES, .count = in->count };
+    struct frame_header hdr = { .magic = FRAME_SQUARES_64, .count = in->count };
     unsigned char *sq = out + sizeof(hdr);
+    uint64_t x;
 
-    memcpy(out, &hdr, sizeof(hdr));
     for (uint32_t i = 0; i < in->count; i++) {
-        uint64_t x;
-        u128 square;
-
         memcpy(&x, payload + i * sizeof(x), sizeof(x));
-        square = (u128)x * x;
-        memcpy(sq + i * sizeof(square), &square, sizeof(square));
-        if (steps) {
-            char text[U128_DEC_SIZE];
-
-            u128_format(square, text);
-            printf("worker %u [pid %d]: %llu squared is %s\n", id,
-                   (int)getpid(), (unsigned long long)x, text);
-        }
+        if (x > UINT32_MAX)             /* its square needs 128 bits */
+            hdr.magic = FRAME_SQUARES;
     }
+    for (uint32_t i = 0; i < in->count; i++) {
+        memcpy(&x, payload + i * sizeof(x), sizeof(x));
+        u128 square = (u128)x * x;
+
+        if (hdr.magic == FRAME_SQUARES_64) {
+            uint64_t narrow = (uint64_t)square;
+
+            memcpy(sq + i * sizeof(narrow), &narrow, sizeof(narrow));
+        } else {
+            memcpy(sq + i * sizeof(square), &square, sizeof(square));
+        }
+        if (steps)
+            print_step(id, x, square);
+    }
+    memcpy(out, &hdr, sizeof(hdr));
     return frame_size(hdr.magic, hdr.count);
 }
 

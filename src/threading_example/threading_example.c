@@ -189,8 +189,15 @@ static void *consume(void *arg)
     return NULL;
 }
 
+/* What the run did, measured once, for the summary. */
+struct outcome {
+    u128 sum;                   /* of the stored squares */
+    double seconds;
+    bool ok;
+};
+
 static void print_json(const struct shared *sh, const struct consumer *cons,
-                       double seconds, bool ok)
+                       const struct outcome *o)
 {
     const struct config *cfg = sh->cfg;
     struct json j;
@@ -205,11 +212,11 @@ static void print_json(const struct shared *sh, const struct consumer *cons,
     for (unsigned i = 0; i < cfg->consumers; i++)
         json_u64(&j, NULL, cons[i].taken);
     json_array_end(&j);
-    json_u128(&j, "sum", results_sum(&sh->results));
+    json_u128(&j, "sum", o->sum);
     json_u128(&j, "expected_sum", u128_sum_of_squares(sh->produced));
-    json_bool(&j, "ok", ok);
-    json_double(&j, "seconds", seconds, 6);
-    json_double(&j, "tasks_per_sec", stats_rate(sh->results.len, seconds), 0);
+    json_bool(&j, "ok", o->ok);
+    json_double(&j, "seconds", o->seconds, 6);
+    json_double(&j, "tasks_per_sec", stats_rate(sh->results.len, o->seconds), 0);
     json_u64(&j, "produced", sh->produced);
     json_u64(&j, "batch", cfg->batch);
     json_bool(&j, "racy", cfg->racy);
@@ -221,12 +228,12 @@ static void print_json(const struct shared *sh, const struct consumer *cons,
 }
 
 static void print_text(const struct shared *sh, const struct consumer *cons,
-                       double seconds, bool ok)
+                       const struct outcome *o)
 {
     const struct config *cfg = sh->cfg;
     char sum[U128_DEC_SIZE], expected[U128_DEC_SIZE];
 
-    u128_format(results_sum(&sh->results), sum);
+    u128_format(o->sum, sum);
     u128_format(u128_sum_of_squares(sh->produced), expected);
     if (cfg->steps) {
         printf("list        ");
@@ -246,12 +253,12 @@ static void print_text(const struct shared *sh, const struct consumer *cons,
     printf("\nsum          %s\n", sum);
     printf("expected     %s  (n(n+1)(2n+1)/6 for n = %" PRIu64 ")\n", expected,
            sh->produced);
-    printf("result       %s\n", ok ? "OK" : "MISMATCH");
+    printf("result       %s\n", o->ok ? "OK" : "MISMATCH");
     if (cfg->racy)
         printf("racy         %" PRIu64 " results lost: --racy appends without "
                "the lock, wrong on purpose\n", sh->produced - sh->results.len);
-    printf("elapsed      %.3f s, %.0f tasks/s\n", seconds,
-           stats_rate(sh->results.len, seconds));
+    printf("elapsed      %.3f s, %.0f tasks/s\n", o->seconds,
+           stats_rate(sh->results.len, o->seconds));
 }
 
 /* Block SIGINT/SIGTERM in this thread (and the threads it creates). */
@@ -315,7 +322,8 @@ int main(int argc, char **argv)
     uint64_t start = stats_now_ns();
     started = start_consumers(cons, &sh, &err);
     /* 4. Then the producer; if anything failed, close the queue instead. */
-    if (started < cfg.consumers || (err = pthread_create(&producer, NULL, produce, &sh)) != 0) {
+    if (started < cfg.consumers ||
+        (err = pthread_create(&producer, NULL, produce, &sh)) != 0) {
         cli_error(err, "pthread_create");
         bqueue_close(&sh.queue);
         goto out_join;
@@ -326,16 +334,16 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < started; i++)
         pthread_join(cons[i].thread, NULL);
     started = 0;
-    double seconds = stats_seconds_since(start);
+    struct outcome o = { .seconds = stats_seconds_since(start),
+                         .sum = results_sum(&sh.results) };
 
     /* 6. Report: every result stored exactly once? */
-    bool ok = sh.results.len == sh.produced &&
-              results_sum(&sh.results) == u128_sum_of_squares(sh.produced);
+    o.ok = sh.results.len == sh.produced && o.sum == u128_sum_of_squares(sh.produced);
     if (cfg.json)
-        print_json(&sh, cons, seconds, ok);
+        print_json(&sh, cons, &o);
     else
-        print_text(&sh, cons, seconds, ok);
-    status = ok ? 0 : 1;
+        print_text(&sh, cons, &o);
+    status = o.ok ? 0 : 1;
 out_join:
     for (unsigned i = 0; i < started; i++)
         pthread_join(cons[i].thread, NULL);
