@@ -3,22 +3,24 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /*
- * Accumulate the digits of 's' into *value.  Returns false if 's' is
- * empty or holds a non-digit; sets *overflow if the value passed
- * UINT64_MAX (the digits are still checked to the end, so "99999999999999999999x"
- * is "not a number" rather than "out of range").
+ * Accumulate the 'len' digits at 's' into *value.  Returns false if
+ * there are none or one is not a digit; sets *overflow if the value
+ * passed UINT64_MAX (the digits are still checked to the end, so that
+ * "99999999999999999999x" is "not a number" rather than "out of range").
  */
-static bool parse_digits(const char *s, uint64_t *value, bool *overflow)
+static bool parse_digits(const char *s, size_t len, uint64_t *value,
+                         bool *overflow)
 {
     uint64_t v = 0;
 
     *overflow = false;
-    if (*s == '\0')
+    if (len == 0)
         return false;
-    for (; *s != '\0'; s++) {
-        unsigned d = (unsigned)(*s - '0');
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
 
         if (d > 9)
             return false;
@@ -40,11 +42,11 @@ enum opt_result opt_parse_u64(const char *text, uint64_t min, uint64_t max,
     if (text == NULL || *text == '\0')
         return OPT_EMPTY;
     if (*text == '-') {
-        if (!parse_digits(text + 1, &v, &overflow))
+        if (!parse_digits(text + 1, strlen(text + 1), &v, &overflow))
             return OPT_NOT_NUMBER;
         return (v == 0 && !overflow) ? OPT_NOT_NUMBER : OPT_RANGE;
     }
-    if (!parse_digits(text, &v, &overflow))
+    if (!parse_digits(text, strlen(text), &v, &overflow))
         return OPT_NOT_NUMBER;
     if (overflow || v < min || v > max)
         return OPT_RANGE;
@@ -52,17 +54,17 @@ enum opt_result opt_parse_u64(const char *text, uint64_t min, uint64_t max,
     return OPT_OK;
 }
 
-enum opt_result opt_parse_i64(const char *text, int64_t min, int64_t max,
-                              int64_t *out)
+enum opt_result opt_parse_i64n(const char *text, size_t len, int64_t min,
+                               int64_t max, int64_t *out)
 {
-    bool negative = text != NULL && *text == '-';
+    bool negative = len > 0 && *text == '-';
     uint64_t mag;
     bool overflow;
     int64_t v;
 
-    if (text == NULL || *text == '\0')
+    if (len == 0)
         return OPT_EMPTY;
-    if (!parse_digits(text + negative, &mag, &overflow))
+    if (!parse_digits(text + negative, len - negative, &mag, &overflow))
         return OPT_NOT_NUMBER;
     if (overflow || mag > (uint64_t)INT64_MAX + negative)
         return OPT_RANGE;
@@ -72,6 +74,12 @@ enum opt_result opt_parse_i64(const char *text, int64_t min, int64_t max,
         return OPT_RANGE;
     *out = v;
     return OPT_OK;
+}
+
+enum opt_result opt_parse_i64(const char *text, int64_t min, int64_t max,
+                              int64_t *out)
+{
+    return opt_parse_i64n(text, text ? strlen(text) : 0, min, max, out);
 }
 
 const char *opt_result_str(enum opt_result r)

@@ -8,6 +8,7 @@
 #ifndef KIT_OPT_H
 #define KIT_OPT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum opt_result {
@@ -29,6 +30,13 @@ enum opt_result opt_parse_u64(const char *text, uint64_t min, uint64_t max,
 /* Like opt_parse_u64, for a signed number with an optional '-'. */
 enum opt_result opt_parse_i64(const char *text, int64_t min, int64_t max,
                               int64_t *out);
+
+/*
+ * Like opt_parse_i64, for the 'len' bytes at 'text' (not NUL-terminated):
+ * for numbers inside a larger buffer, such as a protocol line.
+ */
+enum opt_result opt_parse_i64n(const char *text, size_t len, int64_t min,
+                               int64_t max, int64_t *out);
 
 /*
  * The fixed words for a result, to follow the quoted text in a
