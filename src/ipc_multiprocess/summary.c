@@ -63,6 +63,9 @@ void summary_print(const struct ipc_result *r, bool json)
                (unsigned long long)r->count);
     if (!r->have_report)
         printf("received     unknown: the storage process died with its results\n");
+    else if (r->batch == 0)             /* --stage store that saw no squares */
+        printf("received     %llu of %llu squares\n",
+               (unsigned long long)r->rep.received, (unsigned long long)n);
     else
         printf("received     %llu of %llu squares (%u worker%s, up to %u per write)\n",
                (unsigned long long)r->rep.received, (unsigned long long)n,
