@@ -17,7 +17,7 @@ PREFIX  ?= /usr/local
 BUILD   ?= build/default
 BINDIR  ?= bin
 
-PROGRAMS := ipc_multiprocess threading_example
+PROGRAMS := ipc_multiprocess threading_example tcp_server
 
 KIT_CFLAGS := -std=c11 -D_GNU_SOURCE -Ilib -Isrc/common -pthread -MMD -MP \
 	      -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -39,7 +39,6 @@ $(foreach p,$(PROGRAMS),$(eval $(BINDIR)/$(p): $(call objs,src/$(p)) $(COMMON_OB
 
 # A unit test links lib/ and the program modules it names here.
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
-$(BUILD)/tests/unit/test_bqueue: $(BUILD)/src/threading_example/bqueue.o
 $(BUILD)/tests/unit/test_frame: $(BUILD)/src/ipc_multiprocess/frame.o
 $(BUILD)/tests/unit/%.o: ALL_CFLAGS += -Itests -Isrc/threading_example -Isrc/ipc_multiprocess
 $(UNIT_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB_OBJS)

@@ -42,11 +42,6 @@ void linebuf_commit(struct linebuf *lb, size_t n)
     lb->end += n;
 }
 
-bool linebuf_pending(const struct linebuf *lb)
-{
-    return lb->end > lb->start || lb->discarding;
-}
-
 enum linebuf_event linebuf_next(struct linebuf *lb, const char **line,
                                 size_t *len)
 {

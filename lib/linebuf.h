@@ -48,7 +48,4 @@ void linebuf_commit(struct linebuf *lb, size_t n);
 enum linebuf_event linebuf_next(struct linebuf *lb, const char **line,
                                 size_t *len);
 
-/* Whether any bytes of an unfinished line are buffered. */
-bool linebuf_pending(const struct linebuf *lb);
-
 #endif

@@ -1,6 +1,7 @@
 /* cli - the program side of the kit: names, messages, usage errors, stop. */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "opt.h"
@@ -18,6 +20,7 @@ static const char *prog = "kit";
  * is both async-signal-safe and free of data races.
  */
 static atomic_int stop_signal;
+static atomic_int stop_fd = -1;
 
 void cli_init(const char *argv0)
 {
@@ -125,7 +128,20 @@ uint64_t cli_parse_u64(const char *name, const char *text,
 
 static void on_stop_signal(int sig)
 {
+    int saved = errno;                  /* the interrupted code may need it */
+    int fd = atomic_load(&stop_fd);
+    char byte = (char)sig;
+
     atomic_store(&stop_signal, sig);
+    if (fd >= 0 && write(fd, &byte, 1) < 0) {
+        /* A full pipe already says "stop". */
+    }
+    errno = saved;
+}
+
+void cli_set_stop_fd(int fd)
+{
+    atomic_store(&stop_fd, fd);
 }
 
 int cli_catch_stop_signals(void)

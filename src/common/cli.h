@@ -70,6 +70,13 @@ uint64_t cli_parse_u64(const char *name, const char *text,
  */
 int cli_catch_stop_signals(void);
 
+/*
+ * Also write one byte to 'fd' when a stop signal arrives (the self-pipe
+ * trick), so that threads and processes blocked in poll() on its read
+ * end wake up, which a flag alone cannot do.  -1 turns it off.
+ */
+void cli_set_stop_fd(int fd);
+
 /* The signal that asked us to stop, or 0 while none has. */
 int cli_stop_requested(void);
 

@@ -1,5 +1,5 @@
 /*
- * bqueue - a bounded blocking queue of numbers, for threads.
+ * bqueue - a bounded blocking queue of numbers (tasks, descriptors), for threads.
  *
  * put blocks while the queue is full, get blocks while it is empty.
  * close is how the producer says "no more": it wakes every waiter;

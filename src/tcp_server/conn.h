@@ -1,0 +1,66 @@
+/*
+ * conn - one client connection: request lines in, reply lines out,
+ * with bounded memory whatever the client sends or fails to read.
+ */
+#ifndef KIT_CONN_H
+#define KIT_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "linebuf.h"
+#include "net.h"
+#include "server.h"
+
+enum {
+    CONN_READ_SIZE = 8 * 1024,  /* bytes read at a time */
+    CONN_OUT_CAP = 16 * 1024,   /* replies held before they must be sent */
+};
+
+struct conn {
+    int fd;
+    char peer[NET_ADDR_STRLEN];
+    struct linebuf in;          /* request bytes not yet answered */
+    char *out;                  /* replies not yet sent */
+    size_t out_len;
+    size_t out_sent;            /* of out_len, already written */
+    uint64_t requests;          /* answered on this connection */
+    bool quit;                  /* QUIT answered: send BYE, then close */
+};
+
+/* Set up a connection on 'fd'.  Returns 0, or -1 with errno ENOMEM. */
+int conn_init(struct conn *c, int fd, const struct sockaddr_storage *peer,
+              socklen_t len);
+
+/* Close the descriptor and free the buffers. */
+void conn_free(struct conn *c);
+
+/*
+ * Answer every complete request line buffered, as long as the replies
+ * fit in the output buffer; what does not fit waits for the next call.
+ * Counts requests and errors in 'stats'.  Returns true if it stopped
+ * for lack of room (send the replies, then call again).
+ */
+bool conn_answer(struct conn *c, struct server_stats *stats);
+
+/*
+ * Serve the client with blocking I/O until it closes, sends QUIT, stays
+ * silent longer than the idle limit, or the server stops: read what has
+ * come, answer every whole line, send the replies in one write.
+ */
+void conn_serve(struct conn *c, struct server *srv);
+
+/*
+ * The whole life of a client in a blocking model: set up, log, serve,
+ * log, close.  Takes ownership of 'fd', which server_accept counted in.
+ */
+void conn_run(struct server *srv, int fd, const struct sockaddr_storage *peer,
+              socklen_t len);
+
+/* Log the connection (unless -q) and count it; the end is logged by conn_end. */
+void conn_begin(struct conn *c, struct server *srv);
+void conn_end(struct conn *c, struct server *srv, const char *why);
+
+#endif

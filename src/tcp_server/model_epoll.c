@@ -1,0 +1,290 @@
+/*
+ * model_epoll - THREADS event loops, each with its own epoll set.
+ *
+ * No thread or process per client: one thread watches many sockets and
+ * does, for each, whatever is ready without blocking.  The price is
+ * that nothing may block: a reply the client does not take stays in
+ * the connection's buffer, EPOLLOUT says when it can go, and a client
+ * whose replies pile up is not read from until they drain, so memory
+ * stays bounded.  Every loop waits on the listening socket too
+ * (EPOLLEXCLUSIVE: one loop is woken per new client) and on the stop
+ * pipe.
+ */
+#include "server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "conn.h"
+#include "io.h"
+#include "stats.h"
+
+enum {
+    MAX_EVENTS = 256,
+    ACCEPTS_PER_WAKE = 64,      /* then let the other sockets have a turn */
+    READS_PER_WAKE = 8,
+};
+
+/* A connection of an event loop, on the loop's list (for idle checks). */
+struct econn {
+    struct conn c;
+    struct econn *prev, *next;
+    uint64_t last_active_ns;
+    uint32_t events;            /* what epoll watches for it now */
+    bool eof;                   /* the client closed its side */
+    bool more;                  /* lines wait for room in the reply buffer */
+};
+
+struct loop {
+    struct server *srv;
+    int ep;
+    struct econn *conns;        /* every connection of this loop */
+    pthread_t thread;
+};
+
+static int listen_marker, stop_marker;  /* epoll data of the two shared fds */
+
+static void drop(struct loop *l, struct econn *e, const char *why)
+{
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        l->conns = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    conn_end(&e->c, l->srv, why);
+    conn_free(&e->c);                   /* close() takes it out of the epoll set */
+    free(e);
+}
+
+static void accept_clients(struct loop *l)
+{
+    for (int i = 0; i < ACCEPTS_PER_WAKE; i++) {
+        struct sockaddr_storage peer;
+        socklen_t len = sizeof(peer);
+        int fd = server_accept_nowait(l->srv, &peer, &len, SOCK_NONBLOCK);
+        struct econn *e;
+
+        if (fd < 0)
+            return;                     /* none left (or out of descriptors) */
+        e = calloc(1, sizeof(*e));
+        if (e == NULL || conn_init(&e->c, fd, &peer, len) != 0) {
+            cli_error(ENOMEM, "connection buffers");
+            free(e);
+            close(fd);
+            atomic_fetch_sub(&l->srv->stats->active, 1);
+            continue;
+        }
+        e->events = EPOLLIN;
+        e->last_active_ns = stats_now_ns();
+        struct epoll_event ev = { .events = e->events, .data.ptr = e };
+
+        if (epoll_ctl(l->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
+            cli_error(errno, "epoll_ctl");
+            conn_free(&e->c);
+            free(e);
+            atomic_fetch_sub(&l->srv->stats->active, 1);
+            continue;
+        }
+        e->next = l->conns;
+        if (l->conns)
+            l->conns->prev = e;
+        l->conns = e;
+        conn_begin(&e->c, l->srv);
+    }
+}
+
+/*
+ * Send what the buffer holds, without blocking.  Returns 0 when all
+ * went, 1 when the socket is full (wait for EPOLLOUT), -1 on error.
+ */
+static int flush(struct econn *e)
+{
+    struct conn *c = &e->c;
+
+    while (c->out_sent < c->out_len) {
+        ssize_t n = write(c->fd, c->out + c->out_sent, c->out_len - c->out_sent);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno == EAGAIN ? 1 : -1;
+        }
+        c->out_sent += (size_t)n;
+    }
+    c->out_len = c->out_sent = 0;
+    return 0;
+}
+
+/* Read what has arrived (a few reads at most) and answer it. */
+static int read_and_answer(struct loop *l, struct econn *e)
+{
+    for (int i = 0; i < READS_PER_WAKE && !e->more && !e->c.quit; i++) {
+        size_t room;
+        char *space = linebuf_space(&e->c.in, &room);
+        ssize_t n = read(e->c.fd, space, room);
+
+        if (n == 0) {
+            e->eof = true;
+            break;
+        }
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno == EAGAIN ? 0 : -1;
+        }
+        linebuf_commit(&e->c.in, (size_t)n);
+        e->more = conn_answer(&e->c, l->srv->stats);
+    }
+    return 0;
+}
+
+/* Everything a ready connection can do now; then what to wait for next. */
+static void handle(struct loop *l, struct econn *e, uint32_t events)
+{
+    const char *why = NULL;
+    int pending = 0;
+
+    e->last_active_ns = stats_now_ns();
+    if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && read_and_answer(l, e) != 0)
+        why = strerror(errno);
+    /* Send, and while sending made room for held-back lines, answer them. */
+    while (why == NULL && (pending = flush(e)) == 0 && e->more)
+        e->more = conn_answer(&e->c, l->srv->stats);
+    if (why == NULL && pending < 0)
+        why = strerror(errno);
+    if (why == NULL && pending == 0 && e->c.quit)
+        why = "QUIT";
+    if (why == NULL && pending == 0 && e->eof)
+        why = "closed by client";
+    if (why != NULL) {
+        drop(l, e, why);
+        return;
+    }
+    /* Read only while there is room for the replies: bounded memory. */
+    uint32_t want = (e->more || e->eof || e->c.quit ? 0 : EPOLLIN) |
+                    (pending > 0 ? EPOLLOUT : 0);
+
+    if (want != e->events) {
+        struct epoll_event ev = { .events = want, .data.ptr = e };
+
+        e->events = want;
+        epoll_ctl(l->ep, EPOLL_CTL_MOD, e->c.fd, &ev);
+    }
+}
+
+static void drop_idle(struct loop *l)
+{
+    uint64_t now = stats_now_ns(), limit = (uint64_t)l->srv->cfg->idle_ms * 1000000u;
+
+    for (struct econn *e = l->conns, *next; e != NULL; e = next) {
+        next = e->next;
+        if (now - e->last_active_ns >= limit)
+            drop(l, e, "idle timeout");
+    }
+}
+
+/* At the stop: send what was computed (briefly), then close everything. */
+static void drain_all(struct loop *l)
+{
+    while (l->conns != NULL) {
+        struct econn *e = l->conns;
+
+        /* Replies already computed go out, blocking now if need be. */
+        if (e->c.out_len > e->c.out_sent &&
+            fcntl(e->c.fd, F_SETFL, fcntl(e->c.fd, F_GETFL) & ~O_NONBLOCK) == 0)
+            io_write_all(e->c.fd, e->c.out + e->c.out_sent,
+                         e->c.out_len - e->c.out_sent);
+        drop(l, e, "server stopping");
+    }
+}
+
+static void *run_loop(void *arg)
+{
+    struct loop *l = arg;
+    struct epoll_event events[MAX_EVENTS];
+    int timeout = l->srv->cfg->idle_ms < 0 ? -1 : 250;
+    bool stopping = false;
+
+    while (!stopping) {
+        int n = epoll_wait(l->ep, events, MAX_EVENTS, timeout);
+
+        if (n < 0 && errno != EINTR) {
+            cli_error(errno, "epoll_wait");
+            break;
+        }
+        for (int i = 0; i < n; i++) {
+            void *p = events[i].data.ptr;
+
+            if (p == &listen_marker)
+                accept_clients(l);
+            else if (p == &stop_marker)
+                stopping = true;
+            else
+                handle(l, p, events[i].events);
+        }
+        if (l->srv->cfg->idle_ms >= 0)
+            drop_idle(l);
+    }
+    drain_all(l);
+    return NULL;
+}
+
+/* A loop's epoll set: the listening socket, the stop pipe, later clients. */
+static int loop_init(struct loop *l, struct server *srv)
+{
+    struct epoll_event lev = { .events = EPOLLIN | EPOLLEXCLUSIVE,
+                               .data.ptr = &listen_marker };
+    struct epoll_event sev = { .events = EPOLLIN, .data.ptr = &stop_marker };
+
+    l->srv = srv;
+    l->ep = epoll_create1(EPOLL_CLOEXEC);
+    if (l->ep < 0 || epoll_ctl(l->ep, EPOLL_CTL_ADD, srv->listen_fd, &lev) != 0 ||
+        epoll_ctl(l->ep, EPOLL_CTL_ADD, srv->stop_fd[0], &sev) != 0)
+        return -1;
+    return 0;
+}
+
+int model_epoll(struct server *srv)
+{
+    unsigned n = srv->cfg->threads, started = 1;
+    struct loop *loops = calloc(n, sizeof(*loops));
+    sigset_t all, old;
+    int err = 0;
+
+    if (loops == NULL) {
+        cli_error(ENOMEM, "event loops");
+        return 1;
+    }
+    for (unsigned i = 0; i < n; i++)
+        if (loop_init(&loops[i], srv) != 0) {
+            cli_error(errno, "epoll");
+            server_stop(srv);
+            break;
+        }
+    /* Loops 2..n in threads that block signals; loop 1 is main()'s own. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    for (; started < n && !server_stopping(srv); started++)
+        if ((err = pthread_create(&loops[started].thread, NULL, run_loop, &loops[started])) != 0) {
+            cli_error(err, "pthread_create");
+            break;
+        }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    run_loop(&loops[0]);
+    server_stop(srv);                   /* if loop 1 ended on an error */
+    for (unsigned i = 1; i < started; i++)
+        pthread_join(loops[i].thread, NULL);
+    for (unsigned i = 0; i < n; i++)
+        if (loops[i].ep > 0)
+            close(loops[i].ep);
+    free(loops);
+    return err == 0 ? 0 : 1;
+}

@@ -1,0 +1,131 @@
+/* server - accepting clients and stopping, the same for every model. */
+#include "server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void server_stop(struct server *srv)
+{
+    char byte = 1;
+
+    /* Never read back: the pipe stays readable for every waiter. */
+    if (write(srv->stop_fd[1], &byte, 1) < 0) {
+        /* Full (stopped already) is fine; nothing else can fail here. */
+    }
+}
+
+bool server_stopping(const struct server *srv)
+{
+    struct pollfd p = { .fd = srv->stop_fd[0], .events = POLLIN };
+
+    return cli_stop_requested() || poll(&p, 1, 0) > 0;
+}
+
+/*
+ * Out of descriptors, the pending client would make accept fail again
+ * at once, for ever: a busy loop.  So give back the spare descriptor
+ * kept for this, accept the client and close it at once (it sees the
+ * connection reset), and take the spare again.  (libuv does the same.)
+ */
+static void shed_one_client(struct server *srv)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static bool said;
+
+    pthread_mutex_lock(&lock);
+    if (!said) {
+        cli_error(EMFILE, "accept (clients are turned away until some leave)");
+        said = true;
+    }
+    if (srv->spare_fd >= 0)
+        close(srv->spare_fd);
+    int fd = accept4(srv->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
+    if (fd >= 0)
+        close(fd);
+    srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    pthread_mutex_unlock(&lock);
+}
+
+/* Count a new client in; past --max-clients, say so and close it. */
+static bool admit(struct server *srv, int fd)
+{
+    static const char busy[] = "ERR server busy\n";
+
+    if (atomic_fetch_add(&srv->stats->active, 1) < srv->cfg->max_clients)
+        return true;
+    atomic_fetch_sub(&srv->stats->active, 1);
+    atomic_fetch_add(&srv->stats->refused, 1);
+    /* A fresh socket's buffer takes 16 bytes without blocking. */
+    if (write(fd, busy, sizeof(busy) - 1) < 0) {
+        /* The client is gone already: nothing to tell it. */
+    }
+    close(fd);
+    return false;
+}
+
+int server_accept_nowait(struct server *srv, struct sockaddr_storage *peer,
+                         socklen_t *len, int flags)
+{
+    for (;;) {
+        int fd, on = 1;
+
+        *len = sizeof(*peer);
+        fd = accept4(srv->listen_fd, (struct sockaddr *)peer, len,
+                     SOCK_CLOEXEC | flags);
+        if (fd < 0) {
+            if (errno == EMFILE || errno == ENFILE)
+                shed_one_client(srv);   /* then try the next one */
+            else if (errno != EINTR && errno != ECONNABORTED)
+                return -1;              /* EAGAIN: nobody is waiting */
+            continue;
+        }
+        /* Replies go out at once: no waiting for a full packet (Nagle). */
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+        if (admit(srv, fd))
+            return fd;
+    }
+}
+
+int server_accept(struct server *srv, struct sockaddr_storage *peer,
+                  socklen_t *len)
+{
+    for (;;) {
+        struct pollfd p[2] = {
+            { .fd = srv->listen_fd, .events = POLLIN },
+            { .fd = srv->stop_fd[0], .events = POLLIN },
+        };
+        int fd;
+
+        if (poll(p, 2, -1) < 0)
+            continue;                   /* EINTR: the handler wrote the stop pipe */
+        if (p[1].revents != 0)
+            return -1;
+        fd = server_accept_nowait(srv, peer, len, 0);
+        if (fd >= 0)
+            return fd;                  /* else another process or thread took it */
+    }
+}
+
+void server_child_setup(struct server *srv, pid_t parent)
+{
+    /* If the server dies, so do its children: none outlives it. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(1);
+    cli_set_stop_fd(-1);
+    signal(SIGINT, SIG_IGN);            /* Ctrl-C reaches the whole group */
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGCHLD, SIG_DFL);
+    close(srv->spare_fd);
+    srv->spare_fd = -1;
+}

@@ -1,0 +1,82 @@
+/*
+ * server - what tcp_server's main() and its concurrency models share:
+ * the configuration, the counters, the stop signal and accepting.
+ */
+#ifndef KIT_SERVER_H
+#define KIT_SERVER_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+struct server_config {
+    const char *port;           /* "65432", or "0" for any free port */
+    const char *bind;           /* NULL: every interface */
+    const char *model;          /* "epoll", "thread", ... */
+    unsigned threads;           /* event loops, pool threads or processes */
+    unsigned max_clients;       /* clients served at once; more get "busy" */
+    int idle_ms;                /* drop a silent client after this; -1: never */
+    bool quiet;
+    bool json;
+};
+
+/*
+ * The counters, in memory shared with forked children (MAP_SHARED), so
+ * that every model, threads or processes, counts in the same place.
+ */
+struct server_stats {
+    atomic_ullong connections;  /* accepted and served */
+    atomic_ullong requests;     /* request lines answered */
+    atomic_ullong errors;       /* of those, answered with ERR */
+    atomic_ullong refused;      /* turned away: --max-clients reached */
+    atomic_uint active;         /* being served now */
+};
+
+struct server {
+    const struct server_config *cfg;
+    struct server_stats *stats;
+    int listen_fd;              /* non-blocking */
+    int stop_fd[2];             /* a pipe: readable once the server must stop */
+    int spare_fd;               /* kept open for the EMFILE trick */
+};
+
+/* A concurrency model: serve until the stop request; return the exit status. */
+typedef int serve_fn(struct server *srv);
+
+serve_fn model_iterative, model_fork, model_prefork, model_thread,
+         model_pool, model_epoll;
+
+/*
+ * Wait for and accept one client, TCP_NODELAY set, counted in 'active'.
+ * Clients past --max-clients get "ERR server busy" and are closed here.
+ * Returns the descriptor (blocking), or -1 once the server must stop.
+ * Running out of descriptors costs a short pause, never a busy loop.
+ * Thread-safe; call it from any thread or process that accepts.
+ */
+int server_accept(struct server *srv, struct sockaddr_storage *peer,
+                  socklen_t *len);
+
+/*
+ * In a forked child: die with the parent, leave Ctrl-C to the parent
+ * (the child stops by the stop pipe, after flushing its replies), and
+ * give back the parent's spare descriptor.
+ */
+void server_child_setup(struct server *srv, pid_t parent);
+
+/*
+ * One try at accepting, without waiting: like server_accept, with
+ * accept4 'flags' (SOCK_NONBLOCK for event loops).  Returns -1 with
+ * errno EAGAIN when nobody is waiting.
+ */
+int server_accept_nowait(struct server *srv, struct sockaddr_storage *peer,
+                         socklen_t *len, int flags);
+
+/* Make every waiter in every model see the stop request.  Async-safe. */
+void server_stop(struct server *srv);
+
+/* Whether the stop has been requested (by a signal or server_stop). */
+bool server_stopping(const struct server *srv);
+
+#endif

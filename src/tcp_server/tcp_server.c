@@ -1,0 +1,240 @@
+/*
+ * tcp_server - answers each request line with the square of its number.
+ *
+ * Lesson: one protocol, six ways to serve many clients at once, to
+ * compare side by side: -m iterative (one at a time), fork (a process
+ * per client), prefork (processes started up front), thread (a thread
+ * per client), pool (threads started up front) and epoll (event loops:
+ * one thread, many sockets).  Each model is one short file; the
+ * protocol lives in lib/proto_square.c and knows nothing of sockets.
+ *
+ * Usage: tcp_server [-p PORT] [-b ADDRESS] [-m MODEL] [-t THREADS] ...
+ * See also: tcp_client, which speaks the same protocol and can load-test it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "json.h"
+#include "net.h"
+#include "proto_square.h"
+#include "server.h"
+
+static const struct model {
+    const char *name;
+    serve_fn *serve;
+} models[] = {
+    { "epoll", model_epoll },
+    { "thread", model_thread },
+    { "pool", model_pool },
+    { "fork", model_fork },
+    { "prefork", model_prefork },
+    { "iterative", model_iterative },
+};
+
+static const char usage_text[] =
+"Usage: tcp_server [-p PORT] [-b ADDRESS] [-m MODEL] [-t THREADS]\n"
+"                  [--max-clients N] [--idle-timeout SECONDS] [-q] [--json]\n"
+"\n"
+"Answers each request line (an integer) with its square, on many client\n"
+"connections at once.  Try it by hand: nc localhost 65432, then type 12.\n"
+"\n"
+"  -p, --port PORT            TCP port, 0 for any free one (default 65432)\n"
+"  -b, --bind ADDRESS         listen on this address only (default: every\n"
+"                             interface, IPv4 and IPv6)\n"
+"  -m, --model MODEL          epoll (default), thread, pool, fork, prefork\n"
+"                             or iterative\n"
+"  -t, --threads THREADS      event loops (epoll), threads (pool) or\n"
+"                             processes (prefork), 1..1024 (default: CPUs)\n"
+"      --max-clients N        clients served at once; more get\n"
+"                             'ERR server busy' (default 10000)\n"
+"      --idle-timeout SECONDS drop a client silent this long (default: never)\n"
+"  -q, --quiet                no connection log, only the totals\n"
+"      --json                 totals as one JSON object\n"
+"  -h, --help                 show this help\n"
+"  -V, --version              show the version\n"
+"\n"
+"Protocol: one request per line (LF or CRLF, at most 1024 bytes), one reply\n"
+"per line, in order: the square, or ERR empty request | not an integer |\n"
+"out of range | line too long.  QUIT is answered BYE and closes.\n"
+"\n"
+"Examples:\n"
+"  tcp_server                      # then, elsewhere: tcp_client 192.168.1.5\n"
+"  tcp_server -p 0 -b 127.0.0.1 -m fork\n"
+"  tcp_server -m pool -t 8 --max-clients 100 --idle-timeout 30\n";
+
+static serve_fn *find_model(const char *name)
+{
+    for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
+        if (strcmp(models[i].name, name) == 0)
+            return models[i].serve;
+    cli_usage_error("-m: '%s' is not epoll, thread, pool, fork, prefork or iterative",
+                    name);
+}
+
+static void parse_options(int argc, char **argv, struct server_config *cfg,
+                          char *port, size_t port_size)
+{
+    static const struct option longopts[] = {
+        { "port", required_argument, NULL, 'p' },
+        { "bind", required_argument, NULL, 'b' },
+        { "model", required_argument, NULL, 'm' },
+        { "threads", required_argument, NULL, 't' },
+        { "max-clients", required_argument, NULL, 'M' },
+        { "idle-timeout", required_argument, NULL, 'I' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    const char *name;
+    int c;
+
+    *cfg = (struct server_config){ .model = "epoll", .max_clients = 10000,
+                                   .threads = cpus > 0 ? (unsigned)cpus : 1,
+                                   .idle_ms = -1 };
+    snprintf(port, port_size, "%d", PROTO_PORT);
+    while ((c = cli_next_option(argc, argv, ":p:b:m:t:qhV", longopts, usage_text,
+                                &name)) != -1) {
+        switch (c) {
+        case 'p':
+            snprintf(port, port_size, "%llu",
+                     (unsigned long long)cli_parse_u64(name, optarg, 0, 65535));
+            break;
+        case 'b': cfg->bind = optarg; break;
+        case 'm': find_model(optarg); cfg->model = optarg; break;
+        case 't': cfg->threads = (unsigned)cli_parse_u64(name, optarg, 1, 1024); break;
+        case 'M': cfg->max_clients = (unsigned)cli_parse_u64(name, optarg, 1, 1000000); break;
+        case 'I': cfg->idle_ms = (int)cli_parse_u64(name, optarg, 1, 86400) * 1000; break;
+        case 'q': cfg->quiet = true; break;
+        case 'j': cfg->json = true; break;
+        }
+    }
+    if (optind < argc)
+        cli_usage_error("unexpected argument '%s'", argv[optind]);
+    cfg->port = port;
+}
+
+/* As many clients as the system allows us: the soft limit up to the hard one. */
+static void raise_open_files_limit(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+/* The listening socket, the stop pipe, the spare descriptor and the counters. */
+static int open_server(struct server *srv)
+{
+    int gai;
+
+    srv->listen_fd = net_listen_tcp(srv->cfg->bind, srv->cfg->port, SOMAXCONN, &gai);
+    if (srv->listen_fd < 0) {
+        if (gai != 0)
+            cli_error(0, "cannot listen on %s: %s", srv->cfg->bind, gai_strerror(gai));
+        else
+            cli_error(errno, "cannot listen on %s port %s",
+                      srv->cfg->bind ? srv->cfg->bind : "every interface", srv->cfg->port);
+        return -1;
+    }
+    /* Non-blocking: several threads or processes may race for one client. */
+    fcntl(srv->listen_fd, F_SETFL, fcntl(srv->listen_fd, F_GETFL) | O_NONBLOCK);
+    srv->stats = mmap(NULL, sizeof(*srv->stats), PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (srv->stats == MAP_FAILED || pipe2(srv->stop_fd, O_CLOEXEC | O_NONBLOCK) != 0) {
+        cli_error(errno, "setting up");
+        return -1;
+    }
+    srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    cli_set_stop_fd(srv->stop_fd[1]);
+    return 0;
+}
+
+static void print_listening(const struct server *srv)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    char addr[NET_ADDR_STRLEN];
+
+    getsockname(srv->listen_fd, (struct sockaddr *)&ss, &len);
+    net_format((struct sockaddr *)&ss, len, addr);
+    if (srv->cfg->json)
+        printf("{\"event\":\"listening\",\"addr\":\"%s\",\"port\":%d,\"model\":\"%s\"}\n",
+               addr, net_local_port(srv->listen_fd), srv->cfg->model);
+    else
+        printf("listening on %s (model %s, %u thread%s)\n", addr, srv->cfg->model,
+               srv->cfg->threads, srv->cfg->threads == 1 ? "" : "s");
+}
+
+static void print_totals(const struct server *srv)
+{
+    const struct server_stats *st = srv->stats;
+
+    if (srv->cfg->json) {
+        struct json j;
+
+        json_init(&j);
+        json_object_begin(&j, NULL);
+        json_str(&j, "model", srv->cfg->model);
+        json_u64(&j, "connections", atomic_load(&st->connections));
+        json_u64(&j, "requests", atomic_load(&st->requests));
+        json_u64(&j, "errors", atomic_load(&st->errors));
+        json_u64(&j, "refused", atomic_load(&st->refused));
+        json_object_end(&j);
+        if (json_finish(&j) == 0)
+            fputs(j.buf, stdout);
+        json_free(&j);
+        return;
+    }
+    printf("connections  %llu\nrequests     %llu\nerrors       %llu\nrefused      %llu\n",
+           (unsigned long long)atomic_load(&st->connections),
+           (unsigned long long)atomic_load(&st->requests),
+           (unsigned long long)atomic_load(&st->errors),
+           (unsigned long long)atomic_load(&st->refused));
+}
+
+int main(int argc, char **argv)
+{
+    struct server_config cfg;
+    struct server srv = { .cfg = &cfg, .listen_fd = -1, .spare_fd = -1 };
+    char port[8];
+    int status;
+
+    cli_init(argv[0]);
+    parse_options(argc, argv, &cfg, port, sizeof(port));
+    serve_fn *serve = find_model(cfg.model);
+
+    /* 1. A client that vanishes must cost us an EPIPE, not our life. */
+    signal(SIGPIPE, SIG_IGN);
+    /* 2. SIGINT/SIGTERM only post a stop request; each model watches for it. */
+    if (cli_catch_stop_signals() != 0) {
+        cli_error(errno, "signal handlers");
+        return 1;
+    }
+    /* 3. One listening socket, shared by every model. */
+    raise_open_files_limit();
+    if (open_server(&srv) != 0)
+        return 1;
+    print_listening(&srv);
+
+    /* 4. The lesson proper: the chosen model runs until told to stop. */
+    status = serve(&srv);
+
+    /* 5. Account for everything, release everything. */
+    print_totals(&srv);
+    close(srv.listen_fd);
+    return status;
+}
