@@ -40,6 +40,7 @@ test_expect_success() {
 	(eval "$2") >"$TRASH/.out" 2>&1
 	rc=$?
 	test_cleanup
+	sleep 0.1                           # let the killed ones go before the next test
 	if [ $rc -eq 0 ]; then
 		echo "ok $test_count - $1"
 	else

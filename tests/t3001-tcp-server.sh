@@ -1,0 +1,173 @@
+#!/bin/sh
+# t3001-tcp-server - every concurrency model speaks the same protocol.
+test_description='protocol bytes, pipelining, splits, limits, stop, for each model'
+. "$(dirname "$0")/test-lib.sh"
+
+talk="$HELPERDIR/tcp_talk"
+many="$HELPERDIR/tcp_many"
+
+# start_server OUT ARGS...: start tcp_server on a free port; sets pid, port.
+start_server() {
+	out=$1
+	shift
+	"$BINDIR/tcp_server" -p 0 -b 127.0.0.1 "$@" >"$out" 2>"$out.err" &
+	pid=$!
+	test_started $pid
+	wait_until 10 grep -q "listening" "$out" || { cat "$out.err"; return 1; }
+	port=$(sed -n -e 's/^listening on .*:\([0-9]*\) .*/\1/p' \
+		-e 's/^{"event":"listening".*"port":\([0-9]*\).*/\1/p' "$out")
+}
+
+# stop_server: SIGINT, then it must exit 0 with its totals.
+stop_server() {
+	kill -INT $pid &&
+	wait_bounded $pid 10 &&
+	grep -q "^connections  [0-9]*$" "$out"
+}
+
+cat >requests <<-\END
+	7
+	-9223372036854775808
+	9223372036854775807
+	   +12	
+
+	   
+	abc
+	12a
+	0x10
+	1e3
+	99999999999999999999
+	-9223372036854775809
+	QUIT
+	5
+END
+printf '49\n85070591730234615865843651857942052864\n85070591730234615847396907784232501249\n144\nERR empty request\nERR empty request\nERR not an integer\nERR not an integer\nERR not an integer\nERR not an integer\nERR out of range\nERR out of range\nBYE\n' >expected
+
+seq 1 100000 >pipelined
+awk '{ printf "%.0f\n", $1 * $1 }' pipelined >pipelined.expected
+
+for model in ${MODELS:-epoll thread pool fork prefork iterative}; do
+	test_expect_success "$model: exact reply bytes, errors included; QUIT ends it" "
+		start_server srv -m $model -t 2 &&
+		\"\$talk\" \$port <requests >got &&
+		cmp expected got &&
+		stop_server &&
+		grep -q 'disconnected after 13 requests (QUIT)' srv
+	"
+
+	test_expect_success "$model: CRLF lines, one byte per write" "
+		start_server srv -m $model -t 2 &&
+		printf '3\r\n-4\r\nQUIT\r\n' | \"\$talk\" -1 \$port >got &&
+		printf '9\n16\nBYE\n' >want && { cmp want got || { od -c got; cat srv srv.err; exit 1; }; } &&
+		stop_server
+	"
+
+	test_expect_success "$model: a 3000-byte line is refused, the connection goes on" "
+		start_server srv -m $model -t 2 &&
+		{ awk 'BEGIN { while (i++ < 3000) printf \"7\"; print \"\" }'; echo 6; } |
+			\"\$talk\" \$port >got &&
+		printf 'ERR line too long\n36\n' >want && cmp want got &&
+		stop_server
+	"
+
+	test_expect_success "$model: 100000 pipelined requests in one stream, in order" "
+		start_server srv -m $model -t 2 -q &&
+		test_within 60 \"\$talk\" \$port <pipelined >got &&
+		cmp pipelined.expected got &&
+		stop_server &&
+		grep -q '^requests     100000$' srv
+	"
+
+	test_expect_success "$model: clients that leave with replies unread do no harm" "
+		start_server srv -m $model -t 2 -q &&
+		\"\$talk\" -l 1 \$port <pipelined >/dev/null &&
+		\"\$talk\" -l 1 \$port <pipelined >/dev/null &&
+		echo 11 | \"\$talk\" \$port >got &&
+		echo 121 >want && cmp want got &&
+		stop_server
+	"
+
+	test_expect_success "$model: 500 clients at once, each answered" "
+		start_server srv -m $model -t 2 -q &&
+		test_within 60 \"\$many\" \$port 500 >got &&
+		grep -q '^500 ok$' got &&
+		stop_server
+	"
+
+	test_expect_success "$model: --idle-timeout drops a silent client" "
+		start_server srv -m $model -t 2 --idle-timeout 1 || exit 1
+		(sleep 8; echo 2) | \"\$talk\" \$port >got &
+		test_started \$!
+		wait_until 6 grep -q 'disconnected after 0 requests (idle timeout)' srv &&
+		stop_server
+	"
+
+	test_expect_success "$model: SIGINT with a client connected: exit 0, totals, nothing left" "
+		start_server srv -m $model -t 2 || exit 1
+		(echo 4; sleep 5) | \"\$talk\" \$port >got &
+		wait_until 10 grep -q 'connection from' srv &&
+		kids=\$(children_of \$pid) &&
+		stop_server &&
+		for k in \$kids; do ! pid_exists \$k || { echo \"child \$k left\"; exit 1; }; done
+	"
+done
+
+for model in ${MODELS:-epoll thread pool fork prefork}; do
+	[ $model = iterative ] && continue
+	test_expect_success "$model: past --max-clients: ERR server busy, and closed" "
+		start_server srv -m $model -t 2 --max-clients 1 || exit 1
+		(echo 1; sleep 2) | \"\$talk\" \$port >held &
+		wait_until 10 grep -q 'connection from' srv &&
+		echo 5 | \"\$talk\" \$port >got &&
+		echo 'ERR server busy' >want && cmp want got &&
+		stop_server &&
+		grep -q '^refused      1$' srv
+	"
+done
+
+test_expect_success 'a second server on a busy port: Address already in use, exit 1' '
+	start_server srv &&
+	test_expect_code 1 "$BINDIR/tcp_server" -p $port -b 127.0.0.1 >out2 2>err2 &&
+	grep -q "^tcp_server: cannot listen on 127.0.0.1 port $port: Address already in use$" err2 &&
+	stop_server
+'
+
+test_expect_success 'every interface by default: IPv4 and IPv6 clients' '
+	"$BINDIR/tcp_server" -p 0 >srv 2>srv.err &
+	pid=$! && test_started $pid && out=srv &&
+	wait_until 10 grep -q "^listening on" srv &&
+	port=$(sed -n "s/^listening on .*:\([0-9]*\) .*/\1/p" srv) &&
+	echo 3 | "$talk" -H 127.0.0.1 $port >got4 &&
+	echo 9 >want && cmp want got4 &&
+	if echo 3 | "$talk" -H ::1 $port >got6 2>err6; then cmp want got6;
+	else grep -q "Cannot assign\|not available\|unreachable" err6; fi &&
+	stop_server
+'
+
+test_expect_success 'IPv6 loopback with -b ::1' '
+	"$BINDIR/tcp_server" -p 0 -b ::1 >srv 2>srv.err &
+	pid=$! && test_started $pid && out=srv &&
+	if ! wait_until 5 grep -q "^listening on" srv; then
+		grep -q "cannot listen" srv.err; exit $?   # no IPv6 on this machine
+	fi
+	port=$(sed -n "s/^listening on .*:\([0-9]*\) .*/\1/p" srv) &&
+	grep -q "^listening on \[::1\]:" srv &&
+	echo -5 | "$talk" -H ::1 $port >got &&
+	echo 25 >want && cmp want got &&
+	stop_server
+'
+
+test_expect_success '--json: a listening event, then the totals' '
+	start_server srv --json -m thread &&
+	echo 8 | "$talk" $port >got &&
+	kill -INT $pid && wait_bounded $pid 10 &&
+	head -1 srv | grep -q "^{\"event\":\"listening\",\"addr\":\"127.0.0.1:$port\",\"port\":$port" &&
+	tail -1 srv | grep -q "^{\"model\":\"thread\",\"connections\":1,\"requests\":1,\"errors\":0,\"refused\":0}$"
+'
+
+test_expect_success 'an unknown model is a usage error' '
+	test_expect_code 2 "$BINDIR/tcp_server" -m spawn 2>err &&
+	grep -q "^tcp_server: -m: .spawn. is not epoll, thread, pool, fork, prefork or iterative" err
+'
+
+test_done
