@@ -17,7 +17,7 @@ PREFIX  ?= /usr/local
 BUILD   ?= build/default
 BINDIR  ?= bin
 
-PROGRAMS := ipc_multiprocess threading_example tcp_server
+PROGRAMS := ipc_multiprocess threading_example tcp_server tcp_client
 
 KIT_CFLAGS := -std=c11 -D_GNU_SOURCE -Ilib -Isrc/common -pthread -MMD -MP \
 	      -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -27,6 +27,7 @@ KIT_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
 endif
 ALL_CFLAGS  = $(KIT_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(CFLAGS_EXTRA)
 ALL_LDFLAGS = -pthread $(if $(SANITIZE),-fsanitize=$(SANITIZE)) $(LDFLAGS)
+LDLIBS += -lm
 
 objs = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c))
 

@@ -42,6 +42,8 @@ check_program() {
 		grep -q "^$prog: $bad_opt: .$bad_val. is " err &&
 		grep -q "(try .$prog --help.)" err
 	'
+	# tcp_client takes a HOST as its first argument: nothing is stray there.
+	[ "$prog" = tcp_client ] ||
 	test_expect_success "$prog: stray argument is refused, exit 2" '
 		test_expect_code 2 "$BINDIR/$prog" stray 2>err &&
 		grep -q "unexpected argument .stray." err
@@ -68,6 +70,16 @@ test_expect_success 'ipc_multiprocess: long option names itself in the error' '
 test_expect_success 'ipc_multiprocess: unknown --stage role is refused' '
 	test_expect_code 2 "$BINDIR/ipc_multiprocess" --stage sort 2>err &&
 	grep -q "stage: .sort. is not generate, square or store" err
+'
+
+test_expect_success 'tcp_client: NUMBERs after - are refused' '
+	test_expect_code 2 "$BINDIR/tcp_client" - 5 2>err &&
+	grep -q "no NUMBERs after it" err
+'
+
+test_expect_success 'tcp_client: --bench takes no NUMBERs' '
+	test_expect_code 2 "$BINDIR/tcp_client" --bench 5 2>err &&
+	grep -q "^tcp_client: --bench makes its own requests" err
 '
 
 test_expect_success 'threading_example: a negative count is out of range' '

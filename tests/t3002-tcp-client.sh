@@ -1,0 +1,120 @@
+#!/bin/sh
+# t3002-tcp-client - the client checks every reply and says what went wrong.
+test_description='modes, errors, refused and dying servers, --retry, --timeout, --bench'
+. "$(dirname "$0")/test-lib.sh"
+
+client="$BINDIR/tcp_client"
+talk="$HELPERDIR/tcp_talk"
+
+start_server() {
+	out=$1
+	shift
+	"$BINDIR/tcp_server" -p 0 -b 127.0.0.1 -q "$@" >"$out" 2>"$out.err" &
+	pid=$!
+	test_started $pid
+	wait_until 10 grep -q "^listening on" "$out" || return 1
+	port=$(sed -n 's/^listening on .*:\([0-9]*\) .*/\1/p' "$out")
+}
+
+# free_port: a port nobody listens on (a server's, once it has stopped).
+free_port() {
+	start_server srv0 && kill -INT $pid && wait_bounded $pid 10 && echo $port
+}
+
+test_expect_success 'no NUMBERs: 1..10, each checked, exit 0' '
+	start_server srv &&
+	"$client" 127.0.0.1 -p $port >out &&
+	test "$(grep -c "^square([0-9]*) = [0-9]*$" out)" -eq 10 &&
+	grep -q "^square(10) = 100$" out &&
+	grep -q "^10 replies, 0 failed$" out
+'
+
+test_expect_success 'NUMBERs, negative ones after --, an error reply: exit 1' '
+	start_server srv &&
+	test_expect_code 1 "$client" -p $port 7 abc -- -9223372036854775808 >out &&
+	grep -q "^square(7) = 49$" out &&
+	grep -q "^square(abc): ERR not an integer$" out &&
+	grep -q "^square(-9223372036854775808) = 85070591730234615865843651857942052864$" out &&
+	grep -q "^3 replies, 1 failed$" out
+'
+
+test_expect_success 'HOST first, unless it is a number' '
+	start_server srv &&
+	"$client" localhost -p $port 12 >out &&
+	grep -q "^square(12) = 144$" out &&
+	"$client" -p $port 13 >out2 &&
+	grep -q "^square(13) = 169$" out2
+'
+
+test_expect_success '- streams 100000 numbers from stdin, pipelined, all checked' '
+	start_server srv &&
+	seq 1 100000 | test_within 60 "$client" -q -p $port - >out &&
+	test "$(cat out)" = "100000 replies, 0 failed"
+'
+
+test_expect_success 'a closed port: one line, the hint, exit 1' '
+	p=$(free_port) &&
+	test_expect_code 1 "$client" 127.0.0.1 -p $p 5 >out 2>err &&
+	test "$(cat err)" = "tcp_client: cannot connect to 127.0.0.1:$p: Connection refused (is tcp_server running there?)"
+'
+
+test_expect_success 'IPv6 literal in brackets in the message' '
+	p=$(free_port) &&
+	test_expect_code 1 "$client" ::1 -p $p 5 2>err &&
+	grep -q "^tcp_client: cannot connect to \[::1\]:$p: " err
+'
+
+test_expect_success 'a server killed mid-run: exit 1, how many replies came' '
+	start_server srv || exit 1
+	seq 1 50000000 | "$client" -q -p $port - >out 2>err &
+	cpid=$! && test_started $cpid &&
+	sleep 0.5 &&
+	kill -KILL $pid &&
+	test_expect_code 1 wait_bounded $cpid 10 &&
+	grep -q "^tcp_client: the server closed the connection after [0-9]* replies, [0-9]* unanswered" err
+'
+
+test_expect_success '--retry: the server may start late' '
+	p=$(free_port) || exit 1
+	"$client" -p $p --retry 10 21 >out 2>err &
+	cpid=$! && test_started $cpid &&
+	sleep 1
+	"$BINDIR/tcp_server" -p $p -b 127.0.0.1 -q >srv2 &
+	spid=$! && test_started $spid &&
+	wait_bounded $cpid 15 &&
+	grep -q "^square(21) = 441$" out
+'
+
+test_expect_success '--timeout: a server that never answers' '
+	start_server srv -m iterative || exit 1
+	(echo 1; sleep 5) | "$talk" $port >held &
+	test_started $! &&
+	sleep 0.3 &&
+	test_expect_code 1 test_within 10 "$client" -p $port --timeout 1 9 >out 2>err &&
+	grep -q "^tcp_client: no reply within 1 s (after 0 replies)$" err
+'
+
+test_expect_success '--bench: counts, no errors, latency percentiles, JSON keys' '
+	start_server srv &&
+	"$client" -p $port --bench -c 4 -P 4 -n 20000 --json >out 2>err &&
+	grep -q "^{\"connections\":4,\"pipeline\":4,\"requests\":20000,\"errors\":0," out &&
+	for k in seconds requests_per_sec latency_us p50 p90 p99 p999 max; do
+		grep -q "\"$k\":" out || { echo "missing $k"; exit 1; }
+	done
+'
+
+test_expect_success '--bench --request: a fixed line, replies counted unchecked' '
+	start_server srv &&
+	"$client" -p $port --bench -c 2 -n 1000 --request PING >out 2>err &&
+	grep -q "^requests     1000$" out &&
+	grep -q "^errors       0$" out
+'
+
+test_expect_success '--bench --rate --duration: open loop at the rate asked' '
+	start_server srv &&
+	"$client" -p $port --bench -c 2 --rate 2000 --duration 1 --json >out 2>err &&
+	n=$(sed -n "s/.*\"requests\":\([0-9]*\).*/\1/p" out) &&
+	test $n -ge 1900 && test $n -le 2000
+'
+
+test_done
