@@ -6,25 +6,6 @@ test_description='protocol bytes, pipelining, splits, limits, stop, for each mod
 talk="$HELPERDIR/tcp_talk"
 many="$HELPERDIR/tcp_many"
 
-# start_server OUT ARGS...: start tcp_server on a free port; sets pid, port.
-start_server() {
-	out=$1
-	shift
-	"$BINDIR/tcp_server" -p 0 -b 127.0.0.1 "$@" >"$out" 2>"$out.err" &
-	pid=$!
-	test_started $pid
-	wait_until 10 grep -q "listening" "$out" || { cat "$out.err"; return 1; }
-	port=$(sed -n -e 's/^listening on .*:\([0-9]*\) .*/\1/p' \
-		-e 's/^{"event":"listening".*"port":\([0-9]*\).*/\1/p' "$out")
-}
-
-# stop_server: SIGINT, then it must exit 0 with its totals.
-stop_server() {
-	kill -INT $pid &&
-	wait_bounded $pid 10 &&
-	grep -q "^connections  [0-9]*$" "$out"
-}
-
 cat >requests <<-\END
 	7
 	-9223372036854775808

@@ -6,23 +6,13 @@ test_description='modes, errors, refused and dying servers, --retry, --timeout, 
 client="$BINDIR/tcp_client"
 talk="$HELPERDIR/tcp_talk"
 
-start_server() {
-	out=$1
-	shift
-	"$BINDIR/tcp_server" -p 0 -b 127.0.0.1 -q "$@" >"$out" 2>"$out.err" &
-	pid=$!
-	test_started $pid
-	wait_until 10 grep -q "^listening on" "$out" || return 1
-	port=$(sed -n 's/^listening on .*:\([0-9]*\) .*/\1/p' "$out")
-}
-
 # free_port: a port nobody listens on (a server's, once it has stopped).
 free_port() {
-	start_server srv0 && kill -INT $pid && wait_bounded $pid 10 && echo $port
+	start_server srv0 -q && kill -INT $pid && wait_bounded $pid 10 && echo $port
 }
 
 test_expect_success 'no NUMBERs: 1..10, each checked, exit 0' '
-	start_server srv &&
+	start_server srv -q &&
 	"$client" 127.0.0.1 -p $port >out &&
 	test "$(grep -c "^square([0-9]*) = [0-9]*$" out)" -eq 10 &&
 	grep -q "^square(10) = 100$" out &&
@@ -30,7 +20,7 @@ test_expect_success 'no NUMBERs: 1..10, each checked, exit 0' '
 '
 
 test_expect_success 'NUMBERs, negative ones after --, an error reply: exit 1' '
-	start_server srv &&
+	start_server srv -q &&
 	test_expect_code 1 "$client" -p $port 7 abc -- -9223372036854775808 >out &&
 	grep -q "^square(7) = 49$" out &&
 	grep -q "^square(abc): ERR not an integer$" out &&
@@ -39,7 +29,7 @@ test_expect_success 'NUMBERs, negative ones after --, an error reply: exit 1' '
 '
 
 test_expect_success 'HOST first, unless it is a number' '
-	start_server srv &&
+	start_server srv -q &&
 	"$client" localhost -p $port 12 >out &&
 	grep -q "^square(12) = 144$" out &&
 	"$client" -p $port 13 >out2 &&
@@ -47,7 +37,7 @@ test_expect_success 'HOST first, unless it is a number' '
 '
 
 test_expect_success '- streams 100000 numbers from stdin, pipelined, all checked' '
-	start_server srv &&
+	start_server srv -q &&
 	seq 1 100000 | test_within 60 "$client" -q -p $port - >out &&
 	test "$(cat out)" = "100000 replies, 0 failed"
 '
@@ -65,7 +55,7 @@ test_expect_success 'IPv6 literal in brackets in the message' '
 '
 
 test_expect_success 'a server killed mid-run: exit 1, how many replies came' '
-	start_server srv || exit 1
+	start_server srv -q || exit 1
 	seq 1 50000000 | "$client" -q -p $port - >out 2>err &
 	cpid=$! && test_started $cpid &&
 	sleep 0.5 &&
@@ -86,7 +76,7 @@ test_expect_success '--retry: the server may start late' '
 '
 
 test_expect_success '--timeout: a server that never answers' '
-	start_server srv -m iterative || exit 1
+	start_server srv -q -m iterative || exit 1
 	(echo 1; sleep 5) | "$talk" $port >held &
 	test_started $! &&
 	sleep 0.3 &&
@@ -95,7 +85,7 @@ test_expect_success '--timeout: a server that never answers' '
 '
 
 test_expect_success '--bench: counts, no errors, latency percentiles, JSON keys' '
-	start_server srv &&
+	start_server srv -q &&
 	"$client" -p $port --bench -c 4 -P 4 -n 20000 --json >out 2>err &&
 	grep -q "^{\"connections\":4,\"pipeline\":4,\"requests\":20000,\"errors\":0," out &&
 	for k in seconds requests_per_sec latency_us p50 p90 p99 p999 max; do
@@ -104,14 +94,14 @@ test_expect_success '--bench: counts, no errors, latency percentiles, JSON keys'
 '
 
 test_expect_success '--bench --request: a fixed line, replies counted unchecked' '
-	start_server srv &&
+	start_server srv -q &&
 	"$client" -p $port --bench -c 2 -n 1000 --request PING >out 2>err &&
 	grep -q "^requests     1000$" out &&
 	grep -q "^errors       0$" out
 '
 
 test_expect_success '--bench --rate --duration: open loop at the rate asked' '
-	start_server srv &&
+	start_server srv -q &&
 	"$client" -p $port --bench -c 2 --rate 2000 --duration 1 --json >out 2>err &&
 	n=$(sed -n "s/.*\"requests\":\([0-9]*\).*/\1/p" out) &&
 	test $n -ge 1900 && test $n -le 2000

@@ -137,6 +137,26 @@ json_field() {
 	sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p" "$1"
 }
 
+# start_server OUT ARGS...: tcp_server on a free loopback port, its
+# stdout in OUT (stderr in OUT.err); sets pid, port and out.
+start_server() {
+	out=$1
+	shift
+	"$BINDIR/tcp_server" -p 0 -b 127.0.0.1 "$@" >"$out" 2>"$out.err" &
+	pid=$!
+	test_started $pid
+	wait_until 10 grep -q "listening" "$out" || { cat "$out.err"; return 1; }
+	port=$(sed -n -e 's/^listening on .*:\([0-9]*\) .*/\1/p' \
+		-e 's/^{"event":"listening".*"port":\([0-9]*\).*/\1/p' "$out")
+}
+
+# stop_server: SIGINT; it must exit 0 with its totals.
+stop_server() {
+	kill -INT $pid &&
+	wait_bounded $pid 10 &&
+	grep -q "connections" "$out"
+}
+
 test_done() {
 	echo "1..$test_count"
 	cd "$TEST_DIR" || exit 1
