@@ -78,6 +78,7 @@ tsan:
 
 bench: all $(HELPERS)
 	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) bench/run
+	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) bench/tcp
 
 demo: all
 	BINDIR=$(abspath $(BINDIR)) scripts/demo

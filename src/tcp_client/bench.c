@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -241,7 +243,22 @@ static int drive(struct bench *b)
 {
     struct epoll_event evs[256];
     uint64_t now = stats_now_ns(), last_ns = now, last_done = 0;
+    uint64_t last_reply_ns = now, last_reply_done = 0;     /* for --timeout */
 
+    /*
+     * One connection in a closed loop has nothing else to wait for: a
+     * blocking read is the wait, one system call fewer per request than
+     * epoll_wait and then read.  (SO_RCVTIMEO keeps --timeout working.)
+     */
+    bool single = b->cfg->connections == 1 && b->cfg->rate == 0;
+
+    if (single) {
+        int ms = b->cfg->timeout_ms > 0 ? b->cfg->timeout_ms : 1000;
+        struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+        fcntl(b->conns[0].fd, F_SETFL, 0);
+        setsockopt(b->conns[0].fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    }
     b->start_ns = now;
     if (b->cfg->duration > 0)
         b->end_ns = now + (uint64_t)(b->cfg->duration * 1e9);
@@ -268,7 +285,13 @@ static int drive(struct bench *b)
         }
         struct timespec ts = { wait_ns / 1000000000, wait_ns % 1000000000 };
 
-        n = epoll_pwait2(b->ep, evs, 256, &ts, NULL);
+        if (single) {                   /* the read itself is the wait */
+            if (on_readable(b, &b->conns[0]) != 0)
+                return -1;
+            n = 0;
+        } else {
+            n = epoll_pwait2(b->ep, evs, 256, &ts, NULL);
+        }
         if (n < 0 && errno != EINTR) {
             cli_error(errno, "epoll_wait");
             return -1;
@@ -282,6 +305,15 @@ static int drive(struct bench *b)
                 return -1;
         }
         now = stats_now_ns();
+        if (b->done != last_reply_done) {
+            last_reply_done = b->done;
+            last_reply_ns = now;
+        } else if (b->cfg->timeout_ms >= 0 && b->done < b->issued &&
+                   now - last_reply_ns > (uint64_t)b->cfg->timeout_ms * 1000000u) {
+            cli_error(0, "no reply within %d s (after %llu replies)",
+                      b->cfg->timeout_ms / 1000, (unsigned long long)b->done);
+            return -1;
+        }
         progress(b, now, &last_ns, &last_done);
     }
     b->end_ns = now;

@@ -142,6 +142,8 @@ static int read_and_answer(struct loop *l, struct econn *e)
         }
         linebuf_commit(&e->c.in, (size_t)n);
         e->more = conn_answer(&e->c, l->srv->stats);
+        if ((size_t)n < room)
+            break;                      /* drained: another read would say EAGAIN */
     }
     return 0;
 }
