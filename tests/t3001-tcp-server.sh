@@ -106,6 +106,38 @@ for model in ${MODELS:-epoll thread pool fork prefork}; do
 	"
 done
 
+awk 'BEGIN { for (i = 0; i < 4000000; i++) print 123456789 }' >flood
+
+for model in epoll thread pool iterative; do
+	test_expect_success "$model: a client that sends and never reads: memory stays bounded" "
+		start_server srv -m $model -t 2 -q || exit 1
+		\"\$talk\" -w -l 0 \$port <flood >/dev/null &
+		test_started \$!
+		sleep 2 &&
+		rss=\$(sed -n 's/^VmRSS:[[:space:]]*\\([0-9]*\\) kB/\\1/p' /proc/\$pid/status) &&
+		echo \"server RSS \$rss kB\" &&
+		test \$rss -lt 40000 &&
+		if [ $model != iterative ]; then echo 6 | \"\$talk\" \$port >got && echo 36 >want && cmp want got; fi &&
+		stop_server
+	"
+done
+
+for model in epoll thread; do
+	test_expect_success "$model: out of descriptors: clients turned away, no busy loop" "
+		(ulimit -n 40; exec \"\$BINDIR/tcp_server\" -p 0 -b 127.0.0.1 -q -m $model -t 1) >srv 2>srv.err &
+		pid=\$! && test_started \$pid && out=srv &&
+		wait_until 10 grep -q listening srv &&
+		port=\$(sed -n 's/^listening on .*:\\([0-9]*\\) .*/\\1/p' srv) &&
+		{ \"\$many\" \$port 80 >many.out 2>&1 || true; } &&
+		grep -q 'accept (clients are turned away until some leave): Too many open files' srv.err &&
+		t0=\$(awk '{ print \$14 + \$15 }' /proc/\$pid/stat) && sleep 1 &&
+		t1=\$(awk '{ print \$14 + \$15 }' /proc/\$pid/stat) &&
+		echo \"CPU ticks in 1 s: \$((t1 - t0))\" && test \$((t1 - t0)) -lt 20 &&
+		echo 6 | \"\$talk\" \$port >got && echo 36 >want && cmp want got &&
+		stop_server
+	"
+done
+
 test_expect_success 'a second server on a busy port: Address already in use, exit 1' '
 	start_server srv &&
 	test_expect_code 1 "$BINDIR/tcp_server" -p $port -b 127.0.0.1 >out2 2>err2 &&

@@ -98,7 +98,7 @@ void conn_serve(struct conn *c, struct server *srv)
 
         /* Every reply computed so far leaves in one write. */
         if (c->out_len > 0 && io_write_all(c->fd, c->out, c->out_len) != 0) {
-            why = strerror(errno);
+            why = errno == EAGAIN ? "not taking its replies" : strerror(errno);
             break;
         }
         c->out_len = 0;

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -199,7 +201,13 @@ static void drain_all(struct loop *l)
     while (l->conns != NULL) {
         struct econn *e = l->conns;
 
-        /* Replies already computed go out, blocking now if need be. */
+        /*
+         * Replies already computed go out, blocking now if need be, for a
+         * second at most: a client that does not read holds up no stop.
+         */
+        struct timeval second = { 1, 0 };
+
+        setsockopt(e->c.fd, SOL_SOCKET, SO_SNDTIMEO, &second, sizeof(second));
         if (e->c.out_len > e->c.out_sent &&
             fcntl(e->c.fd, F_SETFL, fcntl(e->c.fd, F_GETFL) & ~O_NONBLOCK) == 0)
             io_write_all(e->c.fd, e->c.out + e->c.out_sent,

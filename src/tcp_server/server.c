@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -76,6 +77,8 @@ static bool admit(struct server *srv, int fd)
 int server_accept_nowait(struct server *srv, struct sockaddr_storage *peer,
                          socklen_t *len, int flags)
 {
+    static const struct timeval send_limit = { SERVER_SEND_LIMIT_S, 0 };
+
     for (;;) {
         int fd, on = 1;
 
@@ -91,6 +94,12 @@ int server_accept_nowait(struct server *srv, struct sockaddr_storage *peer,
         }
         /* Replies go out at once: no waiting for a full packet (Nagle). */
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+        /*
+         * A client that takes none of its replies for this long is given
+         * up on: a blocking write fails with EAGAIN instead of holding a
+         * thread (and the server's stop) for ever.
+         */
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_limit, sizeof(send_limit));
         if (admit(srv, fd))
             return fd;
     }

@@ -11,6 +11,9 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+/* Seconds a client may leave its replies untaken before it is dropped. */
+enum { SERVER_SEND_LIMIT_S = 5 };
+
 struct server_config {
     const char *port;           /* "65432", or "0" for any free port */
     const char *bind;           /* NULL: every interface */
