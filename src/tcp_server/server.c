@@ -37,8 +37,10 @@ bool server_stopping(const struct server *srv)
  * kept for this, accept the client and close it at once (it sees the
  * connection reset), and take the spare again.  (libuv does the same.)
  */
-static void shed_one_client(struct server *srv)
+static bool shed_one_client(struct server *srv)
 {
+    bool shed;
+
     static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     static bool said;
 
@@ -51,10 +53,12 @@ static void shed_one_client(struct server *srv)
         close(srv->spare_fd);
     int fd = accept4(srv->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
+    shed = fd >= 0;                     /* EMFILE comes even with nobody waiting */
     if (fd >= 0)
         close(fd);
     srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     pthread_mutex_unlock(&lock);
+    return shed;
 }
 
 /* Count a new client in; past --max-clients, say so and close it. */
@@ -86,9 +90,13 @@ int server_accept_nowait(struct server *srv, struct sockaddr_storage *peer,
         fd = accept4(srv->listen_fd, (struct sockaddr *)peer, len,
                      SOCK_CLOEXEC | flags);
         if (fd < 0) {
-            if (errno == EMFILE || errno == ENFILE)
-                shed_one_client(srv);   /* then try the next one */
-            else if (errno != EINTR && errno != ECONNABORTED)
+            if (errno == EMFILE || errno == ENFILE) {
+                if (shed_one_client(srv))
+                    continue;           /* then try the next one */
+                errno = EAGAIN;         /* nobody was waiting after all */
+                return -1;
+            }
+            if (errno != EINTR && errno != ECONNABORTED)
                 return -1;              /* EAGAIN: nobody is waiting */
             continue;
         }
