@@ -77,6 +77,7 @@ tsan:
 	$(MAKE) BUILD=build/tsan BINDIR=build/tsan/bin SANITIZE=thread test
 
 bench: all $(HELPERS)
+	bench/deps
 	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) bench/run
 	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) bench/tcp
 

@@ -142,6 +142,14 @@ for model in epoll; do
 	"
 done
 
+test_expect_success 'SIGTERM is a clean stop too' '
+	start_server srv &&
+	echo 3 | "$talk" $port >got &&
+	kill -TERM $pid &&
+	wait_bounded $pid 10 &&
+	grep -q "^requests     1$" srv
+'
+
 test_expect_success 'a second server on a busy port: Address already in use, exit 1' '
 	start_server srv &&
 	test_expect_code 1 "$BINDIR/tcp_server" -p $port -b 127.0.0.1 >out2 2>err2 &&
