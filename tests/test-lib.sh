@@ -46,7 +46,8 @@ test_expect_success() {
 	else
 		test_failures=$((test_failures + 1))
 		echo "not ok $test_count - $1"
-		sed 's/^/#   /' "$TRASH/.out"
+		# On stderr too, where prove shows it without -v.
+		sed 's/^/#   /' "$TRASH/.out" | tee /dev/stderr
 	fi
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -27,10 +28,28 @@ int conn_init(struct conn *c, int fd, const struct sockaddr_storage *peer,
     return 0;
 }
 
+/*
+ * Close so that the client still gets every reply.  Closing a socket
+ * with unread bytes in it (say, requests sent after QUIT) makes the
+ * kernel send a reset, and a reset can destroy replies still waiting in
+ * the client's buffer.  So: end our side first (FIN after the replies),
+ * drop whatever the client has already sent, then close.
+ */
+static void close_gently(int fd)
+{
+    char sink[4096];
+    int rounds = 256;                   /* 1 MiB at most: never a long stall */
+
+    shutdown(fd, SHUT_WR);
+    while (rounds-- > 0 && recv(fd, sink, sizeof(sink), MSG_DONTWAIT) > 0)
+        ;
+    close(fd);
+}
+
 void conn_free(struct conn *c)
 {
     if (c->fd >= 0)
-        close(c->fd);
+        close_gently(c->fd);
     c->fd = -1;
     linebuf_free(&c->in);
     free(c->out);
