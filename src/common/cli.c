@@ -126,6 +126,11 @@ uint64_t cli_parse_u64(const char *name, const char *text,
     return v;
 }
 
+void cli_parse_port(const char *name, const char *text, unsigned min, char *buf)
+{
+    snprintf(buf, 8, "%u", (unsigned)cli_parse_u64(name, text, min, 65535));
+}
+
 static void on_stop_signal(int sig)
 {
     int saved = errno;                  /* the interrupted code may need it */

@@ -64,6 +64,12 @@ uint64_t cli_parse_u64(const char *name, const char *text,
                        uint64_t min, uint64_t max);
 
 /*
+ * A port option, min..65535, as the decimal text getaddrinfo wants, in
+ * 'buf' (at least 8 bytes); a usage error otherwise.
+ */
+void cli_parse_port(const char *name, const char *text, unsigned min, char *buf);
+
+/*
  * Install handlers for SIGINT and SIGTERM that only set the stop flag,
  * without SA_RESTART, so that a blocked system call returns EINTR and
  * the program looks at the flag.  Returns 0 or -1 with errno set.

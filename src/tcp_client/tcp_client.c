@@ -117,8 +117,7 @@ static void parse_options(int argc, char **argv, struct client_config *cfg)
                                 &name)) != -1) {
         switch (c) {
         case 'p':
-            snprintf(port, sizeof(port), "%llu",
-                     (unsigned long long)cli_parse_u64(name, optarg, 1, 65535));
+            cli_parse_port(name, optarg, 1, port);
             break;
         case 'R': cfg->retry_ms = seconds_ms(name, optarg); break;
         case 'T': cfg->timeout_ms = seconds_ms(name, optarg); break;

@@ -108,8 +108,7 @@ static void parse_options(int argc, char **argv, struct server_config *cfg,
                                 &name)) != -1) {
         switch (c) {
         case 'p':
-            snprintf(port, port_size, "%llu",
-                     (unsigned long long)cli_parse_u64(name, optarg, 0, 65535));
+            cli_parse_port(name, optarg, 0, port);
             break;
         case 'b': cfg->bind = optarg; break;
         case 'm': find_model(optarg); cfg->model = optarg; break;
