@@ -101,7 +101,8 @@ for model in ${MODELS:-epoll thread pool fork prefork}; do
 	[ $model = iterative ] && continue
 	test_expect_success "$model: past --max-clients: ERR server busy, and closed" "
 		start_server srv -m $model -t 2 --max-clients 1 || exit 1
-		(echo 1; sleep 2) | \"\$talk\" \$port >held &
+		(echo 1; sleep 8) | \"\$talk\" \$port >held &
+		test_started \$!
 		wait_until 10 grep -q 'connection from' srv &&
 		echo 5 | \"\$talk\" \$port >got &&
 		echo 'ERR server busy' >want && cmp want got &&
