@@ -90,6 +90,7 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative}; do
 	test_expect_success "$model: SIGINT with a client connected: exit 0, totals, nothing left" "
 		start_server srv -m $model -t 2 || exit 1
 		(echo 4; sleep 5) | \"\$talk\" \$port >got &
+		test_started \$!
 		wait_until 10 grep -q 'connection from' srv &&
 		kids=\$(children_of \$pid) &&
 		stop_server &&
@@ -133,8 +134,8 @@ for model in epoll; do
 	test_expect_success "$model: out of descriptors: clients turned away, no busy loop" "
 		(ulimit -n 40; exec \"\$BINDIR/tcp_server\" -p 0 -b 127.0.0.1 -q -m $model -t 1) >srv 2>srv.err &
 		pid=\$! && test_started \$pid && out=srv &&
-		wait_until 10 grep -q listening srv &&
-		port=\$(sed -n 's/^listening on .*:\\([0-9]*\\) .*/\\1/p' srv) &&
+		wait_until 10 server_port srv &&
+		port=\$(server_port srv) &&
 		{ \"\$many\" \$port 80 >many.out 2>&1 || true; } &&
 		grep -q 'accept (clients are turned away until some leave): Too many open files' srv.err &&
 		t0=\$(awk '{ print \$14 + \$15 }' /proc/\$pid/stat) && sleep 1 &&
@@ -163,8 +164,8 @@ test_expect_success 'a second server on a busy port: Address already in use, exi
 test_expect_success 'every interface by default: IPv4 and IPv6 clients' '
 	"$BINDIR/tcp_server" -p 0 >srv 2>srv.err &
 	pid=$! && test_started $pid && out=srv &&
-	wait_until 10 grep -q "^listening on" srv &&
-	port=$(sed -n "s/^listening on .*:\([0-9]*\) .*/\1/p" srv) &&
+	wait_until 10 server_port srv &&
+	port=$(server_port srv) &&
 	echo 3 | "$talk" -H 127.0.0.1 $port >got4 &&
 	echo 9 >want && cmp want got4 &&
 	if echo 3 | "$talk" -H ::1 $port >got6 2>err6; then cmp want got6;
@@ -175,10 +176,10 @@ test_expect_success 'every interface by default: IPv4 and IPv6 clients' '
 test_expect_success 'IPv6 loopback with -b ::1' '
 	"$BINDIR/tcp_server" -p 0 -b ::1 >srv 2>srv.err &
 	pid=$! && test_started $pid && out=srv &&
-	if ! wait_until 5 grep -q "^listening on" srv; then
+	if ! wait_until 5 server_port srv; then
 		grep -q "cannot listen" srv.err; exit $?   # no IPv6 on this machine
 	fi
-	port=$(sed -n "s/^listening on .*:\([0-9]*\) .*/\1/p" srv) &&
+	port=$(server_port srv) &&
 	grep -q "^listening on \[::1\]:" srv &&
 	echo -5 | "$talk" -H ::1 $port >got &&
 	echo 25 >want && cmp want got &&

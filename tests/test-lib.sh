@@ -46,8 +46,10 @@ test_expect_success() {
 	else
 		test_failures=$((test_failures + 1))
 		echo "not ok $test_count - $1"
-		# On stderr too, where prove shows it without -v.
-		sed 's/^/#   /' "$TRASH/.out" | tee /dev/stderr
+		# On stderr too, where prove shows it without -v.  (Not with
+		# tee /dev/stderr: reopening a log file that way truncates it.)
+		sed 's/^/#   /' "$TRASH/.out"
+		sed 's/^/#   /' "$TRASH/.out" >&2
 	fi
 }
 
@@ -77,8 +79,10 @@ test_within() {
 # children_of PID: the PIDs whose parent is PID, from /proc.
 children_of() {
 	# Field 2, (comm), may hold blanks: drop everything up to its ")".
-	awk -v p="$1" 'FNR == 1 { pid = $1; sub(/.*\) /, ""); if ($2 == p) print pid }' \
-		/proc/[0-9]*/stat 2>/dev/null
+	# Through cat, which skips a process that ends meanwhile: awk given
+	# the file names would fail on it, and so would the caller.
+	cat /proc/[0-9]*/stat 2>/dev/null |
+	awk -v p="$1" '{ pid = $1; sub(/.*\) /, ""); if ($2 == p) print pid }'
 }
 
 # count_children PID: how many children PID has.
@@ -109,7 +113,10 @@ wait_until() {
 	i=0
 	while ! "$@"; do
 		i=$((i + 1))
-		[ $i -ge $limit ] && return 1
+		if [ $i -ge $limit ]; then
+			echo "timed out after $limit polls: $*" >&2
+			return 1
+		fi
 		sleep 0.05
 	done
 }
@@ -122,7 +129,10 @@ wait_bounded() {
 		sleep 0.05
 		i=$((i + 1))
 	done
-	pid_alive "$1" && kill -KILL "$1"
+	if pid_alive "$1"; then
+		echo "pid $1 still running after $2 s: killed" >&2
+		kill -KILL "$1"
+	fi
 	wait "$1"
 }
 
@@ -146,16 +156,27 @@ start_server() {
 	"$BINDIR/tcp_server" -p 0 -b 127.0.0.1 "$@" >"$out" 2>"$out.err" &
 	pid=$!
 	test_started $pid
-	wait_until 10 grep -q "listening" "$out" || { cat "$out.err"; return 1; }
-	port=$(sed -n -e 's/^listening on .*:\([0-9]*\) .*/\1/p' \
-		-e 's/^{"event":"listening".*"port":\([0-9]*\).*/\1/p' "$out")
+	# The whole line, not just "listening": a read can catch a line
+	# half written.
+	wait_until 10 server_port "$out" || { cat "$out.err"; return 1; }
+	port=$(server_port "$out")
+}
+
+# server_port FILE: the port of tcp_server's complete "listening" line
+# (text or JSON) in FILE; fails while there is none.
+server_port() {
+	sed -n -e 's/^listening on .*:\([0-9]*\) (.*)$/\1/p' \
+		-e 's/^{"event":"listening".*"port":\([0-9]*\).*}$/\1/p' "$1" | grep .
 }
 
 # stop_server: SIGINT; it must exit 0 with its totals.
 stop_server() {
 	kill -INT $pid &&
 	wait_bounded $pid 10 &&
-	grep -q "connections" "$out"
+	grep -q "connections" "$out" && return 0
+	echo "tcp_server did not stop cleanly; its output:" >&2
+	cat "$out" "$out.err" >&2
+	return 1
 }
 
 test_done() {
