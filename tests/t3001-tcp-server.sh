@@ -134,7 +134,7 @@ for model in epoll; do
 	test_expect_success "$model: out of descriptors: clients turned away, no busy loop" "
 		(ulimit -n 40; exec \"\$BINDIR/tcp_server\" -p 0 -b 127.0.0.1 -q -m $model -t 1) >srv 2>srv.err &
 		pid=\$! && test_started \$pid && out=srv &&
-		wait_until 10 server_port srv &&
+		wait_until 10 server_listening srv &&
 		port=\$(server_port srv) &&
 		{ \"\$many\" \$port 80 >many.out 2>&1 || true; } &&
 		grep -q 'accept (clients are turned away until some leave): Too many open files' srv.err &&
@@ -164,7 +164,7 @@ test_expect_success 'a second server on a busy port: Address already in use, exi
 test_expect_success 'every interface by default: IPv4 and IPv6 clients' '
 	"$BINDIR/tcp_server" -p 0 >srv 2>srv.err &
 	pid=$! && test_started $pid && out=srv &&
-	wait_until 10 server_port srv &&
+	wait_until 10 server_listening srv &&
 	port=$(server_port srv) &&
 	echo 3 | "$talk" -H 127.0.0.1 $port >got4 &&
 	echo 9 >want && cmp want got4 &&
@@ -176,7 +176,7 @@ test_expect_success 'every interface by default: IPv4 and IPv6 clients' '
 test_expect_success 'IPv6 loopback with -b ::1' '
 	"$BINDIR/tcp_server" -p 0 -b ::1 >srv 2>srv.err &
 	pid=$! && test_started $pid && out=srv &&
-	if ! wait_until 5 server_port srv; then
+	if ! wait_until 5 server_listening srv; then
 		grep -q "cannot listen" srv.err; exit $?   # no IPv6 on this machine
 	fi
 	port=$(server_port srv) &&

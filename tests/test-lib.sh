@@ -158,7 +158,7 @@ start_server() {
 	test_started $pid
 	# The whole line, not just "listening": a read can catch a line
 	# half written.
-	wait_until 10 server_port "$out" || { cat "$out.err"; return 1; }
+	wait_until 10 server_listening "$out" || { cat "$out.err"; return 1; }
 	port=$(server_port "$out")
 }
 
@@ -167,6 +167,11 @@ start_server() {
 server_port() {
 	sed -n -e 's/^listening on .*:\([0-9]*\) (.*)$/\1/p' \
 		-e 's/^{"event":"listening".*"port":\([0-9]*\).*}$/\1/p' "$1" | grep .
+}
+
+# server_listening FILE: the same, quietly.
+server_listening() {
+	server_port "$1" >/dev/null
 }
 
 # stop_server: SIGINT; it must exit 0 with its totals.
