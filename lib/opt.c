@@ -33,25 +33,31 @@ static bool parse_digits(const char *s, size_t len, uint64_t *value,
     return true;
 }
 
-enum opt_result opt_parse_u64(const char *text, uint64_t min, uint64_t max,
-                              uint64_t *out)
+enum opt_result opt_parse_u64n(const char *text, size_t len, uint64_t min,
+                               uint64_t max, uint64_t *out)
 {
     uint64_t v;
     bool overflow;
 
-    if (text == NULL || *text == '\0')
+    if (len == 0)
         return OPT_EMPTY;
     if (*text == '-') {
-        if (!parse_digits(text + 1, strlen(text + 1), &v, &overflow))
+        if (!parse_digits(text + 1, len - 1, &v, &overflow))
             return OPT_NOT_NUMBER;
         return (v == 0 && !overflow) ? OPT_NOT_NUMBER : OPT_RANGE;
     }
-    if (!parse_digits(text, strlen(text), &v, &overflow))
+    if (!parse_digits(text, len, &v, &overflow))
         return OPT_NOT_NUMBER;
     if (overflow || v < min || v > max)
         return OPT_RANGE;
     *out = v;
     return OPT_OK;
+}
+
+enum opt_result opt_parse_u64(const char *text, uint64_t min, uint64_t max,
+                              uint64_t *out)
+{
+    return opt_parse_u64n(text, text == NULL ? 0 : strlen(text), min, max, out);
 }
 
 enum opt_result opt_parse_i64n(const char *text, size_t len, int64_t min,

@@ -27,6 +27,13 @@ enum opt_result {
 enum opt_result opt_parse_u64(const char *text, uint64_t min, uint64_t max,
                               uint64_t *out);
 
+/*
+ * Like opt_parse_u64, for the 'len' bytes at 'text' (not NUL-terminated):
+ * for numbers inside a larger buffer, such as a protocol line.
+ */
+enum opt_result opt_parse_u64n(const char *text, size_t len, uint64_t min,
+                               uint64_t max, uint64_t *out);
+
 /* Like opt_parse_u64, for a signed number with an optional '-'. */
 enum opt_result opt_parse_i64(const char *text, int64_t min, int64_t max,
                               int64_t *out);

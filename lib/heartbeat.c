@@ -1,0 +1,180 @@
+/* heartbeat - the UDP heartbeat datagram: format and strict parse. */
+#include "heartbeat.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "opt.h"
+
+/* The keys we know; each may appear once. */
+enum key { K_V, K_NODE, K_INC, K_SEQ, K_INTERVAL, K_SENT, K_LEAVING, K_COUNT };
+
+static const struct known {
+    const char *name;
+    bool required;
+    uint64_t min, max;          /* for the numeric ones */
+} known[K_COUNT] = {
+    [K_V] = { "v", true, 0, UINT64_MAX },
+    [K_NODE] = { "node", true, 0, 0 },
+    [K_INC] = { "inc", true, 0, UINT64_MAX },
+    [K_SEQ] = { "seq", true, 1, UINT64_MAX },
+    [K_INTERVAL] = { "interval_ms", true, 1, HB_MAX_INTERVAL_MS },
+    [K_SENT] = { "sent_ms", true, 0, UINT64_MAX },
+    [K_LEAVING] = { "leaving", false, 0, 1 },
+};
+
+static const char *const error_names[HB_NERRORS] = {
+    [HB_OK] = "ok",
+    [HB_EMPTY] = "empty",
+    [HB_OVERSIZE] = "oversize",
+    [HB_NOT_TEXT] = "not text",
+    [HB_NOT_HEARTBEAT] = "not a heartbeat",
+    [HB_BAD_FIELD] = "not key=value",
+    [HB_DUPLICATE] = "duplicate",
+    [HB_MISSING] = "missing",
+    [HB_BAD_VALUE] = "bad value",
+    [HB_VERSION] = "unsupported version",
+};
+
+bool hb_valid_name(const char *name, size_t len)
+{
+    if (len == 0 || len > HB_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+static enum key find_key(const char *s, size_t len)
+{
+    for (int k = 0; k < K_COUNT; k++)
+        if (strlen(known[k].name) == len && memcmp(known[k].name, s, len) == 0)
+            return (enum key)k;
+    return K_COUNT;
+}
+
+/* Store one known field's value.  Returns HB_OK or HB_BAD_VALUE/HB_VERSION. */
+static enum hb_error store(struct heartbeat *hb, enum key k, const char *val,
+                           size_t len)
+{
+    uint64_t v;
+
+    if (k == K_NODE) {
+        if (!hb_valid_name(val, len))
+            return HB_BAD_VALUE;
+        memcpy(hb->node, val, len);
+        hb->node[len] = '\0';
+        hb->node_len = (uint8_t)len;
+        return HB_OK;
+    }
+    if (opt_parse_u64n(val, len, known[k].min, known[k].max, &v) != OPT_OK)
+        return HB_BAD_VALUE;
+    switch (k) {
+    case K_V:        return v == 1 ? HB_OK : HB_VERSION;
+    case K_INC:      hb->inc = v; break;
+    case K_SEQ:      hb->seq = v; break;
+    case K_INTERVAL: hb->interval_ms = v; break;
+    case K_SENT:     hb->sent_ms = v; break;
+    case K_LEAVING:  hb->leaving = v == 1; break;
+    default:         break;
+    }
+    return HB_OK;
+}
+
+enum hb_error hb_parse(const char *buf, size_t len, struct heartbeat *hb,
+                       const char **key)
+{
+    static const char word[] = "HEARTBEAT";
+    unsigned seen = 0;
+    const char *p, *end;
+
+    if (key != NULL)
+        *key = NULL;
+    if (len > HB_MAX_LEN)
+        return HB_OVERSIZE;
+    if (len > 0 && buf[len - 1] == '\n')
+        len--;
+    if (len > 0 && buf[len - 1] == '\r')
+        len--;
+    if (len == 0)
+        return HB_EMPTY;
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] < 0x20 || buf[i] > 0x7e)
+            return HB_NOT_TEXT;
+    if (len < sizeof(word) - 1 || memcmp(buf, word, sizeof(word) - 1) != 0 ||
+        (len > sizeof(word) - 1 && buf[sizeof(word) - 1] != ' '))
+        return HB_NOT_HEARTBEAT;
+
+    memset(hb, 0, sizeof(*hb));
+    p = buf + sizeof(word) - 1;
+    end = buf + len;
+    for (;;) {
+        while (p < end && *p == ' ')
+            p++;
+        if (p == end)
+            break;
+        const char *field = p, *eq;
+        enum hb_error err;
+        enum key k;
+
+        while (p < end && *p != ' ')
+            p++;
+        eq = memchr(field, '=', (size_t)(p - field));
+        if (eq == NULL || eq == field || eq + 1 == p)
+            return HB_BAD_FIELD;
+        k = find_key(field, (size_t)(eq - field));
+        if (k == K_COUNT)
+            continue;                   /* a key of a later version */
+        if (key != NULL)
+            *key = known[k].name;
+        if (seen & (1u << k))
+            return HB_DUPLICATE;
+        seen |= 1u << k;
+        err = store(hb, k, eq + 1, (size_t)(p - eq - 1));
+        if (err != HB_OK)
+            return err;
+    }
+    for (int k = 0; k < K_COUNT; k++)
+        if (known[k].required && !(seen & (1u << k))) {
+            if (key != NULL)
+                *key = known[k].name;
+            return HB_MISSING;
+        }
+    if (key != NULL)
+        *key = NULL;
+    return HB_OK;
+}
+
+size_t hb_format(const struct heartbeat *hb, char *buf, size_t size)
+{
+    int n = snprintf(buf, size,
+                     "HEARTBEAT v=1 node=%s inc=%" PRIu64 " seq=%" PRIu64
+                     " interval_ms=%" PRIu64 " sent_ms=%" PRIu64 "%s\n",
+                     hb->node, hb->inc, hb->seq, hb->interval_ms, hb->sent_ms,
+                     hb->leaving ? " leaving=1" : "");
+
+    return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
+}
+
+const char *hb_error_name(enum hb_error err)
+{
+    return err < HB_NERRORS ? error_names[err] : "unknown";
+}
+
+const char *hb_error_str(enum hb_error err, const char *key, char *buf,
+                         size_t size)
+{
+    if (key != NULL && err == HB_BAD_VALUE)
+        snprintf(buf, size, "bad value for %s", key);
+    else if (key != NULL && (err == HB_DUPLICATE || err == HB_MISSING))
+        snprintf(buf, size, "%s %s", hb_error_name(err), key);
+    else
+        snprintf(buf, size, "%s", hb_error_name(err));
+    return buf;
+}
