@@ -17,7 +17,7 @@ PREFIX  ?= /usr/local
 BUILD   ?= build/default
 BINDIR  ?= bin
 
-PROGRAMS := ipc_multiprocess threading_example tcp_server tcp_client
+PROGRAMS := ipc_multiprocess threading_example tcp_server tcp_client udp_sender udp_receiver
 
 KIT_CFLAGS := -std=c11 -D_GNU_SOURCE -Ilib -Isrc/common -pthread -MMD -MP \
 	      -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes

@@ -19,6 +19,22 @@ void json_free(struct json *j)
     json_init(j);
 }
 
+void json_reset(struct json *j)
+{
+    j->len = 0;
+    if (j->buf != NULL)
+        j->buf[0] = '\0';
+    j->need_comma = false;
+    j->failed = false;
+}
+
+void json_drain(struct json *j)
+{
+    j->len = 0;
+    if (j->buf != NULL)
+        j->buf[0] = '\0';
+}
+
 static void put(struct json *j, const char *s, size_t n)
 {
     if (j->failed)

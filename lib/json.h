@@ -34,6 +34,14 @@ struct json {
 
 void json_init(struct json *j);
 void json_free(struct json *j);
+/* Start a new object in the same buffer (no allocation once it is big enough). */
+void json_reset(struct json *j);
+/*
+ * Forget the text so far, which the caller has written out, but not
+ * where we are in it: a long array can be streamed in pieces this way
+ * instead of being built whole in memory.
+ */
+void json_drain(struct json *j);
 
 void json_object_begin(struct json *j, const char *key);
 void json_object_end(struct json *j);

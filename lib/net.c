@@ -3,8 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,21 +24,25 @@ int net_resolve(const char *host, const char *port, int socktype,
     return getaddrinfo(host, port, &hints, res);
 }
 
-/* Bind and listen on one address.  Returns the fd, or -1 with errno. */
-static int listen_on(int family, const struct sockaddr *sa, socklen_t len,
-                     int backlog)
+/*
+ * A socket of 'socktype' bound to one address, listening if it is TCP
+ * ('backlog').  Returns the fd, or -1 with errno.
+ */
+static int bind_one(int family, int socktype, const struct sockaddr *sa,
+                    socklen_t len, int backlog, bool reuse)
 {
-    int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = socket(family, socktype | SOCK_CLOEXEC, 0);
     int on = 1, off = 0, saved;
 
     if (fd < 0)
         return -1;
-    /* Restart at once, without waiting out the old connections' TIME_WAIT. */
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    /* "::" then takes IPv4 clients too, as ::ffff:a.b.c.d. */
+    if (reuse)
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    /* "::" then takes IPv4 too, as ::ffff:a.b.c.d. */
     if (family == AF_INET6)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
-    if (bind(fd, sa, len) == 0 && listen(fd, backlog) == 0)
+    if (bind(fd, sa, len) == 0 &&
+        (socktype != SOCK_STREAM || listen(fd, backlog) == 0))
         return fd;
     saved = errno;
     close(fd);
@@ -43,35 +50,50 @@ static int listen_on(int family, const struct sockaddr *sa, socklen_t len,
     return -1;
 }
 
-int net_listen_tcp(const char *host, const char *port, int backlog,
-                   int *gai_err)
+/* What net_listen_tcp and net_bind_udp share: which address, in turn. */
+static int bind_host(const char *host, const char *port, int socktype,
+                     int backlog, bool reuse, int *gai_err)
 {
     struct addrinfo *res, *ai;
     int fd = -1, err;
 
     *gai_err = 0;
     if (host == NULL) {                 /* every interface: one dual-stack socket */
-        err = net_resolve("::", port, SOCK_STREAM, &res);
+        err = net_resolve("::", port, socktype, &res);
         if (err == 0) {
-            fd = listen_on(res->ai_family, res->ai_addr, res->ai_addrlen, backlog);
+            fd = bind_one(res->ai_family, socktype, res->ai_addr, res->ai_addrlen,
+                          backlog, reuse);
             freeaddrinfo(res);
             if (fd >= 0 || (errno != EAFNOSUPPORT && errno != EADDRNOTAVAIL))
                 return fd;
         }
         host = "0.0.0.0";               /* no IPv6 here: IPv4 alone */
     }
-    err = net_resolve(host, port, SOCK_STREAM, &res);
+    err = net_resolve(host, port, socktype, &res);
     if (err != 0) {
         *gai_err = err;
         errno = EADDRNOTAVAIL;
         return -1;
     }
     for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next)
-        fd = listen_on(ai->ai_family, ai->ai_addr, ai->ai_addrlen, backlog);
+        fd = bind_one(ai->ai_family, socktype, ai->ai_addr, ai->ai_addrlen,
+                      backlog, reuse);
     err = errno;
     freeaddrinfo(res);
     errno = err;
     return fd;
+}
+
+int net_listen_tcp(const char *host, const char *port, int backlog,
+                   int *gai_err)
+{
+    /* SO_REUSEADDR: restart at once, without waiting out TIME_WAIT. */
+    return bind_host(host, port, SOCK_STREAM, backlog, true, gai_err);
+}
+
+int net_bind_udp(const char *host, const char *port, bool reuse, int *gai_err)
+{
+    return bind_host(host, port, SOCK_DGRAM, 0, reuse, gai_err);
 }
 
 /* Wait for a non-blocking connect to finish.  Returns 0 or -1 with errno. */
@@ -149,4 +171,63 @@ int net_local_port(int fd)
     if (ss.ss_family == AF_INET6)
         return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
     return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+int net_iface_broadcast(const char *ifname, struct sockaddr_in *out)
+{
+    struct ifaddrs *list, *ifa;
+    int err = ENODEV;
+
+    if (if_nametoindex(ifname) == 0) {
+        errno = ENODEV;
+        return -1;
+    }
+    if (getifaddrs(&list) != 0)
+        return -1;
+    for (ifa = list; ifa != NULL; ifa = ifa->ifa_next) {
+        if (strcmp(ifa->ifa_name, ifname) != 0 || ifa->ifa_addr == NULL ||
+            ifa->ifa_addr->sa_family != AF_INET)
+            continue;
+        err = EADDRNOTAVAIL;            /* the interface has IPv4, but... */
+        if ((ifa->ifa_flags & IFF_BROADCAST) && ifa->ifa_broadaddr != NULL) {
+            memcpy(out, ifa->ifa_broadaddr, sizeof(*out));
+            err = 0;
+            break;
+        }
+    }
+    freeifaddrs(list);
+    if (err == ENODEV)
+        err = EADDRNOTAVAIL;            /* exists, but no IPv4 address */
+    errno = err;
+    return err == 0 ? 0 : -1;
+}
+
+bool net_is_broadcast(const struct sockaddr *sa)
+{
+    struct ifaddrs *list, *ifa;
+    struct in_addr a;
+    bool found = false;
+
+    if (sa->sa_family != AF_INET)
+        return false;                   /* IPv6 has multicast only */
+    a = ((const struct sockaddr_in *)sa)->sin_addr;
+    if (a.s_addr == htonl(INADDR_BROADCAST))
+        return true;
+    if (getifaddrs(&list) != 0)
+        return false;
+    for (ifa = list; ifa != NULL && !found; ifa = ifa->ifa_next)
+        found = ifa->ifa_addr != NULL && ifa->ifa_addr->sa_family == AF_INET &&
+                (ifa->ifa_flags & IFF_BROADCAST) && ifa->ifa_broadaddr != NULL &&
+                ((struct sockaddr_in *)ifa->ifa_broadaddr)->sin_addr.s_addr == a.s_addr;
+    freeifaddrs(list);
+    return found;
+}
+
+bool net_is_multicast(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return IN_MULTICAST(ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr));
+    if (sa->sa_family == AF_INET6)
+        return IN6_IS_ADDR_MULTICAST(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+    return false;
 }

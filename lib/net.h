@@ -11,7 +11,9 @@
 #define KIT_NET_H
 
 #include <netdb.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 /* "[ffff:...:ffff]:65535" and its NUL fit. */
@@ -38,6 +40,15 @@ int net_listen_tcp(const char *host, const char *port, int backlog,
                    int *gai_err);
 
 /*
+ * A UDP socket bound to 'host' (NULL: every interface, IPv6 and IPv4 on
+ * one dual-stack socket where the system has IPv6) and 'port'.  'reuse'
+ * sets SO_REUSEADDR, so that several receivers of one multicast group
+ * can share the port; without it a busy port fails with EADDRINUSE.
+ * Returns the descriptor or -1, as net_listen_tcp.
+ */
+int net_bind_udp(const char *host, const char *port, bool reuse, int *gai_err);
+
+/*
  * Connect a new socket of the kind in 'ai' to its address, waiting at
  * most 'timeout_ms' (negative: as long as the system does).  Returns
  * a blocking, connected descriptor, or -1 with errno set (ETIMEDOUT
@@ -50,6 +61,19 @@ int net_connect(const struct addrinfo *ai, int timeout_ms);
  * mapped into IPv6 is shown as IPv4).  Returns 'buf' (NET_ADDR_STRLEN).
  */
 const char *net_format(const struct sockaddr *sa, socklen_t len, char *buf);
+
+/*
+ * The IPv4 broadcast address of interface 'ifname' (its subnet's, such
+ * as 192.168.1.255), with port 0.  Returns 0, or -1 with errno ENODEV
+ * (no such interface) or EADDRNOTAVAIL (it has no IPv4 broadcast).
+ */
+int net_iface_broadcast(const char *ifname, struct sockaddr_in *out);
+
+/* Is 'sa' 255.255.255.255 or the broadcast address of a local interface? */
+bool net_is_broadcast(const struct sockaddr *sa);
+
+/* Is 'sa' a multicast address (224.0.0.0/4, ff00::/8)? */
+bool net_is_multicast(const struct sockaddr *sa);
 
 /* The local port 'fd' is bound to, or -1 with errno set. */
 int net_local_port(int fd);

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -101,4 +102,28 @@ const char *opt_result_str(enum opt_result r)
         return "is out of range";
     }
     return "is invalid";
+}
+
+enum opt_result opt_parse_decimal(const char *text, double min, double max,
+                                  double *out)
+{
+    size_t i = 0, digits = 0;
+    double v;
+
+    if (text == NULL || *text == '\0')
+        return OPT_EMPTY;
+    if (text[0] == '-' && text[1] != '\0' && strspn(text + 1, "0123456789.") == strlen(text + 1))
+        return OPT_RANGE;               /* a negative number: below any minimum here */
+    for (; text[i] >= '0' && text[i] <= '9'; i++)
+        digits++;
+    if (text[i] == '.')
+        for (i++; text[i] >= '0' && text[i] <= '9'; i++)
+            digits++;
+    if (digits == 0 || text[i] != '\0' || text[0] == '.' || text[i - 1] == '.')
+        return OPT_NOT_NUMBER;
+    v = strtod(text, NULL);             /* only digits and one point: always parses */
+    if (v < min || v > max)
+        return OPT_RANGE;
+    *out = v;
+    return OPT_OK;
 }

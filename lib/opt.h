@@ -46,6 +46,13 @@ enum opt_result opt_parse_i64n(const char *text, size_t len, int64_t min,
                                int64_t max, int64_t *out);
 
 /*
+ * A decimal fraction such as "8", "0.5" or "12.25" in [min, max]: digits
+ * with at most one point between digits (no sign, exponent or hex).
+ */
+enum opt_result opt_parse_decimal(const char *text, double min, double max,
+                                  double *out);
+
+/*
  * The fixed words for a result, to follow the quoted text in a
  * message: "is empty", "is not a number", "is out of range".
  */

@@ -126,6 +126,18 @@ uint64_t cli_parse_u64(const char *name, const char *text,
     return v;
 }
 
+double cli_parse_decimal(const char *name, const char *text, double min, double max)
+{
+    double v = 0;
+    enum opt_result r = opt_parse_decimal(text, min, max, &v);
+
+    if (r == OPT_RANGE)
+        cli_usage_error("%s: '%s' is out of range (%g..%g)", name, text, min, max);
+    if (r != OPT_OK)
+        cli_usage_error("%s: '%s' %s", name, text, opt_result_str(r));
+    return v;
+}
+
 void cli_parse_port(const char *name, const char *text, unsigned min, char *buf)
 {
     snprintf(buf, 8, "%u", (unsigned)cli_parse_u64(name, text, min, 65535));

@@ -63,6 +63,9 @@ int cli_next_option(int argc, char *const argv[], const char *shortopts,
 uint64_t cli_parse_u64(const char *name, const char *text,
                        uint64_t min, uint64_t max);
 
+/* The same for a decimal fraction ("0.5"): see opt_parse_decimal. */
+double cli_parse_decimal(const char *name, const char *text, double min, double max);
+
 /*
  * A port option, min..65535, as the decimal text getaddrinfo wants, in
  * 'buf' (at least 8 bytes); a usage error otherwise.

@@ -99,6 +99,42 @@ static void signed_numbers_cover_the_whole_int64_range(void)
     CHECK_INT(opt_parse_i64("--5", -5, 5, &v), ==, OPT_NOT_NUMBER);
 }
 
+static void decimals_take_one_point_between_digits(void)
+{
+    double v = -1;
+
+    CHECK_INT(opt_parse_decimal("8", 0.5, 100, &v), ==, OPT_OK);
+    CHECK(v == 8);
+    CHECK_INT(opt_parse_decimal("12.25", 0.5, 100, &v), ==, OPT_OK);
+    CHECK(v == 12.25);
+    CHECK_INT(opt_parse_decimal("0.5", 0.5, 100, &v), ==, OPT_OK);
+    CHECK(v == 0.5);
+    CHECK_INT(opt_parse_decimal("0.4", 0.5, 100, &v), ==, OPT_RANGE);
+    CHECK_INT(opt_parse_decimal("100.5", 0.5, 100, &v), ==, OPT_RANGE);
+    CHECK_INT(opt_parse_decimal("-3", 0.5, 100, &v), ==, OPT_RANGE);
+    CHECK_INT(opt_parse_decimal("", 0.5, 100, &v), ==, OPT_EMPTY);
+    CHECK_INT(opt_parse_decimal(".5", 0.5, 100, &v), ==, OPT_NOT_NUMBER);
+    CHECK_INT(opt_parse_decimal("5.", 0.5, 100, &v), ==, OPT_NOT_NUMBER);
+    CHECK_INT(opt_parse_decimal("1.2.3", 0.5, 100, &v), ==, OPT_NOT_NUMBER);
+    CHECK_INT(opt_parse_decimal("1e3", 0.5, 100, &v), ==, OPT_NOT_NUMBER);
+    CHECK_INT(opt_parse_decimal("nan", 0.5, 100, &v), ==, OPT_NOT_NUMBER);
+    CHECK_INT(opt_parse_decimal("inf", 0.5, 100, &v), ==, OPT_NOT_NUMBER);
+    CHECK_INT(opt_parse_decimal("0x10", 0.5, 100, &v), ==, OPT_NOT_NUMBER);
+    CHECK_INT(opt_parse_decimal(" 5", 0.5, 100, &v), ==, OPT_NOT_NUMBER);
+    CHECK(v == 0.5);                    /* untouched by the failures */
+}
+
+static void counted_numbers_stop_at_their_length(void)
+{
+    uint64_t v = 0;
+
+    CHECK_INT(opt_parse_u64n("123abc", 3, 0, 1000, &v), ==, OPT_OK);
+    CHECK_U64(v, ==, 123);
+    CHECK_INT(opt_parse_u64n("123abc", 4, 0, 1000, &v), ==, OPT_NOT_NUMBER);
+    CHECK_INT(opt_parse_u64n("-1", 2, 0, 1000, &v), ==, OPT_RANGE);
+    CHECK_INT(opt_parse_u64n("5", 0, 0, 1000, &v), ==, OPT_EMPTY);
+}
+
 static void result_words_fit_after_the_quoted_text(void)
 {
     CHECK_STR(opt_result_str(OPT_NOT_NUMBER), "is not a number");
@@ -117,6 +153,8 @@ int main(void)
     RUN_TEST(rejects_the_empty_string);
     RUN_TEST(checks_both_ends_of_the_range);
     RUN_TEST(signed_numbers_cover_the_whole_int64_range);
+    RUN_TEST(decimals_take_one_point_between_digits);
+    RUN_TEST(counted_numbers_stop_at_their_length);
     RUN_TEST(result_words_fit_after_the_quoted_text);
     return tap_done();
 }

@@ -1,0 +1,163 @@
+/* nodes - the node table: hash by name, chunked storage, seq accounting. */
+#include "nodes.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ARENA_BLOCK = 64 * 1024 };
+
+void nodes_init(struct node_table *t)
+{
+    memset(t, 0, sizeof(*t));
+}
+
+void nodes_free(struct node_table *t)
+{
+    for (size_t i = 0; i < t->count; i++)
+        free(nodes_get(t, (uint32_t)i)->phi);
+    for (size_t i = 0; i < t->nchunks; i++)
+        free(t->chunks[i]);
+    for (size_t i = 0; i < t->narenas; i++)
+        free(t->arenas[i]);
+    free(t->chunks);
+    free(t->arenas);
+    free(t->slots);
+    nodes_init(t);
+}
+
+/* FNV-1a: simple, and good enough for names. */
+static uint32_t hash_name(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
+
+/* Double the slots and put every node back. */
+static int grow_slots(struct node_table *t)
+{
+    size_t n = t->nslots ? t->nslots * 2 : 1024;
+    uint32_t *slots = calloc(n, sizeof(*slots));
+
+    if (slots == NULL)
+        return -1;
+    for (size_t id = 0; id < t->count; id++) {
+        size_t i = nodes_get(t, (uint32_t)id)->hash & (n - 1);
+
+        while (slots[i] != 0)
+            i = (i + 1) & (n - 1);
+        slots[i] = (uint32_t)id + 1;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = n;
+    return 0;
+}
+
+/* A copy of the name in the arena, or NULL. */
+static const char *keep_name(struct node_table *t, const char *name, size_t len)
+{
+    char *p;
+
+    if (t->arena_left < len + 1) {
+        char **arenas = realloc(t->arenas, (t->narenas + 1) * sizeof(*arenas));
+
+        if (arenas == NULL)
+            return NULL;
+        t->arenas = arenas;
+        if ((t->arena = malloc(ARENA_BLOCK)) == NULL)
+            return NULL;
+        t->arenas[t->narenas++] = t->arena;
+        t->arena_left = ARENA_BLOCK;
+    }
+    p = t->arena;
+    memcpy(p, name, len);
+    p[len] = '\0';
+    t->arena += len + 1;
+    t->arena_left -= len + 1;
+    return p;
+}
+
+/* A new zeroed node at index t->count, or NULL. */
+static struct node *new_node(struct node_table *t)
+{
+    if (t->count == t->nchunks * NODES_CHUNK) {
+        struct node **chunks = realloc(t->chunks, (t->nchunks + 1) * sizeof(*chunks));
+
+        if (chunks == NULL)
+            return NULL;
+        t->chunks = chunks;
+        if ((t->chunks[t->nchunks] = calloc(NODES_CHUNK, sizeof(struct node))) == NULL)
+            return NULL;
+        t->nchunks++;
+    }
+    return nodes_get(t, (uint32_t)t->count);
+}
+
+struct node *nodes_lookup(struct node_table *t, const char *name, size_t len,
+                          uint32_t *id, bool *created)
+{
+    uint32_t h = hash_name(name, len);
+    struct node *n;
+    size_t i;
+
+    *created = false;
+    if ((t->count + 1) * 2 > t->nslots && grow_slots(t) != 0)
+        goto nomem;
+    for (i = h & (t->nslots - 1); t->slots[i] != 0; i = (i + 1) & (t->nslots - 1)) {
+        n = nodes_get(t, t->slots[i] - 1);
+        if (n->hash == h && n->name_len == len && memcmp(n->name, name, len) == 0) {
+            *id = t->slots[i] - 1;
+            return n;
+        }
+    }
+    if ((n = new_node(t)) == NULL || (n->name = keep_name(t, name, len)) == NULL)
+        goto nomem;
+    n->hash = h;
+    n->name_len = (uint8_t)len;
+    *id = (uint32_t)t->count++;
+    t->slots[i] = *id + 1;
+    *created = true;
+    return n;
+nomem:
+    errno = ENOMEM;
+    return NULL;
+}
+
+enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq)
+{
+    bool first = n->received == 0;
+
+    n->received++;
+    if (first || inc != n->inc) {
+        if (!first) {
+            n->restarts++;
+            n->lost += seq - 1;         /* this incarnation's earlier ones never came */
+        }
+        n->inc = inc;
+        n->max_seq = seq;
+        n->window = 1;
+        return first ? SEQ_FIRST : SEQ_RESTART;
+    }
+    if (seq > n->max_seq) {
+        uint64_t ahead = seq - n->max_seq;
+
+        n->lost += ahead - 1;           /* the ones in between: lost, for now */
+        n->window = ahead >= 64 ? 1 : (n->window << ahead) | 1;
+        n->max_seq = seq;
+        return SEQ_NEXT;
+    }
+    uint64_t behind = n->max_seq - seq;
+
+    if (behind >= 64 || (n->window & (1ULL << behind))) {
+        n->duplicates++;
+        return SEQ_DUPLICATE;
+    }
+    n->window |= 1ULL << behind;        /* a gap filled: it was late, not lost */
+    n->lost--;
+    n->reordered++;
+    return SEQ_LATE;
+}

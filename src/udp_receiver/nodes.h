@@ -1,0 +1,94 @@
+/*
+ * nodes - every node the receiver has heard of, found by name in
+ * constant time, and what its sequence numbers say.
+ *
+ * Nodes are never removed (a DEAD node may come back), so they live in
+ * fixed chunks that never move (no realloc copies a million of them)
+ * and are named by their index.  Names are kept once, in an arena.
+ */
+#ifndef KIT_NODES_H
+#define KIT_NODES_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+enum node_state { NODE_ALIVE, NODE_SUSPECT, NODE_DEAD, NODE_LEFT };
+
+/* An IPv4 or IPv6 address, without the 128 bytes of sockaddr_storage. */
+union node_addr {
+    struct sockaddr sa;
+    struct sockaddr_in in;
+    struct sockaddr_in6 in6;
+};
+
+struct phi_window;
+
+struct node {
+    const char *name;           /* NUL-terminated, in the table's arena */
+    uint32_t hash;
+    uint8_t name_len;
+    uint8_t state;              /* enum node_state */
+    bool armed;                 /* it has a live timer, due at timer_at */
+    uint64_t inc;               /* its incarnation (sender's start time) */
+    uint64_t max_seq;           /* the highest seq seen in this incarnation */
+    uint64_t window;            /* bit i set: seq max_seq - i was received */
+    uint64_t received;          /* valid heartbeats, duplicates included */
+    uint64_t lost;              /* seqs skipped and not (yet) filled in */
+    uint32_t duplicates, reordered, restarts;
+    uint32_t interval_ms;       /* the interval its latest heartbeat announced */
+    uint64_t last_seen;         /* receiver's clock, ms */
+    uint64_t timer_at;          /* receiver's clock, ms, when armed */
+    struct phi_window *phi;     /* --detector phi only */
+    union node_addr addr;       /* where its latest heartbeat came from */
+};
+
+enum { NODES_CHUNK = 4096 };
+
+struct node_table {
+    struct node **chunks;       /* NODES_CHUNK nodes each */
+    size_t count, nchunks;
+    uint32_t *slots;            /* open addressing: node index + 1, 0 = free */
+    size_t nslots;              /* a power of two, at least twice count */
+    char *arena;                /* where the next name goes */
+    size_t arena_left;
+    char **arenas;              /* every arena block, to free them */
+    size_t narenas;
+};
+
+void nodes_init(struct node_table *t);
+void nodes_free(struct node_table *t);
+
+static inline struct node *nodes_get(const struct node_table *t, uint32_t id)
+{
+    return &t->chunks[id / NODES_CHUNK][id % NODES_CHUNK];
+}
+
+/*
+ * The node named 'name' ('len' bytes, a valid heartbeat name), added
+ * zeroed (but for its name) if it is new: then *created is true.
+ * Returns NULL with errno ENOMEM if a new one does not fit.
+ */
+struct node *nodes_lookup(struct node_table *t, const char *name, size_t len,
+                          uint32_t *id, bool *created);
+
+/* What one heartbeat's (inc, seq) meant for the node's counts. */
+enum seq_event {
+    SEQ_FIRST,          /* the node's first heartbeat */
+    SEQ_NEXT,           /* newer than any before (maybe after a gap: lost) */
+    SEQ_LATE,           /* older, filling a gap: reordered, no longer lost */
+    SEQ_DUPLICATE,      /* seen already (or too old to tell) */
+    SEQ_RESTART,        /* a new incarnation: counting starts over */
+};
+
+/*
+ * Count heartbeat (inc, seq) of node 'n': received, lost, duplicates,
+ * reordered, restarts.  A gap counts as lost until a late arrival
+ * fills it; arrivals more than 64 behind the newest cannot be told
+ * apart from duplicates and count as such.
+ */
+enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq);
+
+#endif

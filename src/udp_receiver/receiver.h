@@ -1,0 +1,55 @@
+/* receiver - what the parts of udp_receiver share. */
+#ifndef KIT_RECEIVER_H
+#define KIT_RECEIVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "detector.h"
+#include "heartbeat.h"
+#include "json.h"
+#include "nodes.h"
+#include "timers.h"
+
+struct receiver_config {
+    const char *bind;           /* NULL: every interface */
+    const char *group;          /* multicast group to join, or NULL */
+    char port[8];
+    uint64_t suspect_ms, dead_ms;   /* 0: from each node's interval */
+    enum detector_kind kind;
+    double phi;
+    int rcvbuf;                 /* bytes asked for SO_RCVBUF */
+    bool quiet, json;
+};
+
+struct receiver {
+    const struct receiver_config *cfg;
+    struct detector det;
+    struct node_table nodes;
+    struct timers timers;       /* per armed node: when to look at it again */
+    uint64_t start_ns;          /* the receiver's clock starts here (ms: 0) */
+    uint64_t datagrams, heartbeats, malformed;
+    uint64_t malformed_by[HB_NERRORS];
+    /* Malformed datagrams: at most REPORTS_PER_SECOND messages a second. */
+    uint64_t report_second, reports, unreported;
+    struct json j;              /* reused for every JSON event */
+};
+
+/* report.c: every line the receiver prints, as text or as JSON. */
+void report_listening(struct receiver *r, const char *addr, int port,
+                      const char *how);
+void report_heartbeat(struct receiver *r, const struct node *n,
+                      const struct heartbeat *hb, uint64_t now);
+void report_alive(struct receiver *r, const struct node *n, uint64_t now,
+                  bool first, uint64_t down_ms);
+void report_restart(struct receiver *r, const struct node *n, uint64_t old_inc,
+                    uint64_t now);
+void report_state(struct receiver *r, const struct node *n, uint64_t now,
+                  uint64_t silent_ms);
+void report_malformed(struct receiver *r, const char *addr, const char *reason,
+                      uint64_t now);
+void report_summary(struct receiver *r, uint64_t now);
+
+const char *node_state_name(enum node_state s);
+
+#endif

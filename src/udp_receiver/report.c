@@ -1,0 +1,295 @@
+/*
+ * report - every line udp_receiver prints: events as they happen (text
+ * with the time of day, or one JSON object each) and the final table.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "net.h"
+#include "receiver.h"
+
+enum { REPORTS_PER_SECOND = 10 };       /* malformed datagrams reported, at most */
+
+static const char *const state_names[] = {
+    [NODE_ALIVE] = "ALIVE", [NODE_SUSPECT] = "SUSPECT",
+    [NODE_DEAD] = "DEAD", [NODE_LEFT] = "LEFT",
+};
+
+const char *node_state_name(enum node_state s)
+{
+    return state_names[s];
+}
+
+static const char *node_addr(const struct node *n, char buf[NET_ADDR_STRLEN])
+{
+    socklen_t len = n->addr.sa.sa_family == AF_INET6 ? sizeof(n->addr.in6)
+                                                     : sizeof(n->addr.in);
+
+    return net_format(&n->addr.sa, len, buf);
+}
+
+/* "12:00:01.234 ": the time of day, to compare with other terminals. */
+static void print_time(void)
+{
+    struct timespec ts;
+    struct tm tm;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    localtime_r(&ts.tv_sec, &tm);
+    printf("%02d:%02d:%02d.%03ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+           ts.tv_nsec / 1000000);
+}
+
+/* Begin a JSON event: {"event":EVENT[,"node":NAME] */
+static struct json *event(struct receiver *r, const char *name, const struct node *n)
+{
+    json_reset(&r->j);
+    json_object_begin(&r->j, NULL);
+    json_str(&r->j, "event", name);
+    if (n != NULL)
+        json_str(&r->j, "node", n->name);
+    return &r->j;
+}
+
+/* End it with the receiver's clock, and print it. */
+static void emit(struct receiver *r, uint64_t now)
+{
+    json_u64(&r->j, "t_ms", now);
+    json_object_end(&r->j);
+    if (json_finish(&r->j) == 0)
+        fputs(r->j.buf, stdout);
+}
+
+void report_listening(struct receiver *r, const char *addr, int port, const char *how)
+{
+    const struct detector *d = &r->det;
+
+    if (r->cfg->json) {
+        struct json *j = event(r, "listening", NULL);
+
+        json_str(j, "addr", addr);
+        json_i64(j, "port", port);
+        json_str(j, "detector", d->kind == DETECT_PHI ? "phi" : "deadline");
+        emit(r, 0);
+        return;
+    }
+    printf("listening on %s (%s); ", addr, how);
+    if (d->kind == DETECT_PHI)
+        printf("phi detector: SUSPECT at phi %.1f, DEAD at phi %.1f\n", d->phi / 2, d->phi);
+    else if (d->suspect_ms == 0 && d->dead_ms == 0)
+        printf("SUSPECT after 2 intervals of silence, DEAD after 5\n");
+    else
+        printf("SUSPECT after %" PRIu64 " ms of silence, DEAD after %" PRIu64 " ms\n",
+               d->suspect_ms, d->dead_ms);
+}
+
+void report_heartbeat(struct receiver *r, const struct node *n,
+                      const struct heartbeat *hb, uint64_t now)
+{
+    char addr[NET_ADDR_STRLEN];
+
+    if (r->cfg->quiet)
+        return;
+    node_addr(n, addr);
+    if (r->cfg->json) {
+        struct json *j = event(r, "heartbeat", n);
+
+        json_str(j, "addr", addr);
+        json_u64(j, "seq", hb->seq);
+        json_u64(j, "inc", hb->inc);
+        if (hb->leaving)
+            json_bool(j, "leaving", true);
+        emit(r, now);
+        return;
+    }
+    print_time();
+    printf("heartbeat from %s (%s) seq=%" PRIu64 "%s\n", n->name, addr, hb->seq,
+           hb->leaving ? " leaving=1" : "");
+}
+
+void report_alive(struct receiver *r, const struct node *n, uint64_t now,
+                  bool first, uint64_t down_ms)
+{
+    char addr[NET_ADDR_STRLEN];
+
+    node_addr(n, addr);
+    if (r->cfg->json) {
+        struct json *j = event(r, "alive", n);
+
+        json_str(j, "addr", addr);
+        if (!first)
+            json_u64(j, "down_ms", down_ms);
+        emit(r, now);
+        return;
+    }
+    print_time();
+    if (first)
+        printf("%s ALIVE: first heartbeat, from %s, every %" PRIu32 " ms\n",
+               n->name, addr, n->interval_ms);
+    else
+        printf("%s ALIVE again after %" PRIu64 " ms\n", n->name, down_ms);
+}
+
+void report_restart(struct receiver *r, const struct node *n, uint64_t old_inc,
+                    uint64_t now)
+{
+    (void)now;
+    if (r->cfg->json)
+        return;                         /* JSON: heartbeat events carry inc */
+    print_time();
+    printf("%s restarted (incarnation %" PRIu64 ", was %" PRIu64 ")\n",
+           n->name, n->inc, old_inc);
+}
+
+void report_state(struct receiver *r, const struct node *n, uint64_t now,
+                  uint64_t silent_ms)
+{
+    bool phi = r->det.kind == DETECT_PHI && n->state != NODE_LEFT;
+
+    if (r->cfg->json) {
+        struct json *j = event(r, n->state == NODE_SUSPECT ? "suspect" :
+                                  n->state == NODE_DEAD ? "dead" : "left", n);
+
+        if (n->state != NODE_LEFT)
+            json_u64(j, "silent_ms", silent_ms);
+        if (phi)
+            json_double(j, "phi", detector_phi(&r->det, n, now), 1);
+        emit(r, now);
+        return;
+    }
+    print_time();
+    if (n->state == NODE_LEFT)
+        printf("%s LEFT (said goodbye)\n", n->name);
+    else if (phi)
+        printf("%s %s: silent for %" PRIu64 " ms, phi %.1f\n", n->name,
+               node_state_name(n->state), silent_ms, detector_phi(&r->det, n, now));
+    else
+        printf("%s %s: silent for %" PRIu64 " ms\n", n->name,
+               node_state_name(n->state), silent_ms);
+}
+
+void report_malformed(struct receiver *r, const char *addr, const char *reason,
+                      uint64_t now)
+{
+    uint64_t second = now / 1000;
+
+    if (second != r->report_second) {
+        r->report_second = second;
+        r->reports = 0;
+    }
+    if (r->reports++ >= REPORTS_PER_SECOND) {
+        r->unreported++;
+        return;
+    }
+    if (r->cfg->json) {
+        struct json *j = event(r, "malformed", NULL);
+
+        json_str(j, "addr", addr);
+        json_str(j, "reason", reason);
+        if (r->unreported > 0)
+            json_u64(j, "not_shown", r->unreported);
+        emit(r, now);
+    } else {
+        print_time();
+        printf("malformed datagram from %s: %s", addr, reason);
+        if (r->unreported > 0)
+            printf(" (and %" PRIu64 " more not shown)", r->unreported);
+        printf("\n");
+    }
+    r->unreported = 0;
+}
+
+/* "0.3 s ago", "never". */
+static void print_age(uint64_t ms)
+{
+    if (ms < 10000)
+        printf("%.1f s ago\n", ms / 1000.0);
+    else
+        printf("%" PRIu64 " s ago\n", ms / 1000);
+}
+
+static double loss_pct(const struct node *n)
+{
+    uint64_t expected = n->received - n->duplicates + n->lost;
+
+    return expected ? 100.0 * (double)n->lost / (double)expected : 0;
+}
+
+static void summary_json(struct receiver *r, uint64_t now)
+{
+    struct json *j = event(r, "summary", NULL);
+    char addr[NET_ADDR_STRLEN];
+
+    json_u64(j, "heartbeats", r->heartbeats);
+    json_u64(j, "malformed", r->malformed);
+    json_object_begin(j, "malformed_by_reason");
+    for (int e = HB_EMPTY; e < HB_NERRORS; e++)
+        if (r->malformed_by[e] > 0)
+            json_u64(j, hb_error_name((enum hb_error)e), r->malformed_by[e]);
+    json_object_end(j);
+    json_array_begin(j, "nodes");
+    for (size_t i = 0; i < r->nodes.count; i++) {
+        const struct node *n = nodes_get(&r->nodes, (uint32_t)i);
+
+        json_object_begin(j, NULL);
+        json_str(j, "node", n->name);
+        json_str(j, "addr", node_addr(n, addr));
+        json_str(j, "state", node_state_name(n->state));
+        json_u64(j, "received", n->received);
+        json_u64(j, "lost", n->lost);
+        json_u64(j, "duplicates", n->duplicates);
+        json_u64(j, "reordered", n->reordered);
+        json_u64(j, "restarts", n->restarts);
+        json_u64(j, "last_seen_ms", now - n->last_seen);
+        json_object_end(j);
+        if (j->len > 65536 && !j->failed) {     /* a million nodes: stream them */
+            fputs(j->buf, stdout);
+            json_drain(j);
+        }
+    }
+    json_array_end(j);
+    emit(r, now);
+}
+
+void report_summary(struct receiver *r, uint64_t now)
+{
+    uint64_t by_state[4] = { 0 };
+    char addr[NET_ADDR_STRLEN];
+    int width = 4;
+
+    if (r->cfg->json) {
+        summary_json(r, now);
+        return;
+    }
+    for (size_t i = 0; i < r->nodes.count; i++) {
+        const struct node *n = nodes_get(&r->nodes, (uint32_t)i);
+
+        if (n->name_len > width)
+            width = n->name_len;
+        by_state[n->state]++;
+    }
+    if (r->nodes.count > 0)
+        printf("%-*s  %-22s %-7s %10s %8s %6s  %s\n", width, "node", "address",
+               "state", "received", "lost", "loss%", "last seen");
+    for (size_t i = 0; i < r->nodes.count; i++) {
+        const struct node *n = nodes_get(&r->nodes, (uint32_t)i);
+
+        printf("%-*s  %-22s %-7s %10" PRIu64 " %8" PRIu64 " %5.1f%%  ", width,
+               n->name, node_addr(n, addr), node_state_name(n->state),
+               n->received, n->lost, loss_pct(n));
+        print_age(now - n->last_seen);
+    }
+    printf("%zu node%s (%" PRIu64 " alive, %" PRIu64 " suspect, %" PRIu64 " dead, %"
+           PRIu64 " left), %" PRIu64 " heartbeat%s, %" PRIu64 " malformed",
+           r->nodes.count, r->nodes.count == 1 ? "" : "s", by_state[NODE_ALIVE],
+           by_state[NODE_SUSPECT], by_state[NODE_DEAD], by_state[NODE_LEFT],
+           r->heartbeats, r->heartbeats == 1 ? "" : "s", r->malformed);
+    for (int e = HB_EMPTY, sep = 0; e < HB_NERRORS; e++)
+        if (r->malformed_by[e] > 0)
+            printf("%s%s %" PRIu64, sep++ ? ", " : " (", hb_error_name((enum hb_error)e),
+                   r->malformed_by[e]);
+    printf("%s\n", r->malformed > 0 ? ")" : "");
+}

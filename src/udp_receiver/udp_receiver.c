@@ -1,0 +1,423 @@
+/*
+ * udp_receiver - hears heartbeats over UDP and says which nodes are
+ * alive, suspect, dead or gone.
+ *
+ * Lesson: a failure detector.  Nothing tells a receiver that a node
+ * crashed; it only notices silence.  Each node's silence is measured
+ * against a deadline (fixed multiples of its interval, or phi-accrual,
+ * learnt from its own rhythm), and a timer fires at that deadline: a
+ * node goes SUSPECT, then DEAD, on time, with no packet arriving.  A
+ * heartbeat brings it back; a goodbye (leaving=1) makes it LEFT, not
+ * DEAD.  Sequence numbers tell lost, duplicated and reordered packets
+ * apart, and the incarnation tells a restart from a late packet.
+ *
+ * At scale: one hash lookup and one counter update per heartbeat,
+ * timers in a heap (no scan of all nodes), datagrams taken 64 at a time
+ * (recvmmsg).  A bad datagram is counted and reported, never fatal.
+ *
+ * Usage: udp_receiver [-p PORT] [-b ADDRESS] [--group MCAST_ADDR] ...
+ * See also: udp_sender; the wire format is in lib/heartbeat.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "net.h"
+#include "receiver.h"
+#include "stats.h"
+
+enum { BATCH = 64 };                    /* datagrams per recvmmsg(2) */
+
+static const char usage_text[] =
+"Usage: udp_receiver [-p PORT] [-b ADDRESS] [--group MCAST_ADDR]\n"
+"                    [--suspect-after MS] [--dead-after MS]\n"
+"                    [--detector deadline|phi] [--phi THRESHOLD]\n"
+"                    [--rcvbuf BYTES] [-q] [--json]\n"
+"\n"
+"Listens for udp_sender's heartbeats and tracks every node: ALIVE while it\n"
+"beats, SUSPECT and then DEAD when it falls silent, LEFT when it says\n"
+"goodbye.  Ctrl-C prints a table of every node.\n"
+"\n"
+"  -p, --port PORT            UDP port, 0 for any free one (default 5005)\n"
+"  -b, --bind ADDRESS         only this address (default: every interface,\n"
+"                             IPv4 and IPv6; unicast and broadcast)\n"
+"      --group MCAST_ADDR     also join this multicast group\n"
+"      --suspect-after MS     SUSPECT after MS of silence (default: 2 of the\n"
+"                             node's own intervals)\n"
+"      --dead-after MS        DEAD after MS of silence (default: 5 intervals)\n"
+"      --detector KIND        deadline (default: the two above) or phi\n"
+"      --phi THRESHOLD        phi detector: DEAD at this phi, SUSPECT at half\n"
+"                             of it, 0.5..100 (default 8)\n"
+"      --rcvbuf BYTES         socket receive buffer (default: 4 MiB, as far\n"
+"                             as net.core.rmem_max allows)\n"
+"  -q, --quiet                no line per heartbeat; state changes and the\n"
+"                             table still\n"
+"      --json                 one JSON object per event, and the summary\n"
+"  -h, --help                 show this help\n"
+"  -V, --version              show the version\n"
+"\n"
+"A heartbeat is one datagram, one line of at most 512 bytes:\n"
+"  HEARTBEAT v=1 node=NAME inc=START_MS seq=N interval_ms=MS sent_ms=UNIX_MS\n"
+"Anything else is counted as malformed and reported (10 a second at most).\n"
+"\n"
+"Examples:\n"
+"  udp_receiver                          # then, anywhere: udp_sender HOST\n"
+"  udp_receiver --dead-after 3000 -q\n"
+"  udp_receiver --group 239.1.2.3        # for udp_sender 239.1.2.3\n"
+"  udp_receiver --detector phi --json\n";
+
+static void parse_options(int argc, char **argv, struct receiver_config *cfg)
+{
+    static const struct option longopts[] = {
+        { "port", required_argument, NULL, 'p' },
+        { "bind", required_argument, NULL, 'b' },
+        { "group", required_argument, NULL, 'G' },
+        { "suspect-after", required_argument, NULL, 'S' },
+        { "dead-after", required_argument, NULL, 'D' },
+        { "detector", required_argument, NULL, 'd' },
+        { "phi", required_argument, NULL, 'P' },
+        { "rcvbuf", required_argument, NULL, 'R' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *name;
+    bool phi_given = false;
+    int c;
+
+    *cfg = (struct receiver_config){ .kind = DETECT_DEADLINE, .phi = 8,
+                                     .rcvbuf = 4 << 20 };
+    snprintf(cfg->port, sizeof(cfg->port), "%d", HB_PORT);
+    while ((c = cli_next_option(argc, argv, ":p:b:qhV", longopts, usage_text,
+                                &name)) != -1) {
+        switch (c) {
+        case 'p': cli_parse_port(name, optarg, 0, cfg->port); break;
+        case 'b': cfg->bind = optarg; break;
+        case 'G': cfg->group = optarg; break;
+        case 'S': cfg->suspect_ms = cli_parse_u64(name, optarg, 1, 86400000); break;
+        case 'D': cfg->dead_ms = cli_parse_u64(name, optarg, 1, 86400000); break;
+        case 'd':
+            if (strcmp(optarg, "phi") == 0)
+                cfg->kind = DETECT_PHI;
+            else if (strcmp(optarg, "deadline") != 0)
+                cli_usage_error("--detector: '%s' is not deadline or phi", optarg);
+            else
+                cfg->kind = DETECT_DEADLINE;
+            break;
+        case 'P': cfg->phi = cli_parse_decimal(name, optarg, 0.5, 100); phi_given = true; break;
+        case 'R': cfg->rcvbuf = (int)cli_parse_u64(name, optarg, 1024, 1 << 30); break;
+        case 'q': cfg->quiet = true; break;
+        case 'j': cfg->json = true; break;
+        }
+    }
+    if (optind < argc)
+        cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (cfg->suspect_ms && cfg->dead_ms && cfg->suspect_ms >= cfg->dead_ms)
+        cli_usage_error("--suspect-after (%" PRIu64 ") must be less than --dead-after (%" PRIu64 ")",
+                        cfg->suspect_ms, cfg->dead_ms);
+    if (cfg->kind == DETECT_PHI && (cfg->suspect_ms || cfg->dead_ms))
+        cli_usage_error("--suspect-after and --dead-after are for --detector deadline");
+    if (phi_given && cfg->kind != DETECT_PHI)
+        cli_usage_error("--phi is for --detector phi");
+}
+
+/* Join the multicast group 'group' (an address of fd's family). */
+static void join_group(int fd, const char *group)
+{
+    struct addrinfo *ai;
+    int err = net_resolve(group, NULL, SOCK_DGRAM, &ai), rc = -1;
+
+    if (err != 0) {
+        cli_error(0, "--group %s: %s", group, gai_strerror(err));
+        exit(1);
+    }
+    if (!net_is_multicast(ai->ai_addr)) {
+        freeaddrinfo(ai);
+        cli_usage_error("--group: '%s' is not a multicast address (224.0.0.0/4, ff00::/8)", group);
+    }
+    if (ai->ai_family == AF_INET) {
+        struct ip_mreqn m = { .imr_multiaddr = ((struct sockaddr_in *)ai->ai_addr)->sin_addr };
+
+        rc = setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof(m));
+    } else {
+        struct ipv6_mreq m = { .ipv6mr_multiaddr = ((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr };
+
+        rc = setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof(m));
+    }
+    freeaddrinfo(ai);
+    if (rc != 0) {
+        cli_error(errno, "cannot join multicast group %s", group);
+        exit(1);
+    }
+}
+
+/*
+ * The socket: every interface on one dual-stack socket by default; the
+ * group's family with --group (several receivers may share the port).
+ */
+static int open_socket(const struct receiver_config *cfg, const char **how)
+{
+    const char *host = cfg->bind;
+    int fd, gai, size = cfg->rcvbuf;
+
+    *how = host ? "this address only" : "every interface, IPv4 and IPv6";
+    if (cfg->group != NULL && host == NULL) {
+        host = strchr(cfg->group, ':') ? "::" : "0.0.0.0";
+        *how = "every interface";
+    }
+    fd = net_bind_udp(host, cfg->port, cfg->group != NULL, &gai);
+    if (fd < 0) {
+        if (gai != 0)
+            cli_error(0, "cannot listen on %s: %s", host, gai_strerror(gai));
+        else
+            cli_error(errno, "cannot listen on %s port %s", host ? host : "every interface",
+                      cfg->port);
+        exit(1);
+    }
+    /* Room for bursts; the kernel caps it at net.core.rmem_max. */
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+    if (cfg->group != NULL)
+        join_group(fd, cfg->group);
+    return fd;
+}
+
+/* The receiver's clock: ms since it started, monotonic. */
+static uint64_t now_ms(const struct receiver *r)
+{
+    return (stats_now_ns() - r->start_ns) / 1000000;
+}
+
+/* Make sure node 'id' has a timer due no later than 'at'. */
+static void arm(struct receiver *r, struct node *n, uint32_t id, uint64_t at)
+{
+    if (n->armed && n->timer_at <= at)
+        return;                         /* it fires earlier and will look again */
+    if (timers_add(&r->timers, at, id) != 0) {
+        cli_error(errno, "timer for node %s", n->name);
+        exit(1);
+    }
+    n->armed = true;
+    n->timer_at = at;
+}
+
+/*
+ * A node's timer fired at 'now': move it along ALIVE -> SUSPECT -> DEAD
+ * as far as its silence says.  Returns when to look again, or 0 (never:
+ * it is DEAD or LEFT, and only a heartbeat can change that).
+ */
+static uint64_t look_at(struct receiver *r, struct node *n, uint64_t now)
+{
+    uint64_t suspect_at, dead_at;
+
+    if (n->state == NODE_DEAD || n->state == NODE_LEFT)
+        return 0;
+    suspect_at = detector_deadline(&r->det, n, NODE_SUSPECT);
+    dead_at = detector_deadline(&r->det, n, NODE_DEAD);
+    if (n->state == NODE_ALIVE && now >= suspect_at && suspect_at < dead_at) {
+        n->state = NODE_SUSPECT;
+        report_state(r, n, now, now - n->last_seen);
+    }
+    if (now >= dead_at) {
+        n->state = NODE_DEAD;
+        report_state(r, n, now, now - n->last_seen);
+        return 0;
+    }
+    return n->state == NODE_ALIVE ? suspect_at : dead_at;
+}
+
+/* Fire every timer that is due.  Stale ones (moved since) are dropped. */
+static void run_timers(struct receiver *r, uint64_t now)
+{
+    const struct timer *t;
+
+    while ((t = timers_first(&r->timers)) != NULL && t->when <= now) {
+        struct node *n = nodes_get(&r->nodes, t->id);
+        uint64_t next;
+
+        if (!n->armed || n->timer_at != t->when) {
+            timers_pop(&r->timers);
+            continue;
+        }
+        next = look_at(r, n, now);
+        if (next != 0) {
+            n->timer_at = next;
+            timers_move_first(&r->timers, next);
+        } else {
+            n->armed = false;
+            timers_pop(&r->timers);
+        }
+    }
+}
+
+static void malformed(struct receiver *r, enum hb_error e, const char *key,
+                      const union node_addr *from, socklen_t fromlen, uint64_t now)
+{
+    char addr[NET_ADDR_STRLEN], reason[64];
+
+    r->malformed++;
+    r->malformed_by[e]++;
+    net_format(&from->sa, fromlen, addr);
+    report_malformed(r, addr, hb_error_str(e, key, reason, sizeof(reason)), now);
+}
+
+/* One datagram: a heartbeat for some node, or counted as malformed. */
+static void on_datagram(struct receiver *r, const char *buf, size_t len,
+                        bool truncated, const union node_addr *from,
+                        socklen_t fromlen, uint64_t now)
+{
+    struct heartbeat hb;
+    const char *key = NULL;
+    enum hb_error e = truncated ? HB_OVERSIZE : hb_parse(buf, len, &hb, &key);
+    enum node_state was;
+    enum seq_event ev;
+    uint64_t old_inc, last_seen;
+    struct node *n;
+    bool created;
+    uint32_t id;
+
+    if (e != HB_OK) {
+        malformed(r, e, key, from, fromlen, now);
+        return;
+    }
+    r->heartbeats++;
+    n = nodes_lookup(&r->nodes, hb.node, hb.node_len, &id, &created);
+    if (n == NULL) {
+        cli_error(errno, "memory for node %s (%zu nodes so far)", hb.node, r->nodes.count);
+        exit(1);
+    }
+    was = n->state;
+    old_inc = n->inc;
+    last_seen = n->last_seen;
+    ev = nodes_count_seq(n, hb.inc, hb.seq);
+    memcpy(&n->addr, from, fromlen < sizeof(n->addr) ? fromlen : sizeof(n->addr));
+    n->interval_ms = (uint32_t)hb.interval_ms;
+    report_heartbeat(r, n, &hb, now);
+    if (ev == SEQ_DUPLICATE || ev == SEQ_LATE)
+        return;                         /* old news: says nothing about now */
+
+    /* The gap since the last one teaches phi this node's rhythm. */
+    if (ev == SEQ_NEXT && (was == NODE_ALIVE || was == NODE_SUSPECT) &&
+        detector_arrival(&r->det, n, now) != 0) {
+        cli_error(errno, "memory for node %s", n->name);
+        exit(1);
+    }
+    n->last_seen = now;
+    if (created)
+        report_alive(r, n, now, true, 0);
+    else if (ev == SEQ_RESTART)
+        report_restart(r, n, old_inc, now);
+    if (hb.leaving) {
+        n->state = NODE_LEFT;           /* its timer, if any, finds it LEFT */
+        report_state(r, n, now, 0);
+        return;
+    }
+    if (!created && was != NODE_ALIVE) {
+        n->state = NODE_ALIVE;
+        report_alive(r, n, now, false, now - last_seen);
+    }
+    arm(r, n, id, detector_deadline(&r->det, n, NODE_SUSPECT));
+}
+
+/* Wait for datagrams, a timer or a stop signal, whichever comes first. */
+static void wait_for_work(struct receiver *r, int fd, int stop_fd, uint64_t now)
+{
+    const struct timer *t = timers_first(&r->timers);
+    struct pollfd p[2] = {
+        { .fd = fd, .events = POLLIN },
+        { .fd = stop_fd, .events = POLLIN },
+    };
+    int timeout = -1;
+
+    if (t != NULL)
+        timeout = t->when <= now ? 0 : t->when - now > 3600000 ? 3600000 : (int)(t->when - now);
+    poll(p, 2, timeout);                /* EINTR: the caller looks at the stop flag */
+}
+
+/* Receive until a stop signal: batches of datagrams, timers between them. */
+static void receive(struct receiver *r, int fd, int stop_fd)
+{
+    static char bufs[BATCH][HB_MAX_LEN + 1];
+    static union node_addr from[BATCH];
+    struct mmsghdr msgs[BATCH];
+    struct iovec iov[BATCH];
+
+    while (!cli_stop_requested()) {
+        uint64_t now = now_ms(r);
+        int n;
+
+        run_timers(r, now);
+        for (int i = 0; i < BATCH; i++) {
+            iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = sizeof(bufs[i]) };
+            msgs[i].msg_hdr = (struct msghdr){
+                .msg_name = &from[i], .msg_namelen = sizeof(from[i]),
+                .msg_iov = &iov[i], .msg_iovlen = 1,
+            };
+        }
+        n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                wait_for_work(r, fd, stop_fd, now);
+            else if (errno != EINTR) {
+                cli_error(errno, "receive");
+                exit(1);
+            }
+            continue;
+        }
+        now = now_ms(r);
+        r->datagrams += (uint64_t)n;
+        for (int i = 0; i < n; i++)
+            on_datagram(r, bufs[i], msgs[i].msg_len,
+                        msgs[i].msg_len > HB_MAX_LEN || (msgs[i].msg_hdr.msg_flags & MSG_TRUNC),
+                        &from[i], msgs[i].msg_hdr.msg_namelen, now);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct receiver_config cfg;
+    struct receiver r;
+    struct sockaddr_storage local;
+    socklen_t len = sizeof(local);
+    char addr[NET_ADDR_STRLEN];
+    const char *how;
+    int fd, stop_pipe[2];
+
+    cli_init(argv[0]);
+    parse_options(argc, argv, &cfg);
+    memset(&r, 0, sizeof(r));
+    r.cfg = &cfg;
+    detector_init(&r.det, cfg.kind, cfg.suspect_ms, cfg.dead_ms, cfg.phi);
+    nodes_init(&r.nodes);
+    timers_init(&r.timers);
+    json_init(&r.j);
+    r.start_ns = stats_now_ns();
+
+    fd = open_socket(&cfg, &how);
+    getsockname(fd, (struct sockaddr *)&local, &len);
+    report_listening(&r, net_format((struct sockaddr *)&local, len, addr),
+                     net_local_port(fd), how);
+    if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0 || cli_catch_stop_signals() != 0) {
+        cli_error(errno, "signal handlers");
+        return 1;
+    }
+    cli_set_stop_fd(stop_pipe[1]);
+
+    receive(&r, fd, stop_pipe[0]);      /* until Ctrl-C or SIGTERM */
+
+    report_summary(&r, now_ms(&r));
+    cli_set_stop_fd(-1);
+    close(fd);
+    nodes_free(&r.nodes);
+    timers_free(&r.timers);
+    json_free(&r.j);
+    return 0;
+}
