@@ -61,7 +61,8 @@ test_expect_success 'a server killed mid-run: exit 1, how many replies came' '
 	sleep 0.5 &&
 	kill -KILL $pid &&
 	test_expect_code 1 wait_bounded $cpid 10 &&
-	grep -q "^tcp_client: the server closed the connection after [0-9]* replies, [0-9]* unanswered" err
+	{ grep -q "^tcp_client: the server closed the connection after [0-9]* replies, [0-9]* unanswered" err ||
+	  { cat err; exit 1; }; }
 '
 
 test_expect_success '--retry: the server may start late' '

@@ -148,12 +148,14 @@ json_field() {
 	sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p" "$1"
 }
 
-# start_server OUT ARGS...: tcp_server on a free loopback port, its
-# stdout in OUT (stderr in OUT.err); sets pid, port and out.
-start_server() {
+# start_listener OUT PROGRAM ARGS...: PROGRAM (tcp_server, udp_receiver)
+# in the background, its stdout in OUT and stderr in OUT.err; waits for
+# its "listening" line.  Sets pid, port and out.
+start_listener() {
 	out=$1
-	shift
-	"$BINDIR/tcp_server" -p 0 -b 127.0.0.1 "$@" >"$out" 2>"$out.err" &
+	prog=$2
+	shift 2
+	"$BINDIR/$prog" "$@" >"$out" 2>"$out.err" &
 	pid=$!
 	test_started $pid
 	# The whole line, not just "listening": a read can catch a line
@@ -162,8 +164,22 @@ start_server() {
 	port=$(server_port "$out")
 }
 
-# server_port FILE: the port of tcp_server's complete "listening" line
-# (text or JSON) in FILE; fails while there is none.
+# start_server OUT ARGS...: tcp_server on a free loopback port.
+start_server() {
+	o=$1
+	shift
+	start_listener "$o" tcp_server -p 0 -b 127.0.0.1 "$@"
+}
+
+# start_receiver OUT ARGS...: udp_receiver on a free loopback port.
+start_receiver() {
+	o=$1
+	shift
+	start_listener "$o" udp_receiver -p 0 -b 127.0.0.1 "$@"
+}
+
+# server_port FILE: the port of the complete "listening on ADDR:PORT (...)"
+# line (or JSON "listening" event) in FILE; fails while there is none.
 server_port() {
 	sed -n -e 's/^listening on .*:\([0-9]*\) (.*)$/\1/p' \
 		-e 's/^{"event":"listening".*"port":\([0-9]*\).*}$/\1/p' "$1" | grep .
@@ -174,14 +190,23 @@ server_listening() {
 	server_port "$1" >/dev/null
 }
 
-# stop_server: SIGINT; it must exit 0 with its totals.
-stop_server() {
+# stop_listener PATTERN: SIGINT; the program must exit 0 and print
+# PATTERN (its totals).
+stop_listener() {
 	kill -INT $pid &&
 	wait_bounded $pid 10 &&
-	grep -q "connections" "$out" && return 0
-	echo "tcp_server did not stop cleanly; its output:" >&2
+	grep -q "$1" "$out" && return 0
+	echo "$(basename "$out") did not stop cleanly; its output:" >&2
 	cat "$out" "$out.err" >&2
 	return 1
+}
+
+stop_server() {
+	stop_listener connections
+}
+
+stop_receiver() {
+	stop_listener '^{"event":"summary"\|^[0-9]* nodes\{0,1\} ('
 }
 
 test_done() {

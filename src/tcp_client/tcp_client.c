@@ -270,6 +270,13 @@ static void read_input(struct session *s)
     s->input_done = true;
 }
 
+/* The server went away (err: why, or 0 for an orderly close). */
+static void server_gone(const struct session *s, int err)
+{
+    cli_error(err, "the server closed the connection after %llu repl%s, %u unanswered",
+              (unsigned long long)s->received, s->received == 1 ? "y" : "ies", s->count);
+}
+
 /* One turn of waiting: for replies, and for stdin when there is room. */
 static int wait_and_read(struct session *s)
 {
@@ -295,9 +302,7 @@ static int wait_and_read(struct session *s)
         ssize_t r = read_into(s->fd, &s->replies);
 
         if (r <= 0) {
-            cli_error(r < 0 ? errno : 0, "the server closed the connection after %llu "
-                      "repl%s, %u unanswered", (unsigned long long)s->received,
-                      s->received == 1 ? "y" : "ies", s->count);
+            server_gone(s, r < 0 ? errno : 0);
             return -1;
         }
         while (linebuf_next(&s->replies, &line, &len) == LINEBUF_LINE && s->count > 0)
@@ -312,8 +317,11 @@ static int run_session(struct session *s)
     while (!cli_stop_requested()) {
         fill(s);
         if (s->out_len > 0 && io_write_all(s->fd, s->out, s->out_len) != 0) {
-            cli_error(errno, "sending to the server after %llu replies",
-                      (unsigned long long)s->received);
+            if (errno == EPIPE || errno == ECONNRESET)
+                server_gone(s, errno);  /* found out while sending, that is all */
+            else
+                cli_error(errno, "sending to the server after %llu replies",
+                          (unsigned long long)s->received);
             return 1;
         }
         s->out_len = 0;

@@ -76,14 +76,14 @@ void report_listening(struct receiver *r, const char *addr, int port, const char
         emit(r, 0);
         return;
     }
-    printf("listening on %s (%s); ", addr, how);
+    printf("listening on %s (%s)\n", addr, how);
     if (d->kind == DETECT_PHI)
         printf("phi detector: SUSPECT at phi %.1f, DEAD at phi %.1f\n", d->phi / 2, d->phi);
     else if (d->suspect_ms == 0 && d->dead_ms == 0)
-        printf("SUSPECT after 2 intervals of silence, DEAD after 5\n");
+        printf("deadline detector: SUSPECT after 2 intervals of silence, DEAD after 5\n");
     else
-        printf("SUSPECT after %" PRIu64 " ms of silence, DEAD after %" PRIu64 " ms\n",
-               d->suspect_ms, d->dead_ms);
+        printf("deadline detector: SUSPECT after %" PRIu64 " ms of silence, DEAD after %" PRIu64 " ms\n",
+               d->suspect_ms ? d->suspect_ms : d->dead_ms, d->dead_ms);
 }
 
 void report_heartbeat(struct receiver *r, const struct node *n,
