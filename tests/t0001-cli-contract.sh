@@ -42,8 +42,8 @@ check_program() {
 		grep -q "^$prog: $bad_opt: .$bad_val. is " err &&
 		grep -q "(try .$prog --help.)" err
 	'
-	# tcp_client takes a HOST as its first argument: nothing is stray there.
-	[ "$prog" = tcp_client ] ||
+	# tcp_client and udp_sender take a HOST first: nothing is stray there.
+	[ "$prog" = tcp_client ] || [ "$prog" = udp_sender ] ||
 	test_expect_success "$prog: stray argument is refused, exit 2" '
 		test_expect_code 2 "$BINDIR/$prog" stray 2>err &&
 		grep -q "unexpected argument .stray." err

@@ -63,7 +63,7 @@ test_expect_success 'the incarnation is the start time in ms, sent_ms the wall c
 '
 
 test_expect_success 'SIGINT: one last heartbeat with leaving=1 and the next seq, exit 0' '
-	start_sink &&
+	start_sink || exit 1
 	"$sender" -p $port -i 50 -n bye >out &
 	spid=$! && test_started $spid &&
 	wait_until 5 has_heartbeats 3 &&
@@ -78,7 +78,7 @@ test_expect_success 'SIGINT: one last heartbeat with leaving=1 and the next seq,
 '
 
 test_expect_success 'SIGTERM says goodbye too' '
-	start_sink &&
+	start_sink || exit 1
 	"$sender" -p $port -i 50 -q >out &
 	spid=$! && test_started $spid &&
 	wait_until 5 has_heartbeats 1 &&

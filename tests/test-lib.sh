@@ -121,6 +121,13 @@ wait_until() {
 	done
 }
 
+# at_least N PATTERN FILE: N lines of FILE or more match PATTERN (for
+# wait_until, which runs its command afresh each time: a "$(grep -c)"
+# in its arguments would be counted once, before the wait).
+at_least() {
+	test "$(grep -c -- "$2" "$3")" -ge "$1"
+}
+
 # wait_bounded PID SECONDS: wait for our child PID and return its exit
 # status; if it is still running after SECONDS, kill it (status 137).
 wait_bounded() {

@@ -1,0 +1,228 @@
+#!/bin/sh
+# t4002-udp-receiver - counts, states on time, bad datagrams, many nodes.
+test_description='sequence accounting, failure detection, malformed datagrams, scale, IPv6'
+. "$(dirname "$0")/test-lib.sh"
+
+sender="$BINDIR/udp_sender"
+script="$HELPERDIR/udp_script"
+
+# hb NODE INC SEQ [INTERVAL_MS [EXTRA]]: one heartbeat line for udp_script.
+hb() {
+	echo "HEARTBEAT v=1 node=$1 inc=$2 seq=$3 interval_ms=${4:-10000} sent_ms=1700000000000${5:+ $5}"
+}
+
+# event NAME FILE: the JSON events of that name in FILE.
+event() {
+	grep "^{\"event\":\"$1\"" "$2"
+}
+
+# node_json FILE NODE: NODE's object in the summary's list.
+node_json() {
+	event summary "$1" | tr '[]' '\n\n' | sed 's/},{/}\n{/g' | grep "^{\"node\":\"$2\","
+}
+
+# within LOW HIGH VALUE: LOW <= VALUE <= HIGH, or say what it was.
+within() {
+	[ "$3" -ge "$1" ] && [ "$3" -le "$2" ] && return 0
+	echo "$3 is not within $1..$2" >&2
+	return 1
+}
+
+# Timers fire at their deadline; what comes on top is the wait for the
+# CPU, more so on a loaded machine and under the sanitizers.
+slack=100
+[ -n "$SANITIZE" ] && slack=250
+
+test_expect_success 'seq accounting: gaps, late arrivals, duplicates, a restart' '
+	start_receiver rx -q --json &&
+	{ hb a 1 1; hb a 1 2; hb a 1 4; hb a 1 5; hb a 1 3; hb a 1 3; hb a 1 7;
+	  hb a 2 1; hb a 2 2; } | "$script" $port &&
+	wait_until 5 grep -q "\"event\":\"alive\"" rx && sleep 0.3 &&
+	stop_receiver &&
+	node_json rx a >a.json &&
+	grep -q "^{\"node\":\"a\",\"addr\":\"127.0.0.1:[0-9]*\",\"state\":\"ALIVE\",\"received\":9,\"lost\":1,\"duplicates\":1,\"reordered\":1,\"restarts\":1,\"last_seen_ms\":[0-9]*}$" a.json &&
+	event summary rx | grep -q "\"heartbeats\":9,\"malformed\":0," &&
+	test "$(event alive rx | wc -l)" -eq 1 &&
+	! grep -q "\"event\":\"heartbeat\"" rx
+'
+
+test_expect_success 'text: each heartbeat with its address, the restart, the table' '
+	start_receiver rx &&
+	{ hb a 1 1; hb a 1 3; hb a 5 1; } | "$script" $port &&
+	wait_until 5 grep -q "restarted" rx &&
+	stop_receiver &&
+	grep -q "^[0-9:.]* heartbeat from a (127.0.0.1:[0-9]*) seq=1$" rx &&
+	grep -q "^[0-9:.]* a ALIVE: first heartbeat, from 127.0.0.1:[0-9]*, every 10000 ms$" rx &&
+	grep -q "^[0-9:.]* a restarted (incarnation 5, was 1)$" rx &&
+	grep -q "^node  *address  *state  *received  *lost  *loss%  *last seen$" rx &&
+	grep -q "^a  *127.0.0.1:[0-9]*  *ALIVE  *3  *1  *25.0%  *0.[0-9] s ago$" rx &&
+	grep -q "^1 node (1 alive, 0 suspect, 0 dead, 0 left), 3 heartbeats, 0 malformed$" rx
+'
+
+test_expect_success 'malformed datagrams: each counted with its reason; heartbeats go on' '
+	start_receiver rx --json &&
+	{ hb ok 1 1; echo @empty; echo @binary; hb ok 1 2; echo @oversize 600;
+	  hb "bad/name" 1 1; hb ok 1 3; hb x 1 -1; echo "HEARTBEAT v=1 node=x inc=1 interval_ms=1 sent_ms=1";
+	  echo hello; echo "HEARTBEAT v=2 node=x inc=1 seq=1 interval_ms=1 sent_ms=1"; hb ok 1 4; } |
+		"$script" $port &&
+	wait_until 5 grep -q "\"seq\":4" rx &&
+	pid_alive $pid &&
+	stop_receiver &&
+	for reason in "empty" "not text" "oversize" "bad value for node" "bad value for seq" \
+	              "missing seq" "not a heartbeat" "unsupported version"; do
+		event malformed rx | grep -q "^{\"event\":\"malformed\",\"addr\":\"127.0.0.1:[0-9]*\",\"reason\":\"$reason\",\"t_ms\":[0-9]*}$" ||
+			{ echo "no malformed event for: $reason"; exit 1; }
+	done &&
+	test "$(event malformed rx | wc -l)" -eq 8 &&
+	event summary rx | grep -q "\"heartbeats\":4,\"malformed\":8,\"malformed_by_reason\":{\"empty\":1,\"oversize\":1,\"not text\":1,\"not a heartbeat\":1,\"missing\":1,\"bad value\":2,\"unsupported version\":1}" &&
+	node_json rx ok | grep -q "\"received\":4,\"lost\":0,"
+'
+
+test_expect_success 'malformed reports are rate-limited; the count is not' '
+	start_receiver rx &&
+	awk "BEGIN { for (i = 0; i < 100; i++) print \"junk\" }" | "$script" $port &&
+	sleep 1.1 &&
+	echo junk | "$script" $port &&
+	wait_until 5 grep -q "more not shown" rx &&
+	stop_receiver &&
+	n=$(grep -c "malformed datagram from" rx) &&
+	within 11 21 $n &&
+	grep -q "^[0-9:.]* malformed datagram from 127.0.0.1:[0-9]*: not a heartbeat (and [0-9]* more not shown)$" rx &&
+	grep -q "101 malformed (not a heartbeat 101)$" rx
+'
+
+test_expect_success 'a silent node: SUSPECT, then DEAD, each on time (--suspect-after, --dead-after)' '
+	start_receiver rx --json -q --suspect-after 300 --dead-after 800 &&
+	"$sender" -p $port -i 100 -c 3 -n quiet -q >tx &&
+	wait_until 5 grep -q "\"event\":\"dead\"" rx &&
+	stop_receiver &&
+	s=$(event suspect rx | json_field /dev/stdin silent_ms) &&
+	d=$(event dead rx | json_field /dev/stdin silent_ms) &&
+	within 300 $((300 + slack)) $s &&
+	within 800 $((800 + slack)) $d &&
+	node_json rx quiet | grep -q "\"state\":\"DEAD\",\"received\":3,\"lost\":0,"
+'
+
+test_expect_success 'default deadlines: 2 and 5 of the node'"'"'s own intervals' '
+	start_receiver rx --json -q &&
+	"$sender" -p $port -i 60 -c 2 -n own -q >tx &&
+	wait_until 5 grep -q "\"event\":\"dead\"" rx &&
+	stop_receiver &&
+	within 120 $((120 + slack)) $(event suspect rx | json_field /dev/stdin silent_ms) &&
+	within 300 $((300 + slack)) $(event dead rx | json_field /dev/stdin silent_ms)
+'
+
+test_expect_success 'a sender stopped by SIGINT is LEFT, not DEAD' '
+	start_receiver rx --json -q || exit 1
+	"$sender" -p $port -i 50 -n polite -q >tx &
+	spid=$! && test_started $spid &&
+	wait_until 5 grep -q "\"event\":\"alive\"" rx &&
+	sleep 0.2 && kill -INT $spid && wait_bounded $spid 5 &&
+	wait_until 5 grep -q "\"event\":\"left\"" rx &&
+	sleep 0.5 &&
+	stop_receiver &&
+	event left rx | grep -q "^{\"event\":\"left\",\"node\":\"polite\",\"t_ms\":[0-9]*}$" &&
+	! grep -q "\"event\":\"dead\"" rx &&
+	! grep -q "\"event\":\"suspect\"" rx &&
+	node_json rx polite | grep -q "\"state\":\"LEFT\""
+'
+
+test_expect_success 'back from the dead: ALIVE again with down_ms (same incarnation, then a restart)' '
+	start_receiver rx --json -q &&
+	{ hb back 1 1 50; echo @sleep 600; hb back 1 2 50; } | "$script" $port &&
+	wait_until 5 grep -q "down_ms" rx &&
+	"$sender" -p $port -i 50 -c 1 -n back -q >tx &&
+	wait_until 5 at_least 1 down_ms rx &&
+	sleep 0.6 &&
+	"$sender" -p $port -i 50 -c 1 -n back -q >tx &&
+	wait_until 5 at_least 2 down_ms rx &&
+	stop_receiver &&
+	event alive rx | sed -n 2p | grep -q "^{\"event\":\"alive\",\"node\":\"back\",\"addr\":\"127.0.0.1:[0-9]*\",\"down_ms\":[0-9]*,\"t_ms\":[0-9]*}$" &&
+	within 550 $((600 + slack)) $(event alive rx | sed -n 2p | json_field /dev/stdin down_ms) &&
+	test "$(event dead rx | wc -l)" -ge 2 &&
+	node_json rx back | grep -q "\"restarts\":[12],"
+'
+
+test_expect_success '--nodes 1000: every node tracked, none lost' '
+	start_receiver rx --json -q &&
+	"$sender" -p $port --nodes 1000 -i 200 -c 3 -n sim -q >tx &&
+	wait_until 10 at_least 1000 "\"event\":\"dead\"" rx &&
+	stop_receiver &&
+	test "$(event alive rx | wc -l)" -eq 1000 &&
+	test "$(event dead rx | wc -l)" -eq 1000 &&
+	event summary rx | grep -q "\"heartbeats\":3000,\"malformed\":0," &&
+	test "$(event summary rx | grep -o "\"received\":3,\"lost\":0," | wc -l)" -eq 1000 &&
+	test "$(event summary rx | grep -o "\"node\":\"sim-[0-9]*\"" | sort -u | wc -l)" -eq 1000
+'
+
+test_expect_success 'IPv6 loopback' '
+	"$BINDIR/udp_receiver" -p 0 -b ::1 --json >rx 2>rx.err &
+	pid=$! && test_started $pid && out=rx &&
+	if ! wait_until 5 server_listening rx; then
+		grep -q "cannot listen" rx.err; exit $?      # no IPv6 on this machine
+	fi
+	port=$(server_port rx) &&
+	"$sender" ::1 -p $port -i 10 -c 2 -n six -q >tx &&
+	wait_until 5 grep -q "\"seq\":2" rx &&
+	stop_receiver &&
+	event heartbeat rx | grep -q "\"node\":\"six\",\"addr\":\"\[::1\]:[0-9]*\",\"seq\":1,"
+'
+
+test_expect_success 'every interface by default: IPv4 and IPv6 senders' '
+	start_listener rx udp_receiver -p 0 --json &&
+	"$sender" 127.0.0.1 -p $port -i 10 -c 1 -n four -q >tx &&
+	{ "$sender" ::1 -p $port -i 10 -c 1 -n six -q >tx6 2>tx6.err || true; } &&
+	wait_until 5 grep -q "\"node\":\"four\"" rx &&
+	sleep 0.2 &&
+	stop_receiver &&
+	head -1 rx | grep -q "^{\"event\":\"listening\",\"addr\":\"\[::\]:$port\",\"port\":$port,\"detector\":\"deadline\",\"t_ms\":0}$" &&
+	event heartbeat rx | grep -q "\"node\":\"four\",\"addr\":\"127.0.0.1:" &&
+	if grep -q "^sent *1$" tx6; then event heartbeat rx | grep -q "\"node\":\"six\",\"addr\":\"\[::1\]:"; fi
+'
+
+test_expect_success 'phi: a steady and a jittery node stay ALIVE while they beat; DEAD soon after' '
+	start_receiver rx --detector phi || exit 1
+	"$sender" -p $port -i 200 --jitter 0 -c 15 -n steady -q >tx1 &
+	s1=$! && test_started $s1
+	"$sender" -p $port -i 200 --jitter 50 -c 15 -n jittery -q >tx2 &
+	s2=$! && test_started $s2 &&
+	wait_bounded $s1 10 && wait_bounded $s2 10 &&
+	wait_until 5 at_least 2 " DEAD: " rx &&
+	stop_receiver &&
+	for n in steady jittery; do
+		# Nothing but heartbeats until its last one, then DEAD.
+		sed -n "/ heartbeat from $n .* seq=15$/q;/ $n \(SUSPECT\|DEAD\)/p" rx >early &&
+		{ test ! -s early || { cat early; exit 1; }; } &&
+		grep -q "^[0-9:.]* $n DEAD: silent for [0-9]* ms, phi [0-9.]*$" rx || exit 1
+	done &&
+	grep -q "^phi detector: SUSPECT at phi 4.0, DEAD at phi 8.0$" rx
+'
+
+test_expect_success 'a busy port: Address already in use, exit 1' '
+	start_receiver rx &&
+	test_expect_code 1 "$BINDIR/udp_receiver" -p $port -b 127.0.0.1 >rx2 2>err &&
+	grep -q "^udp_receiver: cannot listen on 127.0.0.1 port $port: Address already in use$" err &&
+	stop_receiver
+'
+
+test_expect_success 'SIGTERM: the table, exit 0' '
+	start_receiver rx &&
+	kill -TERM $pid && wait_bounded $pid 5 &&
+	grep -q "^0 nodes (0 alive, 0 suspect, 0 dead, 0 left), 0 heartbeats, 0 malformed$" rx
+'
+
+test_expect_success 'options that do not fit together: exit 2' '
+	test_expect_code 2 "$BINDIR/udp_receiver" --suspect-after 500 --dead-after 300 2>err &&
+	grep -q "^udp_receiver: --suspect-after (500) must be less than --dead-after (300)" err &&
+	test_expect_code 2 "$BINDIR/udp_receiver" --detector gossip 2>err &&
+	grep -q "^udp_receiver: --detector: .gossip. is not deadline or phi" err &&
+	test_expect_code 2 "$BINDIR/udp_receiver" --phi 6 2>err &&
+	grep -q "^udp_receiver: --phi is for --detector phi" err &&
+	test_expect_code 2 "$BINDIR/udp_receiver" --detector phi --phi 0.1 2>err &&
+	grep -q "^udp_receiver: --phi: .0.1. is out of range" err &&
+	test_expect_code 2 "$BINDIR/udp_receiver" --detector phi --dead-after 100 2>err &&
+	test_expect_code 2 "$BINDIR/udp_receiver" -p 0 -b 127.0.0.1 --group 10.1.2.3 2>err &&
+	grep -q "^udp_receiver: --group: .10.1.2.3. is not a multicast address" err
+'
+
+test_done
