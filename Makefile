@@ -80,6 +80,7 @@ bench: all $(HELPERS)
 	bench/deps
 	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) bench/run
 	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) bench/tcp
+	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) bench/udp
 
 demo: all
 	BINDIR=$(abspath $(BINDIR)) scripts/demo

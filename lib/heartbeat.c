@@ -54,7 +54,8 @@ bool hb_valid_name(const char *name, size_t len)
 static enum key find_key(const char *s, size_t len)
 {
     for (int k = 0; k < K_COUNT; k++)
-        if (strlen(known[k].name) == len && memcmp(known[k].name, s, len) == 0)
+        if (known[k].name[0] == s[0] && strlen(known[k].name) == len &&
+            memcmp(known[k].name, s, len) == 0)
             return (enum key)k;
     return K_COUNT;
 }

@@ -28,6 +28,7 @@ struct receiver {
     struct node_table nodes;
     struct timers timers;       /* per armed node: when to look at it again */
     uint64_t start_ns;          /* the receiver's clock starts here (ms: 0) */
+    uint64_t flushed;           /* when stdout was last flushed, ms */
     uint64_t datagrams, heartbeats, malformed;
     uint64_t malformed_by[HB_NERRORS];
     /* Malformed datagrams: at most REPORTS_PER_SECOND messages a second. */

@@ -33,7 +33,10 @@
 #include "receiver.h"
 #include "stats.h"
 
-enum { BATCH = 64 };                    /* datagrams per recvmmsg(2) */
+enum {
+    BATCH = 64,                         /* datagrams per recvmmsg(2) */
+    FLUSH_MS = 100,                     /* output waits this long at most */
+};
 
 static const char usage_text[] =
 "Usage: udp_receiver [-p PORT] [-b ADDRESS] [--group MCAST_ADDR]\n"
@@ -339,6 +342,8 @@ static void wait_for_work(struct receiver *r, int fd, int stop_fd, uint64_t now)
 
     if (t != NULL)
         timeout = t->when <= now ? 0 : t->when - now > 3600000 ? 3600000 : (int)(t->when - now);
+    fflush(stdout);                     /* idle: show what happened, at once */
+    r->flushed = now;
     poll(p, 2, timeout);                /* EINTR: the caller looks at the stop flag */
 }
 
@@ -373,6 +378,10 @@ static void receive(struct receiver *r, int fd, int stop_fd)
             continue;
         }
         now = now_ms(r);
+        if (now - r->flushed >= FLUSH_MS) {     /* busy: still, show it soon */
+            fflush(stdout);
+            r->flushed = now;
+        }
         r->datagrams += (uint64_t)n;
         for (int i = 0; i < n; i++)
             on_datagram(r, bufs[i], msgs[i].msg_len,
@@ -392,6 +401,13 @@ int main(int argc, char **argv)
     int fd, stop_pipe[2];
 
     cli_init(argv[0]);
+    /*
+     * Events come in bursts (a thousand nodes seen at once, a thousand
+     * gone dead): one write per line would cost more than the work.  So
+     * stdout is flushed when the receiver has nothing to do, or after
+     * FLUSH_MS when it is busy, rather than at every line.
+     */
+    setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     parse_options(argc, argv, &cfg);
     memset(&r, 0, sizeof(r));
     r.cfg = &cfg;
