@@ -7,6 +7,7 @@
 #   make asan | tsan        the same suite on sanitized builds
 #   make bench              the benchmarks (slow; not part of test)
 #   make demo               the examples, narrated, on this machine
+#   make demo-lab           the multi-node runs on a 3-node lab (root)
 #   make install PREFIX=/usr/local DESTDIR=
 #
 # CFLAGS belong to you; the kit's own needs are in KIT_CFLAGS and always
@@ -50,7 +51,7 @@ HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/helpers/*.c bench/*.c))
 $(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-.PHONY: all tests test asan tsan bench demo install uninstall clean
+.PHONY: all tests test asan tsan bench demo demo-lab install uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -84,6 +85,10 @@ bench: all $(HELPERS)
 
 demo: all
 	BINDIR=$(abspath $(BINDIR)) scripts/demo
+
+# The multi-node runs of the course on a lab of network namespaces (root).
+demo-lab: all
+	BINDIR=$(abspath $(BINDIR)) scripts/demo-lab
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -157,12 +157,13 @@ json_field() {
 
 # start_listener OUT PROGRAM ARGS...: PROGRAM (tcp_server, udp_receiver)
 # in the background, its stdout in OUT and stderr in OUT.err; waits for
-# its "listening" line.  Sets pid, port and out.
+# its "listening" line.  Sets pid, port and out.  $RUN_ON, if set, is a
+# command to run it with (a lab node: "scripts/netlab run node1").
 start_listener() {
 	out=$1
 	prog=$2
 	shift 2
-	"$BINDIR/$prog" "$@" >"$out" 2>"$out.err" &
+	$RUN_ON "$BINDIR/$prog" "$@" >"$out" 2>"$out.err" &
 	pid=$!
 	test_started $pid
 	# The whole line, not just "listening": a read can catch a line

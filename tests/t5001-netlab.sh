@@ -1,0 +1,175 @@
+#!/bin/sh
+# t5001-netlab - the course's multi-node runs, on a lab of network
+# namespaces (scripts/netlab): three nodes on one bridge, 10.77.3.0/24.
+test_description='TCP and UDP across nodes: clients, bench, binding mistakes, broadcast, multicast, cut, heal, loss'
+. "$(dirname "$0")/test-lib.sh"
+
+lab="$TEST_DIR/../scripts/netlab"
+NETLAB_PREFIX=wk3t$$
+export NETLAB_PREFIX
+slack=100
+[ -n "$SANITIZE" ] && slack=250
+
+skip_all() {
+	for t in 'up 3: the lab, and nothing in our own namespace' 'TCP: clients on node2 and node3' \
+	         'TCP: --bench across nodes' 'TCP: a server bound to 127.0.0.1' \
+	         'UDP: unicast, broadcast, --iface broadcast, multicast' 'UDP: broadcast to the default socket' \
+	         'UDP: cut and heal' 'UDP: loss, deadline vs phi' 'down' 'not root'; do
+		test_skip "$t" "$1"
+	done
+	test_done
+}
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (network namespaces)"
+command -v ip >/dev/null 2>&1 || skip_all "needs ip (iproute2)"
+ip netns add "$NETLAB_PREFIX-probe" 2>/dev/null || skip_all "cannot make network namespaces here"
+ip netns del "$NETLAB_PREFIX-probe"
+
+# The lab goes, whatever happens to the tests.
+trap 'test_cleanup; "$lab" down >/dev/null 2>&1' EXIT
+
+# on NODE CMD...: run CMD on NODE.
+on() {
+	n=$1
+	shift
+	"$lab" run "$n" "$@"
+}
+
+# own_namespace: what the machine's own namespace has, to compare.
+own_namespace() {
+	{ ip -o link | sed 's/^[0-9]*: //' | cut -d: -f1; ip route; ip -6 route; } | sort
+}
+
+own_namespace >own.before
+
+test_expect_success 'up 3: the lab, and nothing in our own namespace' '
+	"$lab" up 3 >out &&
+	grep -q "^lab .wk3t[0-9]*. is up: 3 nodes on 10.77.3.0/24" out &&
+	"$lab" status >status &&
+	test "$(grep -c "^node[123] *10.77.3.[123] *link up *loss 0%" status)" -eq 3 &&
+	test "$("$lab" addr node2)" = 10.77.3.2 &&
+	on node2 ip -brief addr show eth0 | grep -q "10.77.3.2/24" &&
+	own_namespace >own.after &&
+	cmp "$TRASH/own.before" own.after &&
+	test_expect_code 1 "$lab" up 2 2>err &&
+	grep -q "is up already" err &&
+	test_expect_code 1 "$lab" run node9 true 2>err &&
+	grep -q "no node9 in lab" err
+'
+
+test_expect_success 'TCP: tcp_server on node1, tcp_client on node2 and node3 at once, by address' '
+	RUN_ON="$lab run node1" start_listener srv tcp_server -q || exit 1
+	on node2 "$BINDIR/tcp_client" 10.77.3.1 $(seq 1 300) >c2 2>c2.err &
+	c2=$! && test_started $c2
+	on node3 "$BINDIR/tcp_client" 10.77.3.1 -- $(seq -300 -1) >c3 2>c3.err &
+	c3=$! && test_started $c3
+	wait_bounded $c2 20 && wait_bounded $c3 20 &&
+	grep -q "^300 replies, 0 failed$" c2 && grep -q "^300 replies, 0 failed$" c3 &&
+	grep -q "^square(300) = 90000$" c2 && grep -q "^square(-300) = 90000$" c3 &&
+	stop_server &&
+	grep -q "^connections  2$" srv
+'
+
+test_expect_success 'TCP: tcp_client --bench across nodes: no errors' '
+	RUN_ON="$lab run node1" start_listener srv tcp_server -q || exit 1
+	on node2 "$BINDIR/tcp_client" 10.77.3.1 --bench -c 8 -P 4 -n 20000 --json >b &&
+	grep -q "\"requests\":20000,\"errors\":0," b &&
+	stop_server
+'
+
+test_expect_success 'TCP: a server bound to 127.0.0.1 is not reachable from another node' '
+	RUN_ON="$lab run node1" start_listener srv tcp_server -b 127.0.0.1 -q || exit 1
+	test_expect_code 1 on node2 "$BINDIR/tcp_client" 10.77.3.1 5 2>err &&
+	grep -q "^tcp_client: cannot connect to 10.77.3.1:65432: Connection refused (is tcp_server running there?)$" err &&
+	on node1 "$BINDIR/tcp_client" 127.0.0.1 5 >ok &&
+	grep -q "^square(5) = 25$" ok &&
+	stop_server
+'
+
+test_expect_success 'UDP: node1 hears unicast, broadcast, --iface broadcast and multicast' '
+	RUN_ON="$lab run node1" start_listener rx udp_receiver --group 239.1.2.3 --json -q || exit 1
+	on node2 "$BINDIR/udp_sender" 10.77.3.1 -n uni -c 3 -i 20 >s1 &&
+	on node3 "$BINDIR/udp_sender" --broadcast -n bcast -c 3 -i 20 >s2 &&
+	on node3 "$BINDIR/udp_sender" --broadcast --iface eth0 -n ifbcast -c 3 -i 20 >s3 &&
+	on node2 "$BINDIR/udp_sender" 239.1.2.3 -n mcast -c 3 -i 20 >s4 &&
+	grep -q "^heartbeats to 255.255.255.255:5005 (broadcast) from node bcast" s2 &&
+	grep -q "^heartbeats to 10.77.3.255:5005 (broadcast) from node ifbcast" s3 &&
+	grep -q "^heartbeats to 239.1.2.3:5005 (multicast) from node mcast" s4 &&
+	wait_until 5 at_least 4 "\"event\":\"alive\"" rx &&
+	stop_receiver &&
+	grep -q "^{\"event\":\"alive\",\"node\":\"uni\",\"addr\":\"10.77.3.2:" rx &&
+	grep -q "^{\"event\":\"alive\",\"node\":\"bcast\",\"addr\":\"10.77.3.3:" rx &&
+	grep -q "^{\"event\":\"alive\",\"node\":\"ifbcast\",\"addr\":\"10.77.3.3:" rx &&
+	grep -q "^{\"event\":\"alive\",\"node\":\"mcast\",\"addr\":\"10.77.3.2:" rx
+'
+
+test_expect_success 'UDP: the default socket (every interface, IPv4 and IPv6) hears broadcast' '
+	RUN_ON="$lab run node1" start_listener rx udp_receiver --json -q || exit 1
+	on node3 "$BINDIR/udp_sender" --broadcast -n bcast -c 2 -i 20 -q >s &&
+	wait_until 5 grep -q "\"node\":\"bcast\"" rx &&
+	stop_receiver
+'
+
+test_expect_success 'UDP: cut node3: SUSPECT then DEAD on time, node2 stays ALIVE; heal: ALIVE again' '
+	RUN_ON="$lab run node1" start_listener rx udp_receiver --json -q || exit 1
+	on node2 "$BINDIR/udp_sender" 10.77.3.1 -n n2 -i 100 -q >s2 &
+	test_started $!
+	on node3 "$BINDIR/udp_sender" 10.77.3.1 -n n3 -i 100 -q >s3 &
+	test_started $!
+	wait_until 5 at_least 2 "\"event\":\"alive\"" rx &&
+	sleep 0.5 &&
+	"$lab" cut node3 >/dev/null &&
+	wait_until 5 grep -q "\"event\":\"dead\",\"node\":\"n3\"" rx &&
+	"$lab" heal node3 >/dev/null &&
+	wait_until 5 grep -q "\"node\":\"n3\",.*\"down_ms\"" rx &&
+	stop_receiver &&
+	s=$(grep "\"event\":\"suspect\",\"node\":\"n3\"" rx | json_field /dev/stdin silent_ms) &&
+	d=$(grep "\"event\":\"dead\",\"node\":\"n3\"" rx | json_field /dev/stdin silent_ms) &&
+	echo "n3: SUSPECT after $s ms, DEAD after $d ms" &&
+	test $s -ge 200 && test $s -le $((200 + slack)) &&
+	test $d -ge 500 && test $d -le $((500 + slack)) &&
+	! grep -q "\"event\":\"\(suspect\|dead\)\",\"node\":\"n2\"" rx
+'
+
+# Both detectors, side by side, over the same lossy link for a fixed
+# run: every DEAD is false (the senders never stop).
+test_expect_success 'UDP: loss node1 10: false DEADs of the deadline and the phi detector' '
+	"$lab" loss node1 10 >/dev/null &&
+	RUN_ON="$lab run node1" start_listener rxd udp_receiver -p 5005 --json -q || exit 1
+	dpid=$pid
+	RUN_ON="$lab run node1" start_listener rxp udp_receiver -p 5006 --detector phi --json -q || exit 1
+	on node2 "$BINDIR/udp_sender" 10.77.3.1 -p 5005 --nodes 20 -n dl -i 50 -c 100 -q >sd &
+	a=$! && test_started $a
+	on node2 "$BINDIR/udp_sender" 10.77.3.1 -p 5006 --nodes 20 -n phi -i 50 -c 100 -q >sp &
+	b=$! && test_started $b
+	wait_bounded $a 30 && wait_bounded $b 30 &&
+	stop_receiver && out=rxd pid=$dpid && stop_receiver &&
+	"$lab" loss node1 0 >/dev/null &&
+	for f in rxd rxp; do
+		rec=$(grep -o "\"received\":[0-9]*" $f | awk -F: "{ s += \$2 } END { print s }")
+		lost=$(grep -o "\"lost\":[0-9]*" $f | awk -F: "{ s += \$2 } END { print s }")
+		# The receivers stop as soon as the senders end: every DEAD
+		# came while its node was still beating.
+		dead=$(grep -c "\"event\":\"dead\"" $f)
+		echo "$f: received $rec, lost $lost ($((lost * 100 / (rec + lost)))%), dead events $dead" >>figures
+		test $((lost * 100 / (rec + lost))) -ge 4 && test $((lost * 100 / (rec + lost))) -le 20 || exit 1
+	done &&
+	cp figures "$TRASH/loss-figures"
+'
+[ -f loss-figures ] && sed 's/^/# /' loss-figures
+
+test_expect_success 'down removes everything it made; a second down is fine' '
+	"$lab" down >out &&
+	grep -q "^lab .wk3t[0-9]*. is down$" out &&
+	test -z "$(ip netns list | grep "^$NETLAB_PREFIX-")" &&
+	"$lab" down >out &&
+	grep -q "was not up" out &&
+	own_namespace >own.after &&
+	cmp "$TRASH/own.before" own.after
+'
+
+test_expect_success 'without root: it says so, exit 1' '
+	test_expect_code 1 setpriv --reuid=65534 --regid=65534 --clear-groups "$lab" status 2>err &&
+	grep -q "^netlab: needs root" err
+'
+
+test_done
