@@ -35,6 +35,7 @@
 
 enum {
     BATCH = 64,                         /* datagrams per recvmmsg(2) */
+    TICK_MS = 10,                       /* a busy receiver's timers run this often */
     FLUSH_MS = 100,                     /* output waits this long at most */
 };
 
@@ -347,19 +348,26 @@ static void wait_for_work(struct receiver *r, int fd, int stop_fd, uint64_t now)
     poll(p, 2, timeout);                /* EINTR: the caller looks at the stop flag */
 }
 
-/* Receive until a stop signal: batches of datagrams, timers between them. */
+/*
+ * Receive until a stop signal: batches of datagrams, and the timers.
+ * Heartbeats that already wait in the socket are taken before any node
+ * is judged silent (after the receiver itself was held up, say by
+ * Ctrl-Z, its queue holds the proof that nodes are alive); a busy
+ * receiver still runs its timers every TICK_MS.  So a node is found
+ * SUSPECT or DEAD at its deadline, or at most one tick after it.
+ */
 static void receive(struct receiver *r, int fd, int stop_fd)
 {
     static char bufs[BATCH][HB_MAX_LEN + 1];
     static union node_addr from[BATCH];
     struct mmsghdr msgs[BATCH];
     struct iovec iov[BATCH];
+    uint64_t timers_ran = 0;
 
     while (!cli_stop_requested()) {
-        uint64_t now = now_ms(r);
+        uint64_t now;
         int n;
 
-        run_timers(r, now);
         for (int i = 0; i < BATCH; i++) {
             iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = sizeof(bufs[i]) };
             msgs[i].msg_hdr = (struct msghdr){
@@ -368,25 +376,31 @@ static void receive(struct receiver *r, int fd, int stop_fd)
             };
         }
         n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
+        now = now_ms(r);
         if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                run_timers(r, now);     /* all caught up: judge the silent */
+                timers_ran = now;
                 wait_for_work(r, fd, stop_fd, now);
-            else if (errno != EINTR) {
+            } else if (errno != EINTR) {
                 cli_error(errno, "receive");
                 exit(1);
             }
             continue;
-        }
-        now = now_ms(r);
-        if (now - r->flushed >= FLUSH_MS) {     /* busy: still, show it soon */
-            fflush(stdout);
-            r->flushed = now;
         }
         r->datagrams += (uint64_t)n;
         for (int i = 0; i < n; i++)
             on_datagram(r, bufs[i], msgs[i].msg_len,
                         msgs[i].msg_len > HB_MAX_LEN || (msgs[i].msg_hdr.msg_flags & MSG_TRUNC),
                         &from[i], msgs[i].msg_hdr.msg_namelen, now);
+        if (now - timers_ran >= TICK_MS) {      /* busy: the timers still run */
+            run_timers(r, now);
+            timers_ran = now;
+        }
+        if (now - r->flushed >= FLUSH_MS) {     /* busy: still, show it soon */
+            fflush(stdout);
+            r->flushed = now;
+        }
     }
 }
 

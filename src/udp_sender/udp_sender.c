@@ -83,6 +83,7 @@ struct run {
     int fd;
     int stop_pipe[2];
     uint64_t start_ns, interval_ns, inc;
+    uint64_t behind_ns;                 /* schedule time = monotonic time - this */
     uint64_t *next_seq;                 /* per node: its next sequence number */
     struct timers due;                  /* per node: when its next heartbeat is due */
     uint64_t rng;
@@ -288,9 +289,20 @@ static void beat(struct run *r)
     const struct sender_config *cfg = r->cfg;
 
     while (!cli_stop_requested() && timers_first(&r->due) != NULL) {
-        uint64_t now = stats_now_ns(), sent_ms = wall_ms();
-        const struct timer *t;
+        uint64_t now = stats_now_ns() - r->behind_ns, sent_ms = wall_ms();
+        const struct timer *t = timers_first(&r->due);
         int n = 0;
+
+        /*
+         * More than an interval behind (the process was stopped with
+         * Ctrl-Z, or the machine could not keep up): beat on from now,
+         * as a live node would, instead of sending the backlog in a
+         * burst.  Shifting the clock keeps the order of every deadline.
+         */
+        if (t->when + r->interval_ns < now) {
+            r->behind_ns += now - t->when;
+            now = t->when;
+        }
 
         while (n < BATCH && (t = timers_first(&r->due)) != NULL && t->when <= now) {
             uint32_t id = t->id;
@@ -314,7 +326,7 @@ static void beat(struct run *r)
         if (n > 0)
             send_batch(r, n);
         else if ((t = timers_first(&r->due)) != NULL)
-            sleep_until(r, t->when);
+            sleep_until(r, t->when + r->behind_ns);
     }
 }
 
