@@ -42,7 +42,9 @@ $(foreach p,$(PROGRAMS),$(eval $(BINDIR)/$(p): $(call objs,src/$(p)) $(COMMON_OB
 # A unit test links lib/ and the program modules it names here.
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 $(BUILD)/tests/unit/test_frame: $(BUILD)/src/ipc_multiprocess/frame.o
-$(BUILD)/tests/unit/%.o: ALL_CFLAGS += -Itests -Isrc/threading_example -Isrc/ipc_multiprocess
+$(BUILD)/tests/unit/test_nodes: $(BUILD)/src/udp_receiver/nodes.o $(BUILD)/src/udp_receiver/detector.o
+$(BUILD)/tests/unit/%.o: ALL_CFLAGS += -Itests -Isrc/threading_example -Isrc/ipc_multiprocess \
+	-Isrc/udp_receiver
 $(UNIT_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 

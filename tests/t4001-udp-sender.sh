@@ -120,6 +120,19 @@ test_expect_success '--nodes 3: NAME-1..NAME-3, each its own seq' '
 	grep -q "^sent         6$" out
 '
 
+test_expect_success 'held up (SIGSTOP) for 10 intervals, it beats on from now: no burst' '
+	start_sink || exit 1
+	"$sender" -p $port -i 50 -c 12 -q >out &
+	spid=$! && test_started $spid &&
+	wait_until 5 has_heartbeats 3 &&
+	kill -STOP $spid && sleep 0.5 && kill -CONT $spid &&
+	wait_bounded $spid 10 &&
+	heartbeats | sed "s/.* sent_ms=\([0-9]*\)$/\1/" |
+		awk "NR > 1 && \$1 - prev < 20 { near++ } { prev = \$1 } END { print near + 0 }" >close &&
+	test "$(cat close)" -le 1 &&
+	test "$(heartbeats | wc -l)" -eq 12
+'
+
 test_expect_success '--json: the totals as one object' '
 	start_sink &&
 	"$sender" -p $port -i 5 -c 3 --json >out &&

@@ -127,6 +127,19 @@ test_expect_success 'a sender stopped by SIGINT is LEFT, not DEAD' '
 	node_json rx polite | grep -q "\"state\":\"LEFT\""
 '
 
+test_expect_success 'a receiver held up (SIGSTOP) takes what queued before it judges: no false SUSPECT' '
+	start_receiver rx --json -q || exit 1
+	"$sender" -p $port -i 50 -n steady -q >tx &
+	spid=$! && test_started $spid &&
+	wait_until 5 grep -q "\"event\":\"alive\"" rx &&
+	kill -STOP $pid && sleep 1 && kill -CONT $pid &&
+	sleep 0.3 &&
+	kill -INT $spid && wait_bounded $spid 5 &&
+	wait_until 5 grep -q "\"event\":\"left\"" rx &&
+	stop_receiver &&
+	! grep -q "\"event\":\"\(suspect\|dead\)\"" rx
+'
+
 test_expect_success 'back from the dead: ALIVE again with down_ms (same incarnation, then a restart)' '
 	start_receiver rx --json -q &&
 	{ hb back 1 1 50; echo @sleep 600; hb back 1 2 50; } | "$script" $port &&

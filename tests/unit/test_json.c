@@ -2,6 +2,8 @@
 #include <math.h>
 #include <stdint.h>
 
+#include <string.h>
+
 #include "json.h"
 #include "tap.h"
 
@@ -84,6 +86,30 @@ static void grows_past_its_first_buffer(void)
     json_free(&j);
 }
 
+static void reset_starts_over_and_drain_streams_a_long_array(void)
+{
+    struct json j;
+    char all[256] = "";
+
+    json_init(&j);
+    json_object_begin(&j, NULL);
+    json_u64(&j, "a", 1);
+    json_reset(&j);                     /* a new object, same buffer */
+    json_object_begin(&j, NULL);
+    json_array_begin(&j, "n");
+    json_u64(&j, NULL, 1);
+    strcat(all, j.buf);                 /* written out: */
+    json_drain(&j);                     /* forget the text, not the place */
+    CHECK_INT(j.len, ==, 0);
+    json_u64(&j, NULL, 2);
+    json_array_end(&j);
+    json_object_end(&j);
+    CHECK_INT(json_finish(&j), ==, 0);
+    strcat(all, j.buf);
+    CHECK_STR(all, "{\"n\":[1,2]}\n");
+    json_free(&j);
+}
+
 int main(void)
 {
     RUN_TEST(writes_nested_objects_and_arrays_on_one_line);
@@ -91,5 +117,6 @@ int main(void)
     RUN_TEST(writes_128_bit_numbers_as_exact_strings);
     RUN_TEST(writes_null_for_numbers_json_cannot_hold);
     RUN_TEST(grows_past_its_first_buffer);
+    RUN_TEST(reset_starts_over_and_drain_streams_a_long_array);
     return tap_done();
 }

@@ -94,6 +94,58 @@ static void formats_ipv6_addresses_in_brackets(void)
     CHECK_STR(net_format((struct sockaddr *)&sa, sizeof(sa), text), "[::1]:65432");
 }
 
+static void udp_sockets_bind_and_refuse_a_busy_port_unless_shared(void)
+{
+    int gai, fd = net_bind_udp("127.0.0.1", "0", false, &gai), shared;
+    char port[16];
+
+    CHECK_INT(fd, >=, 0);
+    snprintf(port, sizeof(port), "%d", net_local_port(fd));
+    errno = 0;
+    CHECK_INT(net_bind_udp("127.0.0.1", port, false, &gai), ==, -1);
+    CHECK_INT(errno, ==, EADDRINUSE);
+    close(fd);
+    /* Two multicast receivers on one host share their port. */
+    fd = net_bind_udp("127.0.0.1", "0", true, &gai);
+    snprintf(port, sizeof(port), "%d", net_local_port(fd));
+    shared = net_bind_udp("127.0.0.1", port, true, &gai);
+    CHECK_INT(shared, >=, 0);
+    close(shared);
+    close(fd);
+}
+
+/* 'text' as a socket address (numeric), for the predicates below. */
+static const struct sockaddr *addr(const char *text, struct sockaddr_storage *ss)
+{
+    struct addrinfo *res;
+
+    memset(ss, 0, sizeof(*ss));
+    if (net_resolve(text, "5005", SOCK_DGRAM, &res) == 0) {
+        memcpy(ss, res->ai_addr, res->ai_addrlen);
+        freeaddrinfo(res);
+    }
+    return (const struct sockaddr *)ss;
+}
+
+static void tells_multicast_and_broadcast_addresses(void)
+{
+    struct sockaddr_storage ss;
+    struct sockaddr_in sin;
+
+    CHECK(net_is_multicast(addr("239.1.2.3", &ss)));
+    CHECK(net_is_multicast(addr("224.0.0.1", &ss)));
+    CHECK(!net_is_multicast(addr("223.255.255.255", &ss)));
+    CHECK(!net_is_multicast(addr("127.0.0.1", &ss)));
+    CHECK(net_is_broadcast(addr("255.255.255.255", &ss)));
+    CHECK(!net_is_broadcast(addr("127.0.0.1", &ss)));
+    errno = 0;
+    CHECK_INT(net_iface_broadcast("lo", &sin), ==, -1);     /* loopback: no broadcast */
+    CHECK_INT(errno, ==, EADDRNOTAVAIL);
+    errno = 0;
+    CHECK_INT(net_iface_broadcast("no-such-if0", &sin), ==, -1);
+    CHECK_INT(errno, ==, ENODEV);
+}
+
 int main(void)
 {
     RUN_TEST(port_zero_picks_a_free_port_and_says_which);
@@ -101,5 +153,7 @@ int main(void)
     RUN_TEST(connecting_to_a_closed_port_is_refused);
     RUN_TEST(every_interface_takes_ipv4_and_ipv6_clients);
     RUN_TEST(formats_ipv6_addresses_in_brackets);
+    RUN_TEST(udp_sockets_bind_and_refuse_a_busy_port_unless_shared);
+    RUN_TEST(tells_multicast_and_broadcast_addresses);
     return tap_done();
 }

@@ -1,0 +1,180 @@
+/* test_nodes - the node table and what sequence numbers say; the deadlines. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detector.h"
+#include "nodes.h"
+#include "tap.h"
+
+static struct node fresh(void)
+{
+    struct node n;
+
+    memset(&n, 0, sizeof(n));
+    return n;
+}
+
+static void in_order_counts_no_loss(void)
+{
+    struct node n = fresh();
+
+    CHECK_INT(nodes_count_seq(&n, 7, 1), ==, SEQ_FIRST);
+    for (uint64_t s = 2; s <= 100; s++)
+        CHECK_INT(nodes_count_seq(&n, 7, s), ==, SEQ_NEXT);
+    CHECK_U64(n.received, ==, 100);
+    CHECK_U64(n.lost, ==, 0);
+    CHECK_INT(n.duplicates + n.reordered + n.restarts, ==, 0);
+}
+
+static void a_receiver_started_late_counts_nothing_before_it(void)
+{
+    struct node n = fresh();
+
+    CHECK_INT(nodes_count_seq(&n, 7, 500), ==, SEQ_FIRST);
+    CHECK_INT(nodes_count_seq(&n, 7, 501), ==, SEQ_NEXT);
+    CHECK_U64(n.lost, ==, 0);
+}
+
+static void a_gap_is_lost_until_a_late_arrival_fills_it(void)
+{
+    struct node n = fresh();
+
+    nodes_count_seq(&n, 1, 1);
+    nodes_count_seq(&n, 1, 2);
+    CHECK_INT(nodes_count_seq(&n, 1, 6), ==, SEQ_NEXT);     /* 3, 4, 5 missing */
+    CHECK_U64(n.lost, ==, 3);
+    CHECK_INT(nodes_count_seq(&n, 1, 4), ==, SEQ_LATE);
+    CHECK_U64(n.lost, ==, 2);
+    CHECK_INT(n.reordered, ==, 1);
+    CHECK_INT(nodes_count_seq(&n, 1, 4), ==, SEQ_DUPLICATE);
+    CHECK_INT(nodes_count_seq(&n, 1, 6), ==, SEQ_DUPLICATE);
+    CHECK_INT(nodes_count_seq(&n, 1, 1), ==, SEQ_DUPLICATE);
+    CHECK_INT(n.duplicates, ==, 3);
+    CHECK_U64(n.lost, ==, 2);
+    CHECK_U64(n.received, ==, 7);
+}
+
+static void the_window_is_64_deep(void)
+{
+    struct node n = fresh();
+
+    nodes_count_seq(&n, 1, 1);
+    CHECK_INT(nodes_count_seq(&n, 1, 65), ==, SEQ_NEXT);    /* 2..64 missing */
+    CHECK_U64(n.lost, ==, 63);
+    CHECK_INT(nodes_count_seq(&n, 1, 2), ==, SEQ_LATE);      /* 63 behind: in the window */
+    CHECK_INT(nodes_count_seq(&n, 1, 1), ==, SEQ_DUPLICATE); /* 64 behind: cannot tell */
+    CHECK_INT(nodes_count_seq(&n, 1, 200), ==, SEQ_NEXT);   /* a jump past the window */
+    CHECK_U64(n.lost, ==, 62 + 134);
+    CHECK_INT(nodes_count_seq(&n, 1, 199), ==, SEQ_LATE);
+    CHECK_INT(nodes_count_seq(&n, 1, 200), ==, SEQ_DUPLICATE);
+}
+
+static void a_new_incarnation_starts_the_count_over(void)
+{
+    struct node n = fresh();
+
+    nodes_count_seq(&n, 1, 1);
+    nodes_count_seq(&n, 1, 2);
+    nodes_count_seq(&n, 1, 3);
+    CHECK_INT(nodes_count_seq(&n, 2, 1), ==, SEQ_RESTART);
+    CHECK_INT(nodes_count_seq(&n, 2, 2), ==, SEQ_NEXT);
+    CHECK_INT(n.restarts, ==, 1);
+    CHECK_U64(n.lost, ==, 0);
+    CHECK_INT(nodes_count_seq(&n, 3, 4), ==, SEQ_RESTART);  /* its 1..3 never came */
+    CHECK_U64(n.lost, ==, 3);
+    CHECK_U64(n.inc, ==, 3);
+}
+
+static void the_table_finds_a_million_names(void)
+{
+    struct node_table t;
+    char name[32];
+    bool created;
+    uint32_t id;
+    int wrong = 0;
+
+    nodes_init(&t);
+    for (int i = 0; i < 1000000; i++) {
+        int len = snprintf(name, sizeof(name), "n-%d", i);
+        struct node *n = nodes_lookup(&t, name, (size_t)len, &id, &created);
+
+        wrong += n == NULL || !created || id != (uint32_t)i;
+    }
+    for (int i = 999999; i >= 0; i -= 7) {
+        int len = snprintf(name, sizeof(name), "n-%d", i);
+        struct node *n = nodes_lookup(&t, name, (size_t)len, &id, &created);
+
+        wrong += n == NULL || created || id != (uint32_t)i || strcmp(n->name, name) != 0;
+    }
+    CHECK_INT(wrong, ==, 0);
+    CHECK_U64(t.count, ==, 1000000);
+    nodes_free(&t);
+}
+
+static void deadlines_are_multiples_of_the_interval_or_fixed(void)
+{
+    struct detector d;
+    struct node n = fresh();
+
+    n.interval_ms = 1000;
+    n.last_seen = 50000;
+    detector_init(&d, DETECT_DEADLINE, 0, 0, 8);
+    CHECK_U64(detector_deadline(&d, &n, NODE_SUSPECT), ==, 52000);
+    CHECK_U64(detector_deadline(&d, &n, NODE_DEAD), ==, 55000);
+    detector_init(&d, DETECT_DEADLINE, 300, 800, 8);
+    CHECK_U64(detector_deadline(&d, &n, NODE_SUSPECT), ==, 50300);
+    CHECK_U64(detector_deadline(&d, &n, NODE_DEAD), ==, 50800);
+    detector_init(&d, DETECT_DEADLINE, 0, 1500, 8);     /* DEAD before 2 intervals */
+    CHECK_U64(detector_deadline(&d, &n, NODE_SUSPECT), ==, 51500);
+}
+
+static void phi_learns_the_rhythm(void)
+{
+    struct detector d;
+    struct node steady = fresh(), jittery = fresh();
+    uint64_t t = 0;
+
+    detector_init(&d, DETECT_PHI, 0, 0, 8);
+    steady.interval_ms = jittery.interval_ms = 100;
+    /* Before four gaps: the announced interval, a quarter of it as deviation. */
+    CHECK_U64(detector_deadline(&d, &steady, NODE_DEAD), ==, (uint64_t)ceil(100 + d.z_dead * 25));
+    for (int i = 0; i < 40; i++) {
+        t += 100;
+        CHECK_INT(detector_arrival(&d, &steady, t), ==, 0);
+        steady.last_seen = t;
+    }
+    t = 0;
+    for (int i = 0; i < 40; i++) {
+        t += i % 2 ? 50 : 150;          /* mean 100, deviation 50 */
+        detector_arrival(&d, &jittery, t);
+        jittery.last_seen = t;
+    }
+    /* phi = 8 is 5.6 deviations: the steady node's floor is a tenth of its mean. */
+    CHECK(d.z_dead > 5.5 && d.z_dead < 5.7);
+    CHECK_U64(detector_deadline(&d, &steady, NODE_DEAD) - steady.last_seen, ==,
+              (uint64_t)ceil(100 + d.z_dead * 10));
+    CHECK_U64(detector_deadline(&d, &jittery, NODE_DEAD) - jittery.last_seen, ==,
+              (uint64_t)ceil(100 + d.z_dead * 50));
+    CHECK(detector_deadline(&d, &steady, NODE_SUSPECT) < detector_deadline(&d, &steady, NODE_DEAD));
+    /* At the deadline, phi is the threshold. */
+    CHECK(fabs(detector_phi(&d, &jittery, jittery.last_seen + 100 + (uint64_t)(d.z_dead * 50)) - 8) < 0.1);
+    CHECK(detector_phi(&d, &steady, steady.last_seen + 100) < 1);
+    free(steady.phi);
+    free(jittery.phi);
+}
+
+int main(void)
+{
+    RUN_TEST(in_order_counts_no_loss);
+    RUN_TEST(a_receiver_started_late_counts_nothing_before_it);
+    RUN_TEST(a_gap_is_lost_until_a_late_arrival_fills_it);
+    RUN_TEST(the_window_is_64_deep);
+    RUN_TEST(a_new_incarnation_starts_the_count_over);
+    RUN_TEST(the_table_finds_a_million_names);
+    RUN_TEST(deadlines_are_multiples_of_the_interval_or_fixed);
+    RUN_TEST(phi_learns_the_rhythm);
+    return tap_done();
+}
