@@ -177,7 +177,11 @@ test_expect_success 'down removes everything it made; a second down is fine' '
 
 test_expect_success 'without root: it says so, exit 1' '
 	test_expect_code 1 setpriv --reuid=65534 --regid=65534 --clear-groups "$lab" status 2>err &&
-	grep -q "^netlab: needs root" err
+	grep -q "^netlab: needs root" err &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$lab" --help >out &&
+	grep -q "^Usage: .*netlab up N" out &&
+	test_expect_code 2 "$lab" frobnicate 2>err &&
+	grep -q "^netlab: unknown command .frobnicate." err
 '
 
 # What the lab measured, for the log (prove -v shows it).
