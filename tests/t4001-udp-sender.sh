@@ -133,6 +133,15 @@ test_expect_success 'held up (SIGSTOP) for 10 intervals, it beats on from now: n
 	test "$(heartbeats | wc -l)" -eq 12
 '
 
+test_expect_success 'a reader of its output that goes away: an error and exit 1, not SIGPIPE' '
+	start_sink || exit 1
+	{ "$sender" -p $port -i 10 2>err; echo $? >status; } | head -1 >line &
+	test_started $! &&
+	wait_until 5 test -s status &&
+	test "$(cat status)" = 1 &&
+	grep -q "^udp_sender: writing to stdout: Broken pipe$" err
+'
+
 test_expect_success '--json: the totals as one object' '
 	start_sink &&
 	"$sender" -p $port -i 5 -c 3 --json >out &&

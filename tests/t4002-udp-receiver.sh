@@ -218,6 +218,18 @@ test_expect_success 'a busy port: Address already in use, exit 1' '
 	stop_receiver
 '
 
+test_expect_success 'a reader of its output that goes away: an error and exit 1, not SIGPIPE' '
+	{ "$BINDIR/udp_receiver" -p 0 -b 127.0.0.1 2>err; echo $? >status; } | head -1 >line &
+	test_started $! &&
+	wait_until 5 server_listening line &&
+	port=$(server_port line) || exit 1
+	"$sender" -p $port -i 10 -q >tx &       # until the receiver has gone
+	test_started $!
+	wait_until 5 test -s status &&
+	test "$(cat status)" = 1 &&
+	grep -q "^udp_receiver: writing to stdout: Broken pipe$" err
+'
+
 test_expect_success 'SIGTERM: the table, exit 0' '
 	start_receiver rx &&
 	kill -TERM $pid && wait_bounded $pid 5 &&

@@ -30,6 +30,17 @@ void cli_init(const char *argv0)
     setvbuf(stdout, NULL, _IOLBF, 0);
 }
 
+void cli_check_stdout(void)
+{
+    if (ferror(stdout)) {
+        int err = errno ? errno : EIO;
+
+        clearerr(stdout);
+        cli_error(err, "writing to stdout");
+        exit(1);
+    }
+}
+
 void cli_print_version(void)
 {
     printf("%s %s\n", prog, KIT_VERSION);

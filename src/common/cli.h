@@ -27,6 +27,13 @@ void cli_print_version(void);
  */
 void cli_init(const char *argv0);
 
+/*
+ * If writing to stdout failed (its reader went away: EPIPE, with
+ * SIGPIPE ignored), say so on stderr and exit 1.  For programs that
+ * print for as long as they run.
+ */
+void cli_check_stdout(void);
+
 /* The name given to cli_init, e.g. "ipc_multiprocess". */
 const char *cli_prog(void);
 

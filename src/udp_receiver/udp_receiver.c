@@ -23,6 +23,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,6 +345,7 @@ static void wait_for_work(struct receiver *r, int fd, int stop_fd, uint64_t now)
     if (t != NULL)
         timeout = t->when <= now ? 0 : t->when - now > 3600000 ? 3600000 : (int)(t->when - now);
     fflush(stdout);                     /* idle: show what happened, at once */
+    cli_check_stdout();
     r->flushed = now;
     poll(p, 2, timeout);                /* EINTR: the caller looks at the stop flag */
 }
@@ -399,6 +401,7 @@ static void receive(struct receiver *r, int fd, int stop_fd)
         }
         if (now - r->flushed >= FLUSH_MS) {     /* busy: still, show it soon */
             fflush(stdout);
+            cli_check_stdout();
             r->flushed = now;
         }
     }
@@ -435,6 +438,8 @@ int main(int argc, char **argv)
     getsockname(fd, (struct sockaddr *)&local, &len);
     report_listening(&r, net_format((struct sockaddr *)&local, len, addr),
                      net_local_port(fd), how);
+    /* A reader of our output that goes away costs an error, not our life. */
+    signal(SIGPIPE, SIG_IGN);
     if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0 || cli_catch_stop_signals() != 0) {
         cli_error(errno, "signal handlers");
         return 1;

@@ -21,6 +21,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +328,7 @@ static void beat(struct run *r)
             send_batch(r, n);
         else if ((t = timers_first(&r->due)) != NULL)
             sleep_until(r, t->when + r->behind_ns);
+        cli_check_stdout();
     }
 }
 
@@ -425,6 +427,8 @@ int main(int argc, char **argv)
         printf(" every %" PRIu64 " ms, incarnation %" PRIu64 "; Ctrl-C to leave\n",
                cfg.interval_ms, r->inc);
     }
+    /* A reader of our output that goes away costs an error, not our life. */
+    signal(SIGPIPE, SIG_IGN);
     if (cli_catch_stop_signals() != 0) {
         cli_error(errno, "signal handlers");
         return 1;
