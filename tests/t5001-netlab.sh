@@ -13,7 +13,8 @@ slack=100
 skip_all() {
 	for t in 'up 3: the lab, and nothing in our own namespace' 'TCP: clients on node2 and node3' \
 	         'TCP: --bench across nodes' 'TCP: a server bound to 127.0.0.1' \
-	         'UDP: unicast, broadcast, --iface broadcast, multicast' 'UDP: broadcast to the default socket' \
+	         'UDP: unicast, broadcast, --iface broadcast, multicast' 'UDP: IPv6 multicast' \
+	         'UDP: broadcast to the default socket' \
 	         'UDP: cut and heal' 'UDP: loss, deadline vs phi' 'down' 'not root'; do
 		test_skip "$t" "$1"
 	done
@@ -107,6 +108,25 @@ test_expect_success 'UDP: node1 hears unicast, broadcast, --iface broadcast and 
 	grep -q "^{\"event\":\"alive\",\"node\":\"ifbcast\",\"addr\":\"10.77.3.3:" rx &&
 	grep -q "^{\"event\":\"alive\",\"node\":\"mcast\",\"addr\":\"10.77.3.2:" rx
 '
+
+# ipv6_ready NODE: its link-local address is there and no longer tentative.
+ipv6_ready() {
+	on "$1" ip -6 addr show dev eth0 scope link | grep -q "inet6 fe80" &&
+	! on "$1" ip -6 addr show dev eth0 | grep -q tentative
+}
+
+if ! on node1 ip -6 addr show dev eth0 2>/dev/null | grep -q inet6; then
+	test_skip 'UDP: IPv6 multicast' 'no IPv6 in the lab (disabled on this machine)'
+else
+test_expect_success 'UDP: IPv6 multicast: --group ff05::5, sent out of --iface eth0' '
+	wait_until 5 ipv6_ready node1 && wait_until 5 ipv6_ready node2 &&
+	RUN_ON="$lab run node1" start_listener rx udp_receiver --group ff05::5 --json -q || exit 1
+	on node2 "$BINDIR/udp_sender" ff05::5 --iface eth0 -n six -c 2 -i 20 >s &&
+	grep -q "^heartbeats to \[ff05::5\]:5005 (multicast) from node six" s &&
+	wait_until 5 grep -q "\"node\":\"six\",\"addr\":\"\[fe80::" rx &&
+	stop_receiver
+'
+fi
 
 test_expect_success 'UDP: the default socket (every interface, IPv4 and IPv6) hears broadcast' '
 	RUN_ON="$lab run node1" start_listener rx udp_receiver --json -q || exit 1
