@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "detector.h"
 #include "heartbeat.h"
@@ -29,7 +30,7 @@ struct receiver {
     struct timers timers;       /* per armed node: when to look at it again */
     uint64_t start_ns;          /* the receiver's clock starts here (ms: 0) */
     uint64_t flushed;           /* when stdout was last flushed, ms */
-    uint64_t datagrams, heartbeats, malformed;
+    uint64_t heartbeats, malformed;
     uint64_t malformed_by[HB_NERRORS];
     /* Malformed datagrams: at most REPORTS_PER_SECOND messages a second. */
     uint64_t report_second, reports, unreported;
@@ -47,8 +48,9 @@ void report_restart(struct receiver *r, const struct node *n, uint64_t old_inc,
                     uint64_t now);
 void report_state(struct receiver *r, const struct node *n, uint64_t now,
                   uint64_t silent_ms);
-void report_malformed(struct receiver *r, const char *addr, const char *reason,
-                      uint64_t now);
+/* A datagram that is not a heartbeat: reported, at most 10 a second. */
+void report_malformed(struct receiver *r, enum hb_error err, const char *key,
+                      const struct sockaddr *from, socklen_t fromlen, uint64_t now);
 void report_summary(struct receiver *r, uint64_t now);
 
 const char *node_state_name(enum node_state s);

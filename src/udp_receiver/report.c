@@ -171,9 +171,10 @@ void report_state(struct receiver *r, const struct node *n, uint64_t now,
                node_state_name(n->state), silent_ms);
 }
 
-void report_malformed(struct receiver *r, const char *addr, const char *reason,
-                      uint64_t now)
+void report_malformed(struct receiver *r, enum hb_error err, const char *key,
+                      const struct sockaddr *from, socklen_t fromlen, uint64_t now)
 {
+    char addr[NET_ADDR_STRLEN], reason[64];
     uint64_t second = now / 1000;
 
     if (second != r->report_second) {
@@ -182,8 +183,10 @@ void report_malformed(struct receiver *r, const char *addr, const char *reason,
     }
     if (r->reports++ >= REPORTS_PER_SECOND) {
         r->unreported++;
-        return;
+        return;                         /* a flood costs a count, not a lookup */
     }
+    net_format(from, fromlen, addr);
+    hb_error_str(err, key, reason, sizeof(reason));
     if (r->cfg->json) {
         struct json *j = event(r, "malformed", NULL);
 

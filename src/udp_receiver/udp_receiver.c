@@ -263,17 +263,6 @@ static void run_timers(struct receiver *r, uint64_t now)
     }
 }
 
-static void malformed(struct receiver *r, enum hb_error e, const char *key,
-                      const union node_addr *from, socklen_t fromlen, uint64_t now)
-{
-    char addr[NET_ADDR_STRLEN], reason[64];
-
-    r->malformed++;
-    r->malformed_by[e]++;
-    net_format(&from->sa, fromlen, addr);
-    report_malformed(r, addr, hb_error_str(e, key, reason, sizeof(reason)), now);
-}
-
 /* One datagram: a heartbeat for some node, or counted as malformed. */
 static void on_datagram(struct receiver *r, const char *buf, size_t len,
                         bool truncated, const union node_addr *from,
@@ -290,7 +279,9 @@ static void on_datagram(struct receiver *r, const char *buf, size_t len,
     uint32_t id;
 
     if (e != HB_OK) {
-        malformed(r, e, key, from, fromlen, now);
+        r->malformed++;
+        r->malformed_by[e]++;
+        report_malformed(r, e, key, &from->sa, fromlen, now);
         return;
     }
     r->heartbeats++;
@@ -366,17 +357,17 @@ static void receive(struct receiver *r, int fd, int stop_fd)
     struct iovec iov[BATCH];
     uint64_t timers_ran = 0;
 
+    for (int i = 0; i < BATCH; i++) {
+        iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = sizeof(bufs[i]) };
+        msgs[i].msg_hdr = (struct msghdr){
+            .msg_name = &from[i], .msg_namelen = sizeof(from[i]),
+            .msg_iov = &iov[i], .msg_iovlen = 1,
+        };
+    }
     while (!cli_stop_requested()) {
         uint64_t now;
         int n;
 
-        for (int i = 0; i < BATCH; i++) {
-            iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = sizeof(bufs[i]) };
-            msgs[i].msg_hdr = (struct msghdr){
-                .msg_name = &from[i], .msg_namelen = sizeof(from[i]),
-                .msg_iov = &iov[i], .msg_iovlen = 1,
-            };
-        }
         n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
         now = now_ms(r);
         if (n < 0) {
@@ -390,11 +381,12 @@ static void receive(struct receiver *r, int fd, int stop_fd)
             }
             continue;
         }
-        r->datagrams += (uint64_t)n;
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i++) {
             on_datagram(r, bufs[i], msgs[i].msg_len,
                         msgs[i].msg_len > HB_MAX_LEN || (msgs[i].msg_hdr.msg_flags & MSG_TRUNC),
                         &from[i], msgs[i].msg_hdr.msg_namelen, now);
+            msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);  /* the kernel shrank it */
+        }
         if (now - timers_ran >= TICK_MS) {      /* busy: the timers still run */
             run_timers(r, now);
             timers_ran = now;
