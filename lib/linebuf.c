@@ -42,6 +42,11 @@ void linebuf_commit(struct linebuf *lb, size_t n)
     lb->end += n;
 }
 
+void linebuf_finish(struct linebuf *lb)
+{
+    lb->ended = true;
+}
+
 enum linebuf_event linebuf_next(struct linebuf *lb, const char **line,
                                 size_t *len)
 {
@@ -59,11 +64,14 @@ enum linebuf_event linebuf_next(struct linebuf *lb, const char **line,
             lb->start = lb->end = 0;
             return LINEBUF_TOO_LONG;
         }
-        if (lb->start == lb->end)
-            lb->start = lb->end = 0;
-        return LINEBUF_MORE;
+        if (avail == 0 || !lb->ended) {
+            if (lb->start == lb->end)
+                lb->start = lb->end = 0;
+            return LINEBUF_MORE;
+        }
+        nl = p + avail;                 /* the stream ended inside a line */
     }
-    lb->start += (size_t)(nl - p) + 1;
+    lb->start += (size_t)(nl - p) + (nl < p + avail);
     if (lb->discarding) {               /* the end of a refused line */
         lb->discarding = false;
         return linebuf_next(lb, line, len);

@@ -22,6 +22,7 @@ struct linebuf {
     size_t end;             /* one past the last byte committed */
     size_t max_line;        /* longest line allowed, without "\r\n" */
     bool discarding;        /* inside a too-long line: drop to its "\n" */
+    bool ended;             /* the stream ended: a last unfinished line counts */
 };
 
 enum linebuf_event {
@@ -44,7 +45,18 @@ char *linebuf_space(struct linebuf *lb, size_t *room);
 /* 'n' bytes were read into the space. */
 void linebuf_commit(struct linebuf *lb, size_t n);
 
-/* The next line or event; the line stays valid until the next call. */
+/*
+ * The stream has ended: an unfinished last line (bytes after the last
+ * "\n") is then returned by linebuf_next as a line of its own.  A line
+ * ends with "\n", "\r\n" or the end of the stream.
+ */
+void linebuf_finish(struct linebuf *lb);
+
+/*
+ * The next line or event; the line stays valid until the next call.
+ * One "\r" before the "\n" is removed here, and only here: it is part
+ * of the line end, never of the line.
+ */
 enum linebuf_event linebuf_next(struct linebuf *lb, const char **line,
                                 size_t *len);
 

@@ -14,8 +14,6 @@ enum proto_request proto_parse(const char *line, size_t len, int64_t *value)
 {
     size_t start = 0;
 
-    if (len > 0 && line[len - 1] == '\r')       /* CRLF from telnet */
-        len--;
     while (len > 0 && is_blank(line[len - 1]))
         len--;
     while (start < len && is_blank(line[start]))

@@ -36,8 +36,9 @@ enum proto_request {
 };
 
 /*
- * Parse the request in the 'len' bytes at 'line' (its "\n" already
- * removed; a "\r" before it is ignored here).  Sets *value for
+ * Parse the request in the 'len' bytes at 'line', its line end ("\n"
+ * or "\r\n") already removed by the line reader: any "\r" left is part
+ * of the request, which is then not an integer.  Sets *value for
  * PROTO_NUMBER.
  */
 enum proto_request proto_parse(const char *line, size_t len, int64_t *value);

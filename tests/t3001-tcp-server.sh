@@ -5,6 +5,7 @@ test_description='protocol bytes, pipelining, splits, limits, stop, for each mod
 
 talk="$HELPERDIR/tcp_talk"
 many="$HELPERDIR/tcp_many"
+hold="$HELPERDIR/tcp_hold"
 
 cat >requests <<-\END
 	7
@@ -41,6 +42,23 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative}; do
 		printf '3\r\n-4\r\nQUIT\r\n' | \"\$talk\" -1 \$port >got &&
 		printf '9\n16\nBYE\n' >want && { cmp want got || { od -c got; cat srv srv.err; exit 1; }; } &&
 		stop_server
+	"
+
+	test_expect_success "$model: one CR is the line end's, a second is the request's" "
+		start_server srv -m $model -t 2 &&
+		printf '7\\r\\r\\n6\\r\\n\\r\\n' | \"\$talk\" \$port >got &&
+		printf 'ERR not an integer\\n36\\nERR empty request\\n' >want && cmp want got &&
+		stop_server
+	"
+
+	test_expect_success "$model: a last request without its newline is answered at the end" "
+		start_server srv -m $model -t 2 &&
+		printf '7\\n5' | \"\$talk\" \$port >got &&
+		printf '49\\n25\\n' >want && cmp want got &&
+		printf '8\\r' | \"\$talk\" \$port >got &&
+		echo 64 >want && cmp want got &&
+		stop_server &&
+		grep -q 'disconnected after 2 requests (closed by client)' srv
 	"
 
 	test_expect_success "$model: a 3000-byte line is refused, the connection goes on" "
@@ -87,6 +105,25 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative}; do
 		stop_server
 	"
 
+	test_expect_success "$model: a client that takes no replies is dropped after --send-timeout" "
+		start_server srv -m $model -t 2 --send-timeout 1 || exit 1
+		\"\$hold\" -s \$port 1 >held &
+		test_started \$! &&
+		wait_until 10 grep -q 'held' held &&
+		wait_until 3 grep -q 'disconnected after [0-9]* requests (not taking its replies)' srv &&
+		echo 6 | \"\$talk\" \$port >got && echo 36 >want && cmp want got &&
+		stop_server
+	"
+
+	test_expect_success "$model: stop with 100 clients that take no replies: out within 3 s" "
+		start_server srv -m $model -t 2 -q || exit 1
+		\"\$hold\" -s \$port 100 >held &
+		test_started \$! &&
+		wait_until 20 grep -q 'held' held &&
+		kill -TERM \$pid && wait_bounded \$pid 3 &&
+		grep -q '^requests' srv
+	"
+
 	test_expect_success "$model: SIGINT with a client connected: exit 0, totals, nothing left" "
 		start_server srv -m $model -t 2 || exit 1
 		(echo 4; sleep 5) | \"\$talk\" \$port >got &
@@ -111,6 +148,68 @@ for model in ${MODELS:-epoll thread pool fork prefork}; do
 		grep -q '^refused      1$' srv
 	"
 done
+
+test_expect_success "fork: a child killed with SIGKILL gives its client's slot back" '
+	start_server srv -m fork --max-clients 3 || exit 1
+	for i in 1 2 3; do
+		(echo $i; sleep 20) | "$talk" $port >held.$i &
+		test_started $!
+	done
+	wait_until 10 at_least 3 "connection from" srv &&
+	wait_until 10 has_children $pid 3 &&
+	kill -KILL $(children_of $pid) &&
+	wait_until 5 has_children $pid 0 &&
+	echo 5 | "$talk" $port >got && echo 25 >want && cmp want got &&
+	echo 6 | "$talk" $port >got && echo 36 >want && cmp want got &&
+	stop_server &&
+	grep -q "^refused      0$" srv
+'
+
+test_expect_success 'prefork: workers killed are reaped, named and replaced' '
+	start_server srv -m prefork -t 2 || exit 1
+	wait_until 10 has_children $pid 2 &&
+	old=$(children_of $pid) &&
+	kill -KILL $old &&
+	wait_until 5 at_least 2 "killed by signal 9; starting another" srv.err &&
+	wait_until 5 has_children $pid 2 &&
+	for k in $old; do ! pid_exists $k || { echo "worker $k not reaped"; exit 1; }; done &&
+	echo 5 | test_within 5 "$talk" $port >got && echo 25 >want && cmp want got &&
+	grep -q "^tcp_server: worker [12] (pid [0-9]*) killed by signal 9; starting another$" srv.err &&
+	stop_server
+'
+
+test_expect_success 'prefork: a worker killed while serving gives its slot back' '
+	start_server srv -m prefork -t 2 --max-clients 1 || exit 1
+	(echo 1; sleep 20) | "$talk" $port >held &
+	test_started $! &&
+	wait_until 10 grep -q "connection from" srv &&
+	echo 2 | "$talk" $port >busy && echo "ERR server busy" >want && cmp want busy &&
+	kill -KILL $(children_of $pid) &&
+	wait_until 5 at_least 2 "starting another" srv.err &&
+	wait_until 5 has_children $pid 2 &&
+	echo 5 | "$talk" $port >got && echo 25 >want && cmp want got &&
+	stop_server
+'
+
+test_expect_success 'epoll: 10000 clients at once, each answered' '
+	start_server srv -m epoll -q &&
+	test_within 120 "$many" $port 10000 >got &&
+	grep -q "^10000 ok$" got &&
+	stop_server
+'
+
+test_expect_success 'epoll: 1000 silent connections (slowloris) leave the rate at least half' '
+	start_server srv -m epoll -q || exit 1
+	"$BINDIR/tcp_client" -p $port --bench -c 8 --duration 2 --json >before 2>/dev/null &&
+	"$hold" $port 1000 >held &
+	test_started $! &&
+	wait_until 20 grep -q "held" held &&
+	"$BINDIR/tcp_client" -p $port --bench -c 8 --duration 2 --json >during 2>/dev/null &&
+	a=$(json_field before requests_per_sec) && b=$(json_field during requests_per_sec) &&
+	echo "req/s alone $a, beside 1000 idle connections $b" &&
+	test $((b * 2)) -ge $a &&
+	stop_server
+'
 
 awk 'BEGIN { for (i = 0; i < 4000000; i++) print 123456789 }' >flood
 

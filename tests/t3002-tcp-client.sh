@@ -82,7 +82,49 @@ test_expect_success '--timeout: a server that never answers' '
 	test_started $! &&
 	sleep 0.3 &&
 	test_expect_code 1 test_within 10 "$client" -p $port --timeout 1 9 >out 2>err &&
-	grep -q "^tcp_client: no reply within 1 s (after 0 replies)$" err
+	grep -q "^tcp_client: no reply within 1 s (after 0 replies, 1 unanswered)$" err
+'
+
+test_expect_success '- with a line over 1024 bytes: refused as too long, later replies in step' '
+	start_server srv -q &&
+	{ echo 5; printf "%03000d\n" 0; echo 7; } >in &&
+	test_expect_code 1 "$client" -p $port - <in >out 2>err &&
+	printf "square(5) = 25\nsquare(<over 1024 bytes>): ERR line too long\nsquare(7) = 49\n3 replies, 1 failed\n" >want &&
+	cmp want out &&
+	! test -s err
+'
+
+test_expect_success '- : a last number without its newline is asked too' '
+	start_server srv -q &&
+	printf "5\n7" | "$client" -p $port - >out &&
+	printf "square(5) = 25\nsquare(7) = 49\n2 replies, 0 failed\n" >want &&
+	cmp want out
+'
+
+test_expect_success 'a NUMBER with a line break in it is a usage error' '
+	test_expect_code 2 "$client" -p 1 5 "6
+7" 2>err &&
+	grep -q "^tcp_client: a NUMBER is one line: no line breaks in" err
+'
+
+test_expect_success 'Ctrl-C while a reply is due: a summary, what was unanswered, exit 0' '
+	start_server srv -m iterative || exit 1
+	(echo 1; sleep 8) | "$talk" $port >held &
+	test_started $! &&
+	wait_until 5 grep -q "connection from" srv &&
+	"$client" -p $port 9 >out 2>err &
+	cpid=$! && test_started $cpid &&
+	sleep 0.5 &&
+	kill -INT $cpid &&
+	wait_bounded $cpid 5 &&
+	printf "0 replies, 0 failed\ninterrupted: 1 request unanswered\n" >want &&
+	cmp want out
+'
+
+test_expect_success '--bench against a server that serves one connection: a default bound, a reason' '
+	start_server srv -q -m iterative &&
+	test_expect_code 1 test_within 30 "$client" -p $port --bench -c 4 -n 2000 >out 2>err &&
+	grep -q "^tcp_client: no reply within 10 s: 3 of 2000 requests unanswered (is the server serving every connection?" err
 '
 
 test_expect_success '--bench: counts, no errors, latency percentiles, JSON keys' '

@@ -310,8 +310,11 @@ static int drive(struct bench *b)
             last_reply_ns = now;
         } else if (b->cfg->timeout_ms >= 0 && b->done < b->issued &&
                    now - last_reply_ns > (uint64_t)b->cfg->timeout_ms * 1000000u) {
-            cli_error(0, "no reply within %d s (after %llu replies)",
-                      b->cfg->timeout_ms / 1000, (unsigned long long)b->done);
+            cli_error(0, "no reply within %d s: %llu of %llu requests unanswered "
+                      "(is the server serving every connection?  --timeout SECONDS "
+                      "waits longer)", b->cfg->timeout_ms / 1000,
+                      (unsigned long long)(b->issued - b->done),
+                      (unsigned long long)b->issued);
             return -1;
         }
         progress(b, now, &last_ns, &last_done);

@@ -8,6 +8,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* --bench waits this long for a reply unless --timeout says otherwise. */
+enum { CLIENT_BENCH_TIMEOUT_S = 10 };
+
 struct client_config {
     const char *host;           /* default "localhost" */
     const char *port;           /* default "65432" */

@@ -44,7 +44,7 @@ static const char usage_text[] =
 "  -p, --port PORT           server port (default 65432)\n"
 "      --retry SECONDS       keep trying to connect this long (default 0)\n"
 "      --timeout SECONDS     bound on connecting and on each reply\n"
-"                            (default: none)\n"
+"                            (default: none; with --bench, 10)\n"
 "  -q, --quiet               print only failures and the summary\n"
 "      --bench               measure the server instead (see below)\n"
 "  -c, --connections N       --bench: connections, 1..10000 (default 50)\n"
@@ -77,6 +77,9 @@ static void take_positionals(int argc, char **argv, struct client_config *cfg)
             cli_usage_error("'-' reads numbers from stdin: no NUMBERs after it");
     cfg->numbers = argv + optind;
     cfg->nnumbers = cfg->from_stdin ? 0 : argc - optind;
+    for (int i = 0; i < cfg->nnumbers; i++)
+        if (strpbrk(cfg->numbers[i], "\r\n") != NULL)
+            cli_usage_error("a NUMBER is one line: no line breaks in '%s'", cfg->numbers[i]);
     if (cfg->bench && (cfg->nnumbers > 0 || cfg->from_stdin))
         cli_usage_error("--bench makes its own requests: no NUMBERs or '-'");
 }
@@ -134,6 +137,8 @@ static void parse_options(int argc, char **argv, struct client_config *cfg)
     }
     cfg->port = port;
     take_positionals(argc, argv, cfg);
+    if (cfg->bench && cfg->timeout_ms < 0)
+        cfg->timeout_ms = CLIENT_BENCH_TIMEOUT_S * 1000;
 }
 
 /* A request sent and not yet answered. */
@@ -149,7 +154,6 @@ struct session {
     struct linebuf replies;     /* from the server */
     struct linebuf input;       /* from stdin, with '-' */
     bool input_done;
-    bool input_mid_line;        /* stdin's last byte so far was not "\n" */
     int next_arg;               /* the next NUMBER, or the next of 1..10 */
     struct pending ring[WINDOW];    /* in flight, oldest at head */
     unsigned head, count;
@@ -158,25 +162,37 @@ struct session {
     uint64_t received, failures;
 };
 
-/* Queue one request line: remember what its reply must be. */
+/*
+ * Queue one request line: remember what its reply must be.  A line too
+ * long for the protocol (line is NULL when stdin's reader has dropped
+ * it) is sent as a stand-in of the same kind, one byte over the limit,
+ * which the server refuses as too long: replies stay in step.
+ */
 static void enqueue(struct session *s, const char *line, size_t len)
 {
     struct pending *p = &s->ring[(s->head + s->count++) % WINDOW];
     int64_t value = 0;
-    enum proto_request req = len > PROTO_MAX_LINE ? PROTO_ERR_TOO_LONG
-                                                  : proto_parse(line, len, &value);
+    bool too_long = line == NULL || len > PROTO_MAX_LINE;
+    enum proto_request req = too_long ? PROTO_ERR_TOO_LONG
+                                      : proto_parse(line, len, &value);
 
     p->expect_len = proto_format_reply(req, value, p->expect);
-    snprintf(p->shown, sizeof(p->shown), "%.*s%s", (int)(len < SHOWN ? len : SHOWN),
-             line, len > SHOWN ? "..." : "");
-    if (len > PROTO_MAX_LINE)           /* too long to hold: say so, send a stand-in */
+    if (line == NULL)
+        snprintf(p->shown, sizeof(p->shown), "<over %d bytes>", PROTO_MAX_LINE);
+    else
+        snprintf(p->shown, sizeof(p->shown), "%.*s%s", (int)(len < SHOWN ? len : SHOWN),
+                 line, len > SHOWN ? "..." : "");
+    if (too_long)
         len = PROTO_MAX_LINE + 1;
     if (s->out_len + len + 1 > sizeof(s->out)) {
         io_write_all(s->fd, s->out, s->out_len);
         s->out_len = 0;
     }
-    for (size_t i = 0; i < len; i++)
-        s->out[s->out_len++] = i < PROTO_MAX_LINE ? line[i] : 'x';
+    if (too_long)
+        memset(s->out + s->out_len, 'x', len);
+    else
+        memcpy(s->out + s->out_len, line, len);
+    s->out_len += len;
     s->out[s->out_len++] = '\n';
 }
 
@@ -194,9 +210,7 @@ static void fill(struct session *s)
 
             if (ev == LINEBUF_MORE)
                 return;
-            if (ev == LINEBUF_TOO_LONG)
-                line = "", len = PROTO_MAX_LINE + 1;
-            enqueue(s, line, len);
+            enqueue(s, ev == LINEBUF_TOO_LONG ? NULL : line, len);
         } else if (cfg->nnumbers > 0 && s->next_arg < cfg->nnumbers) {
             line = cfg->numbers[s->next_arg++];
             enqueue(s, line, strlen(line));
@@ -253,20 +267,9 @@ static ssize_t read_into(int fd, struct linebuf *lb)
 /* Read stdin; at its end, a last line without "\n" still counts. */
 static void read_input(struct session *s)
 {
-    size_t room;
-    char *space = linebuf_space(&s->input, &room);
-    ssize_t n = io_read_some(STDIN_FILENO, space, room);
-
-    if (n > 0) {
-        linebuf_commit(&s->input, (size_t)n);
-        s->input_mid_line = space[n - 1] != '\n';
+    if (read_into(STDIN_FILENO, &s->input) > 0)
         return;
-    }
-    if (s->input_mid_line) {
-        space = linebuf_space(&s->input, &room);
-        *space = '\n';
-        linebuf_commit(&s->input, 1);
-    }
+    linebuf_finish(&s->input);
     s->input_done = true;
 }
 
@@ -292,8 +295,8 @@ static int wait_and_read(struct session *s)
     if (n < 0)
         return errno == EINTR ? 0 : -1;
     if (n == 0) {
-        cli_error(0, "no reply within %d s (after %llu replies)",
-                  s->cfg->timeout_ms / 1000, (unsigned long long)s->received);
+        cli_error(0, "no reply within %d s (after %llu replies, %u unanswered)",
+                  s->cfg->timeout_ms / 1000, (unsigned long long)s->received, s->count);
         return -1;
     }
     if (want_input && p[1].revents != 0)
@@ -332,6 +335,12 @@ static int run_session(struct session *s)
     }
     printf("%llu repl%s, %llu failed\n", (unsigned long long)s->received,
                s->received == 1 ? "y" : "ies", (unsigned long long)s->failures);
+    if (cli_stop_requested() && (s->count > 0 || !source_done(s))) {
+        /* Stopped by Ctrl-C: a clean stop, and what it left undone is said. */
+        printf("interrupted: %u request%s unanswered%s\n", s->count,
+               s->count == 1 ? "" : "s", source_done(s) ? "" : ", more not sent");
+        return s->failures > 0;
+    }
     return s->failures > 0 || s->count > 0;
 }
 

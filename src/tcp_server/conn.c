@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "io.h"
 #include "proto_square.h"
+#include "stats.h"
 
 int conn_init(struct conn *c, int fd, const struct sockaddr_storage *peer,
               socklen_t len)
@@ -88,6 +89,58 @@ bool conn_answer(struct conn *c, struct server_stats *stats)
     return !c->quit && out_full(c);
 }
 
+void conn_end_of_input(struct conn *c)
+{
+    c->eof = true;
+    linebuf_finish(&c->in);
+}
+
+/* Milliseconds from 'now' until 'when', rounded up (poll's timeout). */
+static int ms_until(uint64_t when, uint64_t now)
+{
+    uint64_t ms = (when - now + 999999) / 1000000;
+
+    return ms > INT32_MAX ? INT32_MAX : (int)ms;
+}
+
+int conn_send(struct conn *c, struct server *srv)
+{
+    uint64_t limit = (uint64_t)srv->cfg->send_timeout_ms * 1000000u;
+    uint64_t now = stats_now_ns(), deadline = now + limit, stop_deadline = UINT64_MAX;
+
+    while (c->out_sent < c->out_len) {
+        ssize_t n = send(c->fd, c->out + c->out_sent, c->out_len - c->out_sent,
+                         MSG_DONTWAIT | MSG_NOSIGNAL);
+
+        now = stats_now_ns();
+        if (n > 0) {                    /* progress: the client's clock starts again */
+            c->out_sent += (size_t)n;
+            deadline = now + limit;
+            continue;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN)
+            return -1;
+        /* Its buffers are full: wait for room, for the stop, or the deadline. */
+        uint64_t until = deadline < stop_deadline ? deadline : stop_deadline;
+        struct pollfd p[2] = {
+            { .fd = c->fd, .events = POLLOUT },
+            { .fd = srv->stop_fd[0], .events = POLLIN },
+        };
+
+        if (now >= until) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        if (poll(p, stop_deadline == UINT64_MAX ? 2 : 1, ms_until(until, now)) > 0 &&
+            p[1].revents != 0)
+            stop_deadline = stats_now_ns() + SERVER_STOP_FLUSH_MS * 1000000ull;
+    }
+    c->out_len = c->out_sent = 0;
+    return 0;
+}
+
 /*
  * Wait until the client sends something, the idle limit passes (0), or
  * the server stops (-1).  Returns 1 when there is something to read.
@@ -108,40 +161,45 @@ static int wait_readable(struct conn *c, struct server *srv)
     return n == 0 ? 0 : 1;
 }
 
+/* Wait for and read the client's next bytes.  Returns NULL, or why to end. */
+static const char *conn_read(struct conn *c, struct server *srv)
+{
+    int ready = wait_readable(c, srv);
+    size_t room;
+    char *space;
+    ssize_t n;
+
+    if (ready <= 0)
+        return ready == 0 ? "idle timeout" : "server stopping";
+    space = linebuf_space(&c->in, &room);
+    n = io_read_some(c->fd, space, room);
+    if (n < 0)
+        return strerror(errno);
+    if (n == 0)
+        conn_end_of_input(c);           /* answer what is left, then end */
+    else
+        linebuf_commit(&c->in, (size_t)n);
+    return NULL;
+}
+
 void conn_serve(struct conn *c, struct server *srv)
 {
-    const char *why = "closed by client";
+    const char *why = NULL;
 
-    for (;;) {
+    while (why == NULL) {
         bool more = conn_answer(c, srv->stats);
 
         /* Every reply computed so far leaves in one write. */
-        if (c->out_len > 0 && io_write_all(c->fd, c->out, c->out_len) != 0) {
-            why = errno == EAGAIN ? "not taking its replies" : strerror(errno);
-            break;
-        }
-        c->out_len = 0;
-        if (c->quit) {
+        if (conn_send(c, srv) != 0)
+            why = errno == ETIMEDOUT ? "not taking its replies" : strerror(errno);
+        else if (c->quit)
             why = "QUIT";
-            break;
-        }
-        if (more)
+        else if (more)
             continue;                   /* more lines already here */
-        int ready = wait_readable(c, srv);
-
-        if (ready <= 0) {
-            why = ready == 0 ? "idle timeout" : "server stopping";
-            break;
-        }
-        size_t room;
-        char *space = linebuf_space(&c->in, &room);
-        ssize_t n = io_read_some(c->fd, space, room);
-
-        if (n <= 0) {
-            why = n == 0 ? "closed by client" : strerror(errno);
-            break;
-        }
-        linebuf_commit(&c->in, (size_t)n);
+        else if (c->eof)
+            why = "closed by client";
+        else
+            why = conn_read(c, srv);
     }
     conn_end(c, srv, why);
 }
@@ -158,7 +216,6 @@ void conn_end(struct conn *c, struct server *srv, const char *why)
     if (!srv->cfg->quiet && !srv->cfg->json)
         printf("%s disconnected after %llu request%s (%s)\n", c->peer,
                (unsigned long long)c->requests, c->requests == 1 ? "" : "s", why);
-    atomic_fetch_sub_explicit(&srv->stats->active, 1, memory_order_relaxed);
 }
 
 void conn_run(struct server *srv, int fd, const struct sockaddr_storage *peer,
@@ -169,7 +226,6 @@ void conn_run(struct server *srv, int fd, const struct sockaddr_storage *peer,
     if (conn_init(&c, fd, peer, len) != 0) {
         cli_error(errno, "connection buffers");
         close(fd);
-        atomic_fetch_sub(&srv->stats->active, 1);
         return;
     }
     conn_begin(&c, srv);

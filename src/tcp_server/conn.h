@@ -28,6 +28,7 @@ struct conn {
     size_t out_sent;            /* of out_len, already written */
     uint64_t requests;          /* answered on this connection */
     bool quit;                  /* QUIT answered: send BYE, then close */
+    bool eof;                   /* the client has closed its side */
 };
 
 /* Set up a connection on 'fd'.  Returns 0, or -1 with errno ENOMEM. */
@@ -46,6 +47,21 @@ void conn_free(struct conn *c);
 bool conn_answer(struct conn *c, struct server_stats *stats);
 
 /*
+ * The client closed its side: a last request without its "\n" is a
+ * request too.  Answer it (conn_answer) before closing.
+ */
+void conn_end_of_input(struct conn *c);
+
+/*
+ * Send the replies held, blocking while the client takes them.  The one
+ * sending policy of every model: a client that takes no byte for
+ * --send-timeout seconds is given up on, and once the server stops,
+ * what is left gets SERVER_STOP_FLUSH_MS more at most.  Returns 0, or
+ * -1 with errno (ETIMEDOUT: the client took nothing for that long).
+ */
+int conn_send(struct conn *c, struct server *srv);
+
+/*
  * Serve the client with blocking I/O until it closes, sends QUIT, stays
  * silent longer than the idle limit, or the server stops: read what has
  * come, answer every whole line, send the replies in one write.
@@ -54,7 +70,8 @@ void conn_serve(struct conn *c, struct server *srv);
 
 /*
  * The whole life of a client in a blocking model: set up, log, serve,
- * log, close.  Takes ownership of 'fd', which server_accept counted in.
+ * log, close.  Takes ownership of 'fd'; the slot that server_accept
+ * counted it in is the caller's to release.
  */
 void conn_run(struct server *srv, int fd, const struct sockaddr_storage *peer,
               socklen_t len);

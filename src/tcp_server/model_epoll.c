@@ -6,30 +6,30 @@
  * that nothing may block: a reply the client does not take stays in
  * the connection's buffer, EPOLLOUT says when it can go, and a client
  * whose replies pile up is not read from until they drain, so memory
- * stays bounded.  Every loop waits on the listening socket too
+ * stays bounded; one that takes none of them for --send-timeout
+ * seconds is dropped, as in every model.  Every loop waits on the
+ * listening socket too
  * (EPOLLEXCLUSIVE: one loop is woken per new client) and on the stop
  * pipe.
  */
 #include "server.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "conn.h"
-#include "io.h"
 #include "stats.h"
 
 enum {
     MAX_EVENTS = 256,
+    SWEEP_MS = 250,             /* how often idle and stalled clients are looked for */
     ACCEPTS_PER_WAKE = 64,      /* then let the other sockets have a turn */
     READS_PER_WAKE = 8,
 };
@@ -39,8 +39,8 @@ struct econn {
     struct conn c;
     struct econn *prev, *next;
     uint64_t last_active_ns;
+    uint64_t progress_ns;       /* while replies wait: when they last moved */
     uint32_t events;            /* what epoll watches for it now */
-    bool eof;                   /* the client closed its side */
     bool more;                  /* lines wait for room in the reply buffer */
 };
 
@@ -48,6 +48,8 @@ struct loop {
     struct server *srv;
     int ep;
     struct econn *conns;        /* every connection of this loop */
+    unsigned waiting;           /* of those, how many wait for EPOLLOUT */
+    uint64_t last_sweep_ns;
     pthread_t thread;
 };
 
@@ -61,8 +63,10 @@ static void drop(struct loop *l, struct econn *e, const char *why)
         l->conns = e->next;
     if (e->next)
         e->next->prev = e->prev;
+    l->waiting -= (e->events & EPOLLOUT) != 0;
     conn_end(&e->c, l->srv, why);
     conn_free(&e->c);                   /* close() takes it out of the epoll set */
+    server_release(l->srv);
     free(e);
 }
 
@@ -81,7 +85,7 @@ static void accept_clients(struct loop *l)
             cli_error(ENOMEM, "connection buffers");
             free(e);
             close(fd);
-            atomic_fetch_sub(&l->srv->stats->active, 1);
+            server_release(l->srv);
             continue;
         }
         e->events = EPOLLIN;
@@ -92,7 +96,7 @@ static void accept_clients(struct loop *l)
             cli_error(errno, "epoll_ctl");
             conn_free(&e->c);
             free(e);
-            atomic_fetch_sub(&l->srv->stats->active, 1);
+            server_release(l->srv);
             continue;
         }
         e->next = l->conns;
@@ -107,7 +111,7 @@ static void accept_clients(struct loop *l)
  * Send what the buffer holds, without blocking.  Returns 0 when all
  * went, 1 when the socket is full (wait for EPOLLOUT), -1 on error.
  */
-static int flush(struct econn *e)
+static int flush(struct econn *e, uint64_t now)
 {
     struct conn *c = &e->c;
 
@@ -120,6 +124,7 @@ static int flush(struct econn *e)
             return errno == EAGAIN ? 1 : -1;
         }
         c->out_sent += (size_t)n;
+        e->progress_ns = now;
     }
     c->out_len = c->out_sent = 0;
     return 0;
@@ -128,13 +133,14 @@ static int flush(struct econn *e)
 /* Read what has arrived (a few reads at most) and answer it. */
 static int read_and_answer(struct loop *l, struct econn *e)
 {
-    for (int i = 0; i < READS_PER_WAKE && !e->more && !e->c.quit; i++) {
+    for (int i = 0; i < READS_PER_WAKE && !e->more && !e->c.quit && !e->c.eof; i++) {
         size_t room;
         char *space = linebuf_space(&e->c.in, &room);
         ssize_t n = read(e->c.fd, space, room);
 
         if (n == 0) {
-            e->eof = true;
+            conn_end_of_input(&e->c);   /* a last line without "\n" counts */
+            e->more = conn_answer(&e->c, l->srv->stats);
             break;
         }
         if (n < 0) {
@@ -155,76 +161,102 @@ static void handle(struct loop *l, struct econn *e, uint32_t events)
 {
     const char *why = NULL;
     int pending = 0;
+    uint64_t now = stats_now_ns();
 
-    e->last_active_ns = stats_now_ns();
+    e->last_active_ns = now;
+    if (!(e->events & EPOLLOUT))
+        e->progress_ns = now;           /* replies made now start their clock now */
     if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && read_and_answer(l, e) != 0)
         why = strerror(errno);
     /* Send, and while sending made room for held-back lines, answer them. */
-    while (why == NULL && (pending = flush(e)) == 0 && e->more)
+    while (why == NULL && (pending = flush(e, now)) == 0 && e->more)
         e->more = conn_answer(&e->c, l->srv->stats);
     if (why == NULL && pending < 0)
         why = strerror(errno);
     if (why == NULL && pending == 0 && e->c.quit)
         why = "QUIT";
-    if (why == NULL && pending == 0 && e->eof)
+    if (why == NULL && pending == 0 && e->c.eof)
         why = "closed by client";
     if (why != NULL) {
         drop(l, e, why);
         return;
     }
     /* Read only while there is room for the replies: bounded memory. */
-    uint32_t want = (e->more || e->eof || e->c.quit ? 0 : EPOLLIN) |
+    uint32_t want = (e->more || e->c.eof || e->c.quit ? 0 : EPOLLIN) |
                     (pending > 0 ? EPOLLOUT : 0);
 
     if (want != e->events) {
         struct epoll_event ev = { .events = want, .data.ptr = e };
 
+        l->waiting += (want & EPOLLOUT) != 0;
+        l->waiting -= (e->events & EPOLLOUT) != 0;
         e->events = want;
         epoll_ctl(l->ep, EPOLL_CTL_MOD, e->c.fd, &ev);
     }
 }
 
-static void drop_idle(struct loop *l)
+/* Drop the clients silent past --idle-timeout, and those not taking replies. */
+static void sweep(struct loop *l, uint64_t now)
 {
-    uint64_t now = stats_now_ns(), limit = (uint64_t)l->srv->cfg->idle_ms * 1000000u;
+    uint64_t idle = (uint64_t)l->srv->cfg->idle_ms * 1000000u;
+    uint64_t stalled = (uint64_t)l->srv->cfg->send_timeout_ms * 1000000u;
 
+    l->last_sweep_ns = now;
     for (struct econn *e = l->conns, *next; e != NULL; e = next) {
         next = e->next;
-        if (now - e->last_active_ns >= limit)
+        if ((e->events & EPOLLOUT) && now - e->progress_ns >= stalled)
+            drop(l, e, "not taking its replies");
+        else if (l->srv->cfg->idle_ms >= 0 && now - e->last_active_ns >= idle)
             drop(l, e, "idle timeout");
     }
 }
 
-/* At the stop: send what was computed (briefly), then close everything. */
+/*
+ * At the stop: what was computed gets SERVER_STOP_FLUSH_MS to leave,
+ * one deadline for every connection of the loop, then all are closed.
+ */
 static void drain_all(struct loop *l)
 {
-    while (l->conns != NULL) {
-        struct econn *e = l->conns;
+    uint64_t now = stats_now_ns(), deadline = now + SERVER_STOP_FLUSH_MS * 1000000ull;
+    struct epoll_event events[MAX_EVENTS];
 
-        /*
-         * Replies already computed go out, blocking now if need be, for a
-         * second at most: a client that does not read holds up no stop.
-         */
-        struct timeval second = { 1, 0 };
+    /* From now on only the clients' sockets may wake us. */
+    epoll_ctl(l->ep, EPOLL_CTL_DEL, l->srv->stop_fd[0], NULL);
+    epoll_ctl(l->ep, EPOLL_CTL_DEL, l->srv->listen_fd, NULL);
+    for (struct econn *e = l->conns, *next; e != NULL; e = next) {
+        struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = e };
 
-        setsockopt(e->c.fd, SOL_SOCKET, SO_SNDTIMEO, &second, sizeof(second));
-        if (e->c.out_len > e->c.out_sent &&
-            fcntl(e->c.fd, F_SETFL, fcntl(e->c.fd, F_GETFL) & ~O_NONBLOCK) == 0)
-            io_write_all(e->c.fd, e->c.out + e->c.out_sent,
-                         e->c.out_len - e->c.out_sent);
-        drop(l, e, "server stopping");
+        next = e->next;
+        if (flush(e, now) != 1)
+            drop(l, e, "server stopping");
+        else
+            epoll_ctl(l->ep, EPOLL_CTL_MOD, e->c.fd, &ev);
     }
+    while (l->conns != NULL && (now = stats_now_ns()) < deadline) {
+        int n = epoll_wait(l->ep, events, MAX_EVENTS,
+                           (int)((deadline - now + 999999) / 1000000));
+
+        for (int i = 0; i < n; i++) {
+            struct econn *e = events[i].data.ptr;
+
+            if (flush(e, now) != 1)
+                drop(l, e, "server stopping");
+        }
+    }
+    while (l->conns != NULL)
+        drop(l, l->conns, "server stopping");
 }
 
 static void *run_loop(void *arg)
 {
     struct loop *l = arg;
     struct epoll_event events[MAX_EVENTS];
-    int timeout = l->srv->cfg->idle_ms < 0 ? -1 : 250;
     bool stopping = false;
 
     while (!stopping) {
-        int n = epoll_wait(l->ep, events, MAX_EVENTS, timeout);
+        bool timed = l->srv->cfg->idle_ms >= 0 || l->waiting > 0;
+        int n = epoll_wait(l->ep, events, MAX_EVENTS, timed ? SWEEP_MS : -1);
+        uint64_t now;
 
         if (n < 0 && errno != EINTR) {
             cli_error(errno, "epoll_wait");
@@ -240,8 +272,8 @@ static void *run_loop(void *arg)
             else
                 handle(l, p, events[i].events);
         }
-        if (l->srv->cfg->idle_ms >= 0)
-            drop_idle(l);
+        if (timed && (now = stats_now_ns()) - l->last_sweep_ns >= SWEEP_MS * 1000000ull)
+            sweep(l, now);
     }
     drain_all(l);
     return NULL;

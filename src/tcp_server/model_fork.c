@@ -3,20 +3,48 @@
  *
  * Each client gets a process of its own, isolated from the others: a
  * crash there costs one connection, not the server.  The cost is a
- * fork per client.  SIGCHLD is ignored, which tells the kernel to reap
- * the children itself (no zombies); at the stop, waitpid() then waits
- * until the last child has finished its client, and fails with ECHILD.
+ * fork per client.  The parent reaps its children in a SIGCHLD handler
+ * (no zombies), and that is where a client's slot is given back: a
+ * child killed with SIGKILL cannot give it back itself.  At the stop,
+ * waitpid() waits until the last child has finished its client, and
+ * fails with ECHILD.
  */
 #include "server.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "conn.h"
+
+static struct server *reaping_for;      /* the server whose slots children hold */
+
+/* Children have ended, normally or not: reap each, free its client's slot. */
+static void on_child_exit(int sig)
+{
+    int saved = errno;
+
+    (void)sig;
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        server_release(reaping_for);
+    errno = saved;
+}
+
+static int reap_children(struct server *srv)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    reaping_for = srv;
+    sa.sa_handler = on_child_exit;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+    return sigaction(SIGCHLD, &sa, NULL);
+}
 
 int model_fork(struct server *srv)
 {
@@ -25,7 +53,10 @@ int model_fork(struct server *srv)
     pid_t parent = getpid();
     int fd;
 
-    signal(SIGCHLD, SIG_IGN);           /* the kernel reaps for us */
+    if (reap_children(srv) != 0) {
+        cli_error(errno, "SIGCHLD handler");
+        return 1;
+    }
     while ((fd = server_accept(srv, &peer, &len)) >= 0) {
         fflush(stdout);                 /* or the child prints our buffer again */
         pid_t pid = fork();
@@ -35,11 +66,11 @@ int model_fork(struct server *srv)
             server_child_setup(srv, parent);
             conn_run(srv, fd, &peer, len);
             fflush(stdout);
-            _exit(0);
+            _exit(0);                   /* the parent frees the slot when it reaps */
         }
         if (pid < 0) {
             cli_error(errno, "fork");
-            atomic_fetch_sub(&srv->stats->active, 1);
+            server_release(srv);
         }
         close(fd);                      /* the parent's copy: the child has its own */
     }

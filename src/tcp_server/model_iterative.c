@@ -15,7 +15,9 @@ int model_iterative(struct server *srv)
     socklen_t len;
     int fd;
 
-    while ((fd = server_accept(srv, &peer, &len)) >= 0)
+    while ((fd = server_accept(srv, &peer, &len)) >= 0) {
         conn_run(srv, fd, &peer, len);  /* the next client waits meanwhile */
+        server_release(srv);
+    }
     return 0;
 }

@@ -44,6 +44,7 @@ static void *pool_thread(void *arg)
         if (getpeername(j.fd, (struct sockaddr *)&j.peer, &j.len) != 0)
             j.len = 0;
         conn_run(p->srv, j.fd, &j.peer, j.len);
+        server_release(p->srv);
     }
     return NULL;
 }
@@ -82,8 +83,10 @@ int model_pool(struct server *srv)
     }
     started = start_threads(&p, threads, n);
     while (started > 0 && (fd = server_accept(srv, &peer, &len)) >= 0) {
-        if (!bqueue_put(&p.queue, (uint64_t)fd))    /* waits while all are busy */
+        if (!bqueue_put(&p.queue, (uint64_t)fd)) {  /* waits while all are busy */
             close(fd);
+            server_release(srv);
+        }
     }
     /* Queued clients are served (briefly: they see the stop at once). */
     bqueue_close(&p.queue);

@@ -4,63 +4,169 @@
  *
  * No fork per client (Apache's old design): the kernel hands each new
  * connection to one of the waiting processes.  Each serves one client
- * at a time, so THREADS is also how many are served at once.
+ * at a time, so THREADS is also how many are served at once.  The
+ * parent serves nobody: it supervises.  A worker that dies is reaped
+ * and replaced (at most ten a second), and the slot of the client it
+ * was serving is given back.
  */
 #include "server.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "conn.h"
+#include "stats.h"
 
-static void accept_loop(struct server *srv)
+enum {
+    REFORK_GAP_MS = 100,        /* at most ten replacements a second */
+    FORK_TRIES = 10,            /* failed forks in a row before giving up */
+};
+
+struct worker {
+    pid_t pid;                  /* 0: not running */
+    atomic_bool serving;        /* holds a client's slot (in shared memory) */
+};
+
+/* A worker: serve one client after another, until the stop. */
+static void accept_loop(struct server *srv, struct worker *w)
 {
     struct sockaddr_storage peer;
     socklen_t len;
     int fd;
 
-    while ((fd = server_accept(srv, &peer, &len)) >= 0)
+    while ((fd = server_accept(srv, &peer, &len)) >= 0) {
+        atomic_store(&w->serving, true);
         conn_run(srv, fd, &peer, len);
+        /* Whoever clears the flag frees the slot: we, or the parent if we die. */
+        if (atomic_exchange(&w->serving, false))
+            server_release(srv);
+    }
 }
 
-/* The parent only waits for the stop request, then for its children. */
-static void wait_for_stop(struct server *srv)
+static int start_worker(struct server *srv, struct worker *w, pid_t parent)
 {
-    struct pollfd p = { .fd = srv->stop_fd[0], .events = POLLIN };
+    fflush(stdout);
+    pid_t pid = fork();
 
-    while (poll(&p, 1, -1) <= 0)
-        ;                               /* EINTR: the handler wrote the pipe */
+    if (pid == 0) {
+        server_child_setup(srv, parent);
+        accept_loop(srv, w);
+        fflush(stdout);
+        _exit(0);
+    }
+    if (pid < 0)
+        return -1;
+    w->pid = pid;
+    return 0;
+}
+
+/* Reap the workers that have died; say how, and free their clients' slots. */
+static void reap(struct server *srv, struct worker *w, unsigned n)
+{
+    pid_t pid;
+    int status;
+
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+        for (unsigned i = 0; i < n; i++) {
+            if (w[i].pid != pid)
+                continue;
+            w[i].pid = 0;
+            if (atomic_exchange(&w[i].serving, false))
+                server_release(srv);
+            if (WIFSIGNALED(status))
+                cli_error(0, "worker %u (pid %d) killed by signal %d; starting another",
+                          i + 1, (int)pid, WTERMSIG(status));
+            else
+                cli_error(0, "worker %u (pid %d) exited with status %d; starting another",
+                          i + 1, (int)pid, WEXITSTATUS(status));
+        }
+}
+
+static void on_child_exit(int sig)
+{
+    (void)sig;                          /* only to wake the parent's poll */
+}
+
+/*
+ * The parent's loop until the stop: wake when a worker dies (SIGCHLD
+ * interrupts poll) or at least once a second, reap, replace.  Returns 0,
+ * or 1 if workers could not be replaced.
+ */
+static int supervise(struct server *srv, struct worker *w, unsigned n, pid_t parent)
+{
+    uint64_t last_fork = 0;
+    int failures = 0;
+
+    while (!server_stopping(srv)) {
+        struct pollfd p = { .fd = srv->stop_fd[0], .events = POLLIN };
+        int wait_ms = 1000;
+
+        reap(srv, w, n);
+        for (unsigned i = 0; i < n; i++) {
+            uint64_t now = stats_now_ns();
+
+            if (w[i].pid != 0)
+                continue;
+            if (now - last_fork < REFORK_GAP_MS * 1000000ull) {
+                wait_ms = REFORK_GAP_MS;
+                break;
+            }
+            last_fork = now;
+            if (start_worker(srv, &w[i], parent) == 0) {
+                failures = 0;
+                continue;
+            }
+            cli_error(errno, "fork (a worker to replace)");
+            if (++failures >= FORK_TRIES) {
+                cli_error(0, "cannot replace workers after %d tries: stopping", failures);
+                return 1;
+            }
+            wait_ms = REFORK_GAP_MS;
+            break;
+        }
+        poll(&p, 1, wait_ms);
+    }
+    return 0;
 }
 
 int model_prefork(struct server *srv)
 {
+    unsigned n = srv->cfg->threads, started = 0;
     pid_t parent = getpid();
-    unsigned started = 0;
+    struct sigaction sa;
+    struct worker *w = mmap(NULL, n * sizeof(*w), PROT_READ | PROT_WRITE,
+                            MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    int status = 0;
 
-    for (; started < srv->cfg->threads; started++) {
-        fflush(stdout);
-        pid_t pid = fork();
-
-        if (pid == 0) {
-            server_child_setup(srv, parent);
-            accept_loop(srv);
-            fflush(stdout);
-            _exit(0);
-        }
-        if (pid < 0) {
+    if (w == MAP_FAILED) {
+        cli_error(errno, "worker table");
+        return 1;
+    }
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_child_exit;      /* no SA_RESTART: poll returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_NOCLDSTOP;
+    sigaction(SIGCHLD, &sa, NULL);
+    for (; started < n; started++)
+        if (start_worker(srv, &w[started], parent) != 0) {
             cli_error(errno, "fork");
-            server_stop(srv);
+            status = 1;
             break;
         }
-    }
-    wait_for_stop(srv);
+    if (status == 0)
+        status = supervise(srv, w, n, parent);
+    server_stop(srv);                   /* the workers too, if we gave up */
     while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
-        ;                               /* each child finishes its client */
-    return started == srv->cfg->threads ? 0 : 1;
+        ;                               /* each worker finishes its client */
+    munmap(w, n * sizeof(*w));
+    return status;
 }

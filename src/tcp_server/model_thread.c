@@ -34,6 +34,7 @@ static void *serve_client(void *arg)
     struct client *cl = arg;
 
     conn_run(cl->srv, cl->fd, &cl->peer, cl->len);
+    server_release(cl->srv);
     free(cl);
     pthread_mutex_lock(&running_lock);
     if (--running == 0)
@@ -83,7 +84,7 @@ int model_thread(struct server *srv)
         if ((err = start_client(cl)) != 0) {
             cli_error(err, "pthread_create");
             close(cl->fd);
-            atomic_fetch_sub(&srv->stats->active, 1);
+            server_release(srv);
             free(cl);
         }
     }

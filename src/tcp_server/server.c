@@ -9,7 +9,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -22,6 +21,11 @@ void server_stop(struct server *srv)
     if (write(srv->stop_fd[1], &byte, 1) < 0) {
         /* Full (stopped already) is fine; nothing else can fail here. */
     }
+}
+
+void server_release(struct server *srv)
+{
+    atomic_fetch_sub_explicit(&srv->stats->active, 1, memory_order_relaxed);
 }
 
 bool server_stopping(const struct server *srv)
@@ -81,8 +85,6 @@ static bool admit(struct server *srv, int fd)
 int server_accept_nowait(struct server *srv, struct sockaddr_storage *peer,
                          socklen_t *len, int flags)
 {
-    static const struct timeval send_limit = { SERVER_SEND_LIMIT_S, 0 };
-
     for (;;) {
         int fd, on = 1;
 
@@ -102,12 +104,6 @@ int server_accept_nowait(struct server *srv, struct sockaddr_storage *peer,
         }
         /* Replies go out at once: no waiting for a full packet (Nagle). */
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-        /*
-         * A client that takes none of its replies for this long is given
-         * up on: a blocking write fails with EAGAIN instead of holding a
-         * thread (and the server's stop) for ever.
-         */
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_limit, sizeof(send_limit));
         if (admit(srv, fd))
             return fd;
     }

@@ -11,8 +11,10 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-/* Seconds a client may leave its replies untaken before it is dropped. */
-enum { SERVER_SEND_LIMIT_S = 5 };
+enum {
+    SERVER_SEND_TIMEOUT_S = 5,  /* default --send-timeout */
+    SERVER_STOP_FLUSH_MS = 1000,    /* at the stop, replies get this long to leave */
+};
 
 struct server_config {
     const char *port;           /* "65432", or "0" for any free port */
@@ -21,6 +23,7 @@ struct server_config {
     unsigned threads;           /* event loops, pool threads or processes */
     unsigned max_clients;       /* clients served at once; more get "busy" */
     int idle_ms;                /* drop a silent client after this; -1: never */
+    int send_timeout_ms;        /* drop a client that takes no reply byte this long */
     bool quiet;
     bool json;
 };
@@ -34,7 +37,7 @@ struct server_stats {
     atomic_ullong requests;     /* request lines answered */
     atomic_ullong errors;       /* of those, answered with ERR */
     atomic_ullong refused;      /* turned away: --max-clients reached */
-    atomic_uint active;         /* being served now */
+    atomic_uint active;         /* slots taken: admitted and not yet released */
 };
 
 struct server {
@@ -52,8 +55,9 @@ serve_fn model_iterative, model_fork, model_prefork, model_thread,
          model_pool, model_epoll;
 
 /*
- * Wait for and accept one client, TCP_NODELAY set, counted in 'active'.
- * Clients past --max-clients get "ERR server busy" and are closed here.
+ * Wait for and accept one client, TCP_NODELAY set, counted in 'active'
+ * (it holds a slot until server_release).  Clients past --max-clients
+ * get "ERR server busy" and are closed here.
  * Returns the descriptor (blocking), or -1 once the server must stop.
  * Running out of descriptors costs a short pause, never a busy loop.
  * Thread-safe; call it from any thread or process that accepts.
@@ -75,6 +79,14 @@ void server_child_setup(struct server *srv, pid_t parent);
  */
 int server_accept_nowait(struct server *srv, struct sockaddr_storage *peer,
                          socklen_t *len, int flags);
+
+/*
+ * A client's slot is free again.  Called once per accepted client by
+ * whoever outlives it: the thread or process that served it, or, in the
+ * fork model, the parent when it reaps the child (a child killed with
+ * SIGKILL releases nothing itself).  Async-signal-safe.
+ */
+void server_release(struct server *srv);
 
 /* Make every waiter in every model see the stop request.  Async-safe. */
 void server_stop(struct server *srv);

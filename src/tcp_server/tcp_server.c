@@ -42,7 +42,8 @@ static const struct model {
 
 static const char usage_text[] =
 "Usage: tcp_server [-p PORT] [-b ADDRESS] [-m MODEL] [-t THREADS]\n"
-"                  [--max-clients N] [--idle-timeout SECONDS] [-q] [--json]\n"
+"                  [--max-clients N] [--idle-timeout SECONDS]\n"
+"                  [--send-timeout SECONDS] [-q] [--json]\n"
 "\n"
 "Answers each request line (an integer) with its square, on many client\n"
 "connections at once.  Try it by hand: nc localhost 65432, then type 12.\n"
@@ -57,14 +58,17 @@ static const char usage_text[] =
 "      --max-clients N        clients served at once; more get\n"
 "                             'ERR server busy' (default 10000)\n"
 "      --idle-timeout SECONDS drop a client silent this long (default: never)\n"
+"      --send-timeout SECONDS drop a client that takes none of its replies\n"
+"                             this long (default 5)\n"
 "  -q, --quiet                no connection log, only the totals\n"
 "      --json                 totals as one JSON object\n"
 "  -h, --help                 show this help\n"
 "  -V, --version              show the version\n"
 "\n"
-"Protocol: one request per line (LF or CRLF, at most 1024 bytes), one reply\n"
-"per line, in order: the square, or ERR empty request | not an integer |\n"
-"out of range | line too long.  QUIT is answered BYE and closes.\n"
+"Protocol: one request per line (ended by LF, CRLF or the end of the\n"
+"stream; at most 1024 bytes), one reply per line, in order: the square,\n"
+"or ERR empty request | not an integer | out of range | line too long.\n"
+"QUIT is answered BYE and closes.\n"
 "\n"
 "Examples:\n"
 "  tcp_server                      # then, elsewhere: tcp_client 192.168.1.5\n"
@@ -90,6 +94,7 @@ static void parse_options(int argc, char **argv, struct server_config *cfg,
         { "threads", required_argument, NULL, 't' },
         { "max-clients", required_argument, NULL, 'M' },
         { "idle-timeout", required_argument, NULL, 'I' },
+        { "send-timeout", required_argument, NULL, 'S' },
         { "quiet", no_argument, NULL, 'q' },
         { "json", no_argument, NULL, 'j' },
         { "help", no_argument, NULL, 'h' },
@@ -102,7 +107,8 @@ static void parse_options(int argc, char **argv, struct server_config *cfg,
 
     *cfg = (struct server_config){ .model = "epoll", .max_clients = 10000,
                                    .threads = cpus > 0 ? (unsigned)cpus : 1,
-                                   .idle_ms = -1 };
+                                   .idle_ms = -1,
+                                   .send_timeout_ms = SERVER_SEND_TIMEOUT_S * 1000 };
     snprintf(port, port_size, "%d", PROTO_PORT);
     while ((c = cli_next_option(argc, argv, ":p:b:m:t:qhV", longopts, usage_text,
                                 &name)) != -1) {
@@ -115,6 +121,7 @@ static void parse_options(int argc, char **argv, struct server_config *cfg,
         case 't': cfg->threads = (unsigned)cli_parse_u64(name, optarg, 1, 1024); break;
         case 'M': cfg->max_clients = (unsigned)cli_parse_u64(name, optarg, 1, 1000000); break;
         case 'I': cfg->idle_ms = (int)cli_parse_u64(name, optarg, 1, 86400) * 1000; break;
+        case 'S': cfg->send_timeout_ms = (int)cli_parse_u64(name, optarg, 1, 86400) * 1000; break;
         case 'q': cfg->quiet = true; break;
         case 'j': cfg->json = true; break;
         }

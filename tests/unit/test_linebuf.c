@@ -1,12 +1,18 @@
 /* test_linebuf - lines out of a byte stream, however it is cut. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "linebuf.h"
 #include "tap.h"
 
-/* Feed 'data' in pieces of 'step' bytes; write what comes out into 'out'. */
-static void run(const char *data, size_t step, size_t max_line, char *out)
+/*
+ * Feed 'data' in pieces of 'step' bytes; write what comes out into 'out'
+ * (lines shown with "|" after them, a "\r" left in a line as "<CR>").
+ * With 'finish', the stream then ends.
+ */
+static void run_stream(const char *data, size_t step, size_t max_line, char *out,
+                       bool finish)
 {
     struct linebuf lb;
     size_t len = strlen(data);
@@ -14,7 +20,7 @@ static void run(const char *data, size_t step, size_t max_line, char *out)
     out[0] = '\0';
     if (linebuf_init(&lb, max_line, 16) != 0)
         return;
-    for (size_t at = 0; at < len;) {
+    for (size_t at = 0; at < len || finish;) {
         size_t room;
         char *space = linebuf_space(&lb, &room);
         size_t n = len - at < step ? len - at : step;
@@ -27,14 +33,26 @@ static void run(const char *data, size_t step, size_t max_line, char *out)
         memcpy(space, data + at, n);
         linebuf_commit(&lb, n);
         at += n;
+        if (at == len && finish) {
+            linebuf_finish(&lb);
+            finish = false;
+        }
         while ((ev = linebuf_next(&lb, &line, &ll)) != LINEBUF_MORE) {
-            if (ev == LINEBUF_TOO_LONG)
+            if (ev == LINEBUF_TOO_LONG) {
                 strcat(out, "<long>");
-            else
-                strncat(out, line, ll), strcat(out, "|");
+                continue;
+            }
+            for (size_t i = 0; i < ll; i++)
+                strcat(out, line[i] == '\r' ? "<CR>" : (char[2]){ line[i], 0 });
+            strcat(out, "|");
         }
     }
     linebuf_free(&lb);
+}
+
+static void run(const char *data, size_t step, size_t max_line, char *out)
+{
+    run_stream(data, step, max_line, out, false);
 }
 
 static void splits_lines_whatever_the_read_size(void)
@@ -53,6 +71,36 @@ static void keeps_an_unfinished_line_for_later(void)
 
     run("12\n34", 3, 8, out);
     CHECK_STR(out, "12|");
+}
+
+static void removes_one_carriage_return_only(void)
+{
+    char out[256];
+
+    for (size_t step = 1; step <= 6; step++) {
+        run("7\r\r\n8\r\n\r\n\r9\n", step, 8, out);
+        CHECK_STR(out, "7<CR>|8||<CR>9|");
+    }
+}
+
+static void ends_the_last_line_at_the_end_of_the_stream(void)
+{
+    char out[256];
+
+    for (size_t step = 1; step <= 6; step++) {
+        run_stream("7\n5", step, 8, out, true);
+        CHECK_STR(out, "7|5|");
+        run_stream("7\n5\r", step, 8, out, true);
+        CHECK_STR(out, "7|5|");
+        run_stream("7\n", step, 8, out, true);
+        CHECK_STR(out, "7|");
+        run_stream("", step, 8, out, true);
+        CHECK_STR(out, "");
+        run_stream("1\n0123456789", step, 8, out, true);
+        CHECK_STR(out, "1|<long>");
+        run_stream("12345678\r", step, 8, out, true);
+        CHECK_STR(out, "12345678|");
+    }
 }
 
 static void refuses_a_too_long_line_once_and_goes_on(void)
@@ -90,6 +138,8 @@ int main(void)
 {
     RUN_TEST(splits_lines_whatever_the_read_size);
     RUN_TEST(keeps_an_unfinished_line_for_later);
+    RUN_TEST(removes_one_carriage_return_only);
+    RUN_TEST(ends_the_last_line_at_the_end_of_the_stream);
     RUN_TEST(refuses_a_too_long_line_once_and_goes_on);
     RUN_TEST(accepts_a_line_of_exactly_the_limit_with_crlf);
     RUN_TEST(drops_a_long_line_without_growing);
