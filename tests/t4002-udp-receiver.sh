@@ -40,10 +40,75 @@ test_expect_success 'seq accounting: gaps, late arrivals, duplicates, a restart'
 	wait_until 5 grep -q "\"event\":\"alive\"" rx && sleep 0.3 &&
 	stop_receiver &&
 	node_json rx a >a.json &&
-	grep -q "^{\"node\":\"a\",\"addr\":\"127.0.0.1:[0-9]*\",\"state\":\"ALIVE\",\"received\":9,\"lost\":1,\"duplicates\":1,\"reordered\":1,\"restarts\":1,\"last_seen_ms\":[0-9]*}$" a.json &&
+	grep -q "^{\"node\":\"a\",\"addr\":\"127.0.0.1:[0-9]*\",\"state\":\"ALIVE\",\"received\":9,\"lost\":1,\"duplicates\":1,\"reordered\":1,\"restarts\":1,\"last_seen_ms\":[0-9]*,\"stale\":0,\"implausible\":0}$" a.json &&
 	event summary rx | grep -q "\"heartbeats\":9,\"malformed\":0," &&
 	test "$(event alive rx | wc -l)" -eq 1 &&
 	! grep -q "\"event\":\"heartbeat\"" rx
+'
+
+test_expect_success 'a seq far ahead (forged, corrupted) is ignored; the node stays ALIVE' '
+	start_receiver rx -q --json &&
+	{ hb a 1 1 1000; hb a 1 18446744073709551615 1000; hb a 1 5000 1000;
+	  for s in 2 3 4 5 6; do echo "@sleep 50"; hb a 1 $s 1000; done; } | "$script" $port &&
+	sleep 0.3 &&
+	stop_receiver &&
+	node_json rx a | grep -q "\"state\":\"ALIVE\",\"received\":6,\"lost\":0,\"duplicates\":0,.*\"implausible\":2}$" &&
+	event summary rx | grep -q "\"implausible\":2,"
+'
+
+test_expect_success 'one older than the first seen is reordered, never a negative loss' '
+	start_receiver rx -q --json &&
+	{ hb a 1 2; hb a 1 1; hb a 1 3; } | "$script" $port &&
+	sleep 0.3 &&
+	stop_receiver &&
+	node_json rx a | grep -q "\"received\":3,\"lost\":0,\"duplicates\":0,\"reordered\":1,"
+'
+
+test_expect_success 'a late datagram of the previous incarnation is stale, not a restart' '
+	start_receiver rx -q --json &&
+	{ hb a 1 10; hb a 2 1; hb a 1 11; hb a 2 2; } | "$script" $port &&
+	sleep 0.3 &&
+	stop_receiver &&
+	node_json rx a | grep -q "\"received\":3,\"lost\":0,\"duplicates\":0,\"reordered\":0,\"restarts\":1,.*\"stale\":1," &&
+	event summary rx | grep -q "\"stale\":1,"
+'
+
+test_expect_success 'another address: no news moves the node, no goodbye is taken from it' '
+	start_receiver rx --json &&
+	hb a 1 1 | "$script" $port &&
+	wait_until 5 grep -q "\"event\":\"alive\"" rx &&
+	addr=$(event alive rx | sed -n "s/.*\"addr\":\"\([^\"]*\)\".*/\1/p") &&
+	{ hb a 1 1; hb a 1 2 10000 leaving=1; } | "$script" $port &&
+	wait_until 5 grep -q "\"event\":\"ignored\".*goodbye from another address" rx &&
+	stop_receiver &&
+	node_json rx a | grep -q "^{\"node\":\"a\",\"addr\":\"$addr\",\"state\":\"ALIVE\",\"received\":2,.*\"implausible\":1}$" &&
+	! grep -q "\"event\":\"left\"" rx
+'
+
+test_expect_success '--max-nodes: heartbeats of more nodes are refused, counted, reported' '
+	start_receiver rx --max-nodes 2 &&
+	{ hb a 1 1; hb b 1 1; hb c 1 1; hb c 1 2; hb a 1 2; } | "$script" $port &&
+	wait_until 5 grep -q "ignored heartbeat from 127.0.0.1:[0-9]*: node limit reached (--max-nodes) (node c)" rx &&
+	sleep 0.2 &&
+	stop_receiver &&
+	grep -q "^2 nodes (2 alive, 0 suspect, 0 dead, 0 left), 3 heartbeats, 0 malformed$" rx &&
+	grep -q "^ignored: 0 of older incarnations, 0 implausible, 2 past --max-nodes$" rx
+'
+
+test_expect_success 'a flood of garbage and invented nodes: every real heartbeat kept, memory bounded' '
+	start_receiver rx -q --json --max-nodes 1000 &&
+	awk "BEGIN { for (i = 1; i <= 100000; i++) {
+		if (i % 4 == 0) print \"garbage \" i; else print \"HEARTBEAT v=1 node=x\" i \" inc=1 seq=1 interval_ms=1000 sent_ms=1\";
+		if (i % 1000 == 0) { print \"HEARTBEAT v=1 node=real inc=1 seq=\" i / 1000 \" interval_ms=100000 sent_ms=1\"; print \"@sleep 5\" } } }" >flood &&
+	"$script" $port <flood &&
+	sleep 0.5 &&
+	rss=$(sed -n "s/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p" /proc/$pid/status) &&
+	echo "receiver RSS $rss kB" &&
+	stop_receiver &&
+	node_json rx real | grep -q "\"received\":100,\"lost\":0," &&
+	event summary rx | grep -q "\"malformed\":25000," &&
+	event summary rx | grep -q "\"refused\":74001," &&
+	test $rss -lt 60000
 '
 
 test_expect_success 'text: each heartbeat with its address, the restart, the table' '

@@ -7,9 +7,10 @@
 
 enum { ARENA_BLOCK = 64 * 1024 };
 
-void nodes_init(struct node_table *t)
+void nodes_init(struct node_table *t, size_t max)
 {
     memset(t, 0, sizeof(*t));
+    t->max = max;
 }
 
 void nodes_free(struct node_table *t)
@@ -23,7 +24,7 @@ void nodes_free(struct node_table *t)
     free(t->chunks);
     free(t->arenas);
     free(t->slots);
-    nodes_init(t);
+    nodes_init(t, t->max);
 }
 
 /* FNV-1a: simple, and good enough for names. */
@@ -114,6 +115,10 @@ struct node *nodes_lookup(struct node_table *t, const char *name, size_t len,
             return n;
         }
     }
+    if (t->max > 0 && t->count >= t->max) {
+        errno = ENOSPC;
+        return NULL;
+    }
     if ((n = new_node(t)) == NULL || (n->name = keep_name(t, name, len)) == NULL)
         goto nomem;
     n->hash = h;
@@ -127,12 +132,30 @@ nomem:
     return NULL;
 }
 
-enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq)
+/* How far ahead of the newest seq a heartbeat may be, 'elapsed' ms later. */
+static uint64_t max_ahead(const struct node *n, uint64_t elapsed)
+{
+    uint64_t interval = n->interval_ms > 0 ? n->interval_ms : 1;
+
+    return 64 + 2 * (elapsed / interval + 1);
+}
+
+enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq, uint64_t now)
 {
     bool first = n->received == 0;
 
+    if (!first && inc < n->inc) {
+        n->stale++;
+        return SEQ_STALE;
+    }
+    if (!first && inc == n->inc && seq > n->max_seq &&
+        seq - n->max_seq > max_ahead(n, now - n->last_seen)) {
+        n->implausible++;
+        return SEQ_IMPLAUSIBLE;
+    }
     n->received++;
     if (first || inc != n->inc) {
+        n->first_seq = first ? seq : 1;
         if (!first) {
             n->restarts++;
             n->lost += seq - 1;         /* this incarnation's earlier ones never came */
@@ -156,8 +179,9 @@ enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq)
         n->duplicates++;
         return SEQ_DUPLICATE;
     }
-    n->window |= 1ULL << behind;        /* a gap filled: it was late, not lost */
-    n->lost--;
+    n->window |= 1ULL << behind;
     n->reordered++;
+    if (seq >= n->first_seq)
+        n->lost--;                      /* a gap filled: it was late, not lost */
     return SEQ_LATE;
 }

@@ -33,11 +33,14 @@ struct node {
     uint8_t state;              /* enum node_state */
     bool armed;                 /* it has a live timer, due at timer_at */
     uint64_t inc;               /* its incarnation (sender's start time) */
+    uint64_t first_seq;         /* the lowest seq it can account for in this one */
     uint64_t max_seq;           /* the highest seq seen in this incarnation */
     uint64_t window;            /* bit i set: seq max_seq - i was received */
     uint64_t received;          /* valid heartbeats, duplicates included */
     uint64_t lost;              /* seqs skipped and not (yet) filled in */
     uint32_t duplicates, reordered, restarts;
+    uint32_t stale;             /* of an older incarnation: ignored */
+    uint32_t implausible;       /* too far ahead for the time, or forged: ignored */
     uint32_t interval_ms;       /* the interval its latest heartbeat announced */
     uint64_t last_seen;         /* receiver's clock, ms */
     uint64_t timer_at;          /* receiver's clock, ms, when armed */
@@ -56,9 +59,11 @@ struct node_table {
     size_t arena_left;
     char **arenas;              /* every arena block, to free them */
     size_t narenas;
+    size_t max;                 /* nodes at most; 0: no limit */
 };
 
-void nodes_init(struct node_table *t);
+/* An empty table that holds at most 'max' nodes (0: no limit). */
+void nodes_init(struct node_table *t, size_t max);
 void nodes_free(struct node_table *t);
 
 static inline struct node *nodes_get(const struct node_table *t, uint32_t id)
@@ -69,7 +74,8 @@ static inline struct node *nodes_get(const struct node_table *t, uint32_t id)
 /*
  * The node named 'name' ('len' bytes, a valid heartbeat name), added
  * zeroed (but for its name) if it is new: then *created is true.
- * Returns NULL with errno ENOMEM if a new one does not fit.
+ * Returns NULL with errno ENOSPC if a new one would pass the table's
+ * limit, or ENOMEM if memory runs out.
  */
 struct node *nodes_lookup(struct node_table *t, const char *name, size_t len,
                           uint32_t *id, bool *created);
@@ -81,14 +87,29 @@ enum seq_event {
     SEQ_LATE,           /* older, filling a gap: reordered, no longer lost */
     SEQ_DUPLICATE,      /* seen already (or too old to tell) */
     SEQ_RESTART,        /* a new incarnation: counting starts over */
+    SEQ_STALE,          /* of an older incarnation: ignored */
+    SEQ_IMPLAUSIBLE,    /* further ahead than the time since allows: ignored */
 };
 
+/* Whether the event makes the node's latest state (address, last seen). */
+static inline bool seq_advances(enum seq_event ev)
+{
+    return ev == SEQ_FIRST || ev == SEQ_NEXT || ev == SEQ_RESTART;
+}
+
 /*
- * Count heartbeat (inc, seq) of node 'n': received, lost, duplicates,
- * reordered, restarts.  A gap counts as lost until a late arrival
- * fills it; arrivals more than 64 behind the newest cannot be told
- * apart from duplicates and count as such.
+ * Count heartbeat (inc, seq) of node 'n', arriving at 'now' (ms, the
+ * receiver's clock): received, lost, duplicates, reordered, restarts.
+ * A gap counts as lost until a late arrival fills it; arrivals more
+ * than 64 behind the newest cannot be told apart from duplicates and
+ * count as such; one older than the first seen is reordered, never a
+ * negative loss.  An older incarnation is stale, and a seq further
+ * ahead than the node's interval allows for the time since its last
+ * heartbeat (twice over, plus the window) is implausible: both are
+ * counted apart and change nothing else, so one forged or corrupted
+ * datagram cannot capture the node's window.  Uses n->last_seen and
+ * n->interval_ms as they were before this heartbeat.
  */
-enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq);
+enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq, uint64_t now);
 
 #endif

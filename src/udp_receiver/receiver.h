@@ -12,6 +12,9 @@
 #include "nodes.h"
 #include "timers.h"
 
+/* An incarnation (a start time) further ahead of our clock is not believed. */
+enum { MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000 };
+
 struct receiver_config {
     const char *bind;           /* NULL: every interface */
     const char *group;          /* multicast group to join, or NULL */
@@ -20,6 +23,7 @@ struct receiver_config {
     enum detector_kind kind;
     double phi;
     int rcvbuf;                 /* bytes asked for SO_RCVBUF */
+    uint64_t max_nodes;         /* --max-nodes */
     bool quiet, json;
 };
 
@@ -31,6 +35,8 @@ struct receiver {
     uint64_t start_ns;          /* the receiver's clock starts here (ms: 0) */
     uint64_t flushed;           /* when stdout was last flushed, ms */
     uint64_t heartbeats, malformed;
+    uint64_t stale, implausible;    /* well-formed, but not believed: ignored */
+    uint64_t refused;           /* of nodes past --max-nodes */
     uint64_t malformed_by[HB_NERRORS];
     /* Malformed datagrams: at most REPORTS_PER_SECOND messages a second. */
     uint64_t report_second, reports, unreported;
@@ -51,6 +57,9 @@ void report_state(struct receiver *r, const struct node *n, uint64_t now,
 /* A datagram that is not a heartbeat: reported, at most 10 a second. */
 void report_malformed(struct receiver *r, enum hb_error err, const char *key,
                       const struct sockaddr *from, socklen_t fromlen, uint64_t now);
+/* A heartbeat not believed or refused, and why: reported the same way. */
+void report_ignored(struct receiver *r, const struct heartbeat *hb, const char *why,
+                    const struct sockaddr *from, socklen_t fromlen, uint64_t now);
 void report_summary(struct receiver *r, uint64_t now);
 
 const char *node_state_name(enum node_state s);

@@ -171,10 +171,13 @@ void report_state(struct receiver *r, const struct node *n, uint64_t now,
                node_state_name(n->state), silent_ms);
 }
 
-void report_malformed(struct receiver *r, enum hb_error err, const char *key,
-                      const struct sockaddr *from, socklen_t fromlen, uint64_t now)
+/*
+ * Whether one more problem datagram may be reported this second; past
+ * REPORTS_PER_SECOND it is only counted, and a flood costs a count, not
+ * a name lookup.
+ */
+static bool may_report(struct receiver *r, uint64_t now)
 {
-    char addr[NET_ADDR_STRLEN], reason[64];
     uint64_t second = now / 1000;
 
     if (second != r->report_second) {
@@ -183,13 +186,24 @@ void report_malformed(struct receiver *r, enum hb_error err, const char *key,
     }
     if (r->reports++ >= REPORTS_PER_SECOND) {
         r->unreported++;
-        return;                         /* a flood costs a count, not a lookup */
+        return false;
     }
-    net_format(from, fromlen, addr);
-    hb_error_str(err, key, reason, sizeof(reason));
-    if (r->cfg->json) {
-        struct json *j = event(r, "malformed", NULL);
+    return true;
+}
 
+/* One problem datagram: EVENT from ADDR, REASON (and what was not shown). */
+static void report_problem(struct receiver *r, const char *what, const char *node,
+                           const char *reason, const struct sockaddr *from,
+                           socklen_t fromlen, uint64_t now)
+{
+    char addr[NET_ADDR_STRLEN];
+
+    net_format(from, fromlen, addr);
+    if (r->cfg->json) {
+        struct json *j = event(r, what, NULL);
+
+        if (node != NULL)
+            json_str(j, "node", node);
         json_str(j, "addr", addr);
         json_str(j, "reason", reason);
         if (r->unreported > 0)
@@ -197,12 +211,36 @@ void report_malformed(struct receiver *r, enum hb_error err, const char *key,
         emit(r, now);
     } else {
         print_time();
-        printf("malformed datagram from %s: %s", addr, reason);
+        printf("%s %s from %s: %s", what, node ? "heartbeat" : "datagram", addr, reason);
+        if (node != NULL)
+            printf(" (node %s)", node);
         if (r->unreported > 0)
             printf(" (and %" PRIu64 " more not shown)", r->unreported);
         printf("\n");
     }
     r->unreported = 0;
+}
+
+void report_malformed(struct receiver *r, enum hb_error err, const char *key,
+                      const struct sockaddr *from, socklen_t fromlen, uint64_t now)
+{
+    char reason[64];
+
+    if (!may_report(r, now))
+        return;
+    hb_error_str(err, key, reason, sizeof(reason));
+    report_problem(r, "malformed", NULL, reason, from, fromlen, now);
+}
+
+void report_ignored(struct receiver *r, const struct heartbeat *hb, const char *why,
+                    const struct sockaddr *from, socklen_t fromlen, uint64_t now)
+{
+    char node[HB_NAME_MAX + 1];
+
+    if (!may_report(r, now))
+        return;
+    snprintf(node, sizeof(node), "%.*s", (int)hb->node_len, hb->node);
+    report_problem(r, "ignored", node, why, from, fromlen, now);
 }
 
 /* "0.3 s ago", "never". */
@@ -233,6 +271,9 @@ static void summary_json(struct receiver *r, uint64_t now)
         if (r->malformed_by[e] > 0)
             json_u64(j, hb_error_name((enum hb_error)e), r->malformed_by[e]);
     json_object_end(j);
+    json_u64(j, "stale", r->stale);
+    json_u64(j, "implausible", r->implausible);
+    json_u64(j, "refused", r->refused);
     json_array_begin(j, "nodes");
     for (size_t i = 0; i < r->nodes.count; i++) {
         const struct node *n = nodes_get(&r->nodes, (uint32_t)i);
@@ -247,6 +288,8 @@ static void summary_json(struct receiver *r, uint64_t now)
         json_u64(j, "reordered", n->reordered);
         json_u64(j, "restarts", n->restarts);
         json_u64(j, "last_seen_ms", now - n->last_seen);
+        json_u64(j, "stale", n->stale);
+        json_u64(j, "implausible", n->implausible);
         json_object_end(j);
         if (j->len > 65536 && !j->failed) {     /* a million nodes: stream them */
             fputs(j->buf, stdout);
@@ -295,4 +338,7 @@ void report_summary(struct receiver *r, uint64_t now)
             printf("%s%s %" PRIu64, sep++ ? ", " : " (", hb_error_name((enum hb_error)e),
                    r->malformed_by[e]);
     printf("%s\n", r->malformed > 0 ? ")" : "");
+    if (r->stale + r->implausible + r->refused > 0)
+        printf("ignored: %" PRIu64 " of older incarnations, %" PRIu64 " implausible, %"
+               PRIu64 " past --max-nodes\n", r->stale, r->implausible, r->refused);
 }

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -37,6 +38,7 @@
 enum {
     BATCH = 64,                         /* datagrams per recvmmsg(2) */
     TICK_MS = 10,                       /* a busy receiver's timers run this often */
+    MAX_NODES = 1 << 20,                /* default --max-nodes: a million and more */
     FLUSH_MS = 100,                     /* output waits this long at most */
 };
 
@@ -44,7 +46,7 @@ static const char usage_text[] =
 "Usage: udp_receiver [-p PORT] [-b ADDRESS] [--group MCAST_ADDR]\n"
 "                    [--suspect-after MS] [--dead-after MS]\n"
 "                    [--detector deadline|phi] [--phi THRESHOLD]\n"
-"                    [--rcvbuf BYTES] [-q] [--json]\n"
+"                    [--rcvbuf BYTES] [--max-nodes N] [-q] [--json]\n"
 "\n"
 "Listens for udp_sender's heartbeats and tracks every node: ALIVE while it\n"
 "beats, SUSPECT and then DEAD when it falls silent, LEFT when it says\n"
@@ -62,6 +64,8 @@ static const char usage_text[] =
 "                             of it, 0.5..100 (default 8)\n"
 "      --rcvbuf BYTES         socket receive buffer (default: 4 MiB, as far\n"
 "                             as net.core.rmem_max allows)\n"
+"      --max-nodes N          nodes tracked at most; heartbeats of more are\n"
+"                             counted and refused (default 1048576)\n"
 "  -q, --quiet                no line per heartbeat; state changes and the\n"
 "                             table still\n"
 "      --json                 one JSON object per event, and the summary\n"
@@ -89,6 +93,7 @@ static void parse_options(int argc, char **argv, struct receiver_config *cfg)
         { "detector", required_argument, NULL, 'd' },
         { "phi", required_argument, NULL, 'P' },
         { "rcvbuf", required_argument, NULL, 'R' },
+        { "max-nodes", required_argument, NULL, 'M' },
         { "quiet", no_argument, NULL, 'q' },
         { "json", no_argument, NULL, 'j' },
         { "help", no_argument, NULL, 'h' },
@@ -100,7 +105,7 @@ static void parse_options(int argc, char **argv, struct receiver_config *cfg)
     int c;
 
     *cfg = (struct receiver_config){ .kind = DETECT_DEADLINE, .phi = 8,
-                                     .rcvbuf = 4 << 20 };
+                                     .rcvbuf = 4 << 20, .max_nodes = MAX_NODES };
     snprintf(cfg->port, sizeof(cfg->port), "%d", HB_PORT);
     while ((c = cli_next_option(argc, argv, ":p:b:qhV", longopts, usage_text,
                                 &name)) != -1) {
@@ -120,6 +125,7 @@ static void parse_options(int argc, char **argv, struct receiver_config *cfg)
             break;
         case 'P': cfg->phi = cli_parse_decimal(name, optarg, 0.5, 100); phi_given = true; break;
         case 'R': cfg->rcvbuf = (int)cli_parse_u64(name, optarg, 1024, 1 << 30); break;
+        case 'M': cfg->max_nodes = cli_parse_u64(name, optarg, 1, UINT32_MAX - 1); break;
         case 'q': cfg->quiet = true; break;
         case 'j': cfg->json = true; break;
         }
@@ -263,13 +269,49 @@ static void run_timers(struct receiver *r, uint64_t now)
     }
 }
 
+/* The same sender: address and port. */
+static bool same_addr(const union node_addr *a, const union node_addr *b)
+{
+    if (a->sa.sa_family != b->sa.sa_family)
+        return false;
+    if (a->sa.sa_family == AF_INET)
+        return a->in.sin_port == b->in.sin_port &&
+               a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
+    return a->in6.sin6_port == b->in6.sin6_port &&
+           memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, sizeof(a->in6.sin6_addr)) == 0;
+}
+
+/* Unix time in ms, to tell an incarnation from the future. */
+static uint64_t wall_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * A well-formed heartbeat that cannot be believed, before it touches
+ * any node: an incarnation from the future, or a goodbye for a node
+ * from another address than its own.  Returns the reason, or NULL.
+ */
+static const char *unbelievable(const struct heartbeat *hb, const struct node *n,
+                                bool created, const union node_addr *from)
+{
+    if (hb->inc > wall_ms() + MAX_CLOCK_SKEW_MS)
+        return "incarnation from the future";
+    if (hb->leaving && !created && !same_addr(from, &n->addr))
+        return "goodbye from another address than the node's";
+    return NULL;
+}
+
 /* One datagram: a heartbeat for some node, or counted as malformed. */
 static void on_datagram(struct receiver *r, const char *buf, size_t len,
                         bool truncated, const union node_addr *from,
                         socklen_t fromlen, uint64_t now)
 {
     struct heartbeat hb;
-    const char *key = NULL;
+    const char *key = NULL, *why;
     enum hb_error e = truncated ? HB_OVERSIZE : hb_parse(buf, len, &hb, &key);
     enum node_state was;
     enum seq_event ev;
@@ -284,20 +326,40 @@ static void on_datagram(struct receiver *r, const char *buf, size_t len,
         report_malformed(r, e, key, &from->sa, fromlen, now);
         return;
     }
-    r->heartbeats++;
     n = nodes_lookup(&r->nodes, hb.node, hb.node_len, &id, &created);
+    if (n == NULL && errno == ENOSPC) {
+        r->refused++;                   /* --max-nodes: memory stays bounded */
+        report_ignored(r, &hb, "node limit reached (--max-nodes)", &from->sa, fromlen, now);
+        return;
+    }
     if (n == NULL) {
         cli_error(errno, "memory for node %s (%zu nodes so far)", hb.node, r->nodes.count);
         exit(1);
     }
+    if ((why = unbelievable(&hb, n, created, from)) != NULL) {
+        r->implausible++;
+        n->implausible++;
+        report_ignored(r, &hb, why, &from->sa, fromlen, now);
+        return;
+    }
     was = n->state;
     old_inc = n->inc;
     last_seen = n->last_seen;
-    ev = nodes_count_seq(n, hb.inc, hb.seq);
-    memcpy(&n->addr, from, fromlen < sizeof(n->addr) ? fromlen : sizeof(n->addr));
-    n->interval_ms = (uint32_t)hb.interval_ms;
+    ev = nodes_count_seq(n, hb.inc, hb.seq, now);
+    if (ev == SEQ_STALE || ev == SEQ_IMPLAUSIBLE) {
+        *(ev == SEQ_STALE ? &r->stale : &r->implausible) += 1;
+        report_ignored(r, &hb, ev == SEQ_STALE ? "an older incarnation"
+                                              : "seq too far ahead for the time since",
+                       &from->sa, fromlen, now);
+        return;
+    }
+    r->heartbeats++;
+    if (seq_advances(ev)) {             /* only news moves the node's address */
+        memcpy(&n->addr, from, fromlen < sizeof(n->addr) ? fromlen : sizeof(n->addr));
+        n->interval_ms = (uint32_t)hb.interval_ms;
+    }
     report_heartbeat(r, n, &hb, now);
-    if (ev == SEQ_DUPLICATE || ev == SEQ_LATE)
+    if (!seq_advances(ev))
         return;                         /* old news: says nothing about now */
 
     /* The gap since the last one teaches phi this node's rhythm. */
@@ -421,7 +483,7 @@ int main(int argc, char **argv)
     memset(&r, 0, sizeof(r));
     r.cfg = &cfg;
     detector_init(&r.det, cfg.kind, cfg.suspect_ms, cfg.dead_ms, cfg.phi);
-    nodes_init(&r.nodes);
+    nodes_init(&r.nodes, cfg.max_nodes);
     timers_init(&r.timers);
     json_init(&r.j);
     r.start_ns = stats_now_ns();

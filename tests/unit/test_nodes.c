@@ -1,4 +1,5 @@
 /* test_nodes - the node table and what sequence numbers say; the deadlines. */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,6 +9,9 @@
 #include "detector.h"
 #include "nodes.h"
 #include "tap.h"
+
+/* A time long after the last heartbeat: any jump of seq is plausible. */
+#define LATER 1000000000u
 
 static struct node fresh(void)
 {
@@ -21,9 +25,9 @@ static void in_order_counts_no_loss(void)
 {
     struct node n = fresh();
 
-    CHECK_INT(nodes_count_seq(&n, 7, 1), ==, SEQ_FIRST);
+    CHECK_INT(nodes_count_seq(&n, 7, 1, LATER), ==, SEQ_FIRST);
     for (uint64_t s = 2; s <= 100; s++)
-        CHECK_INT(nodes_count_seq(&n, 7, s), ==, SEQ_NEXT);
+        CHECK_INT(nodes_count_seq(&n, 7, s, LATER), ==, SEQ_NEXT);
     CHECK_U64(n.received, ==, 100);
     CHECK_U64(n.lost, ==, 0);
     CHECK_INT(n.duplicates + n.reordered + n.restarts, ==, 0);
@@ -33,8 +37,8 @@ static void a_receiver_started_late_counts_nothing_before_it(void)
 {
     struct node n = fresh();
 
-    CHECK_INT(nodes_count_seq(&n, 7, 500), ==, SEQ_FIRST);
-    CHECK_INT(nodes_count_seq(&n, 7, 501), ==, SEQ_NEXT);
+    CHECK_INT(nodes_count_seq(&n, 7, 500, LATER), ==, SEQ_FIRST);
+    CHECK_INT(nodes_count_seq(&n, 7, 501, LATER), ==, SEQ_NEXT);
     CHECK_U64(n.lost, ==, 0);
 }
 
@@ -42,16 +46,16 @@ static void a_gap_is_lost_until_a_late_arrival_fills_it(void)
 {
     struct node n = fresh();
 
-    nodes_count_seq(&n, 1, 1);
-    nodes_count_seq(&n, 1, 2);
-    CHECK_INT(nodes_count_seq(&n, 1, 6), ==, SEQ_NEXT);     /* 3, 4, 5 missing */
+    nodes_count_seq(&n, 1, 1, LATER);
+    nodes_count_seq(&n, 1, 2, LATER);
+    CHECK_INT(nodes_count_seq(&n, 1, 6, LATER), ==, SEQ_NEXT);     /* 3, 4, 5 missing */
     CHECK_U64(n.lost, ==, 3);
-    CHECK_INT(nodes_count_seq(&n, 1, 4), ==, SEQ_LATE);
+    CHECK_INT(nodes_count_seq(&n, 1, 4, LATER), ==, SEQ_LATE);
     CHECK_U64(n.lost, ==, 2);
     CHECK_INT(n.reordered, ==, 1);
-    CHECK_INT(nodes_count_seq(&n, 1, 4), ==, SEQ_DUPLICATE);
-    CHECK_INT(nodes_count_seq(&n, 1, 6), ==, SEQ_DUPLICATE);
-    CHECK_INT(nodes_count_seq(&n, 1, 1), ==, SEQ_DUPLICATE);
+    CHECK_INT(nodes_count_seq(&n, 1, 4, LATER), ==, SEQ_DUPLICATE);
+    CHECK_INT(nodes_count_seq(&n, 1, 6, LATER), ==, SEQ_DUPLICATE);
+    CHECK_INT(nodes_count_seq(&n, 1, 1, LATER), ==, SEQ_DUPLICATE);
     CHECK_INT(n.duplicates, ==, 3);
     CHECK_U64(n.lost, ==, 2);
     CHECK_U64(n.received, ==, 7);
@@ -61,31 +65,107 @@ static void the_window_is_64_deep(void)
 {
     struct node n = fresh();
 
-    nodes_count_seq(&n, 1, 1);
-    CHECK_INT(nodes_count_seq(&n, 1, 65), ==, SEQ_NEXT);    /* 2..64 missing */
+    nodes_count_seq(&n, 1, 1, LATER);
+    CHECK_INT(nodes_count_seq(&n, 1, 65, LATER), ==, SEQ_NEXT);    /* 2..64 missing */
     CHECK_U64(n.lost, ==, 63);
-    CHECK_INT(nodes_count_seq(&n, 1, 2), ==, SEQ_LATE);      /* 63 behind: in the window */
-    CHECK_INT(nodes_count_seq(&n, 1, 1), ==, SEQ_DUPLICATE); /* 64 behind: cannot tell */
-    CHECK_INT(nodes_count_seq(&n, 1, 200), ==, SEQ_NEXT);   /* a jump past the window */
+    CHECK_INT(nodes_count_seq(&n, 1, 2, LATER), ==, SEQ_LATE);      /* 63 behind: in the window */
+    CHECK_INT(nodes_count_seq(&n, 1, 1, LATER), ==, SEQ_DUPLICATE); /* 64 behind: cannot tell */
+    CHECK_INT(nodes_count_seq(&n, 1, 200, LATER), ==, SEQ_NEXT);   /* a jump past the window */
     CHECK_U64(n.lost, ==, 62 + 134);
-    CHECK_INT(nodes_count_seq(&n, 1, 199), ==, SEQ_LATE);
-    CHECK_INT(nodes_count_seq(&n, 1, 200), ==, SEQ_DUPLICATE);
+    CHECK_INT(nodes_count_seq(&n, 1, 199, LATER), ==, SEQ_LATE);
+    CHECK_INT(nodes_count_seq(&n, 1, 200, LATER), ==, SEQ_DUPLICATE);
 }
 
 static void a_new_incarnation_starts_the_count_over(void)
 {
     struct node n = fresh();
 
-    nodes_count_seq(&n, 1, 1);
-    nodes_count_seq(&n, 1, 2);
-    nodes_count_seq(&n, 1, 3);
-    CHECK_INT(nodes_count_seq(&n, 2, 1), ==, SEQ_RESTART);
-    CHECK_INT(nodes_count_seq(&n, 2, 2), ==, SEQ_NEXT);
+    nodes_count_seq(&n, 1, 1, LATER);
+    nodes_count_seq(&n, 1, 2, LATER);
+    nodes_count_seq(&n, 1, 3, LATER);
+    CHECK_INT(nodes_count_seq(&n, 2, 1, LATER), ==, SEQ_RESTART);
+    CHECK_INT(nodes_count_seq(&n, 2, 2, LATER), ==, SEQ_NEXT);
     CHECK_INT(n.restarts, ==, 1);
     CHECK_U64(n.lost, ==, 0);
-    CHECK_INT(nodes_count_seq(&n, 3, 4), ==, SEQ_RESTART);  /* its 1..3 never came */
+    CHECK_INT(nodes_count_seq(&n, 3, 4, LATER), ==, SEQ_RESTART);  /* its 1..3 never came */
     CHECK_U64(n.lost, ==, 3);
     CHECK_U64(n.inc, ==, 3);
+}
+
+/* One forged seq far ahead must not make every real one a duplicate. */
+static void a_seq_too_far_ahead_for_the_time_is_ignored(void)
+{
+    struct node n = fresh();
+    uint64_t t = 1000;
+
+    n.interval_ms = 100;
+    CHECK_INT(nodes_count_seq(&n, 5, 1, t), ==, SEQ_FIRST);
+    n.last_seen = t;
+    CHECK_INT(nodes_count_seq(&n, 5, UINT64_MAX, t + 100), ==, SEQ_IMPLAUSIBLE);
+    CHECK_INT(nodes_count_seq(&n, 5, 1000, t + 100), ==, SEQ_IMPLAUSIBLE);
+    for (uint64_t s = 2; s <= 10; s++) {
+        t += 100;
+        CHECK_INT(nodes_count_seq(&n, 5, s, t), ==, SEQ_NEXT);
+        n.last_seen = t;
+    }
+    CHECK_U64(n.received, ==, 10);
+    CHECK_U64(n.lost, ==, 0);
+    CHECK_INT(n.duplicates, ==, 0);
+    CHECK_INT(n.implausible, ==, 2);
+    /* A real gap: 60 s of silence at 100 ms may skip 600 seqs. */
+    CHECK_INT(nodes_count_seq(&n, 5, 610, t + 60000), ==, SEQ_NEXT);
+    CHECK_U64(n.lost, ==, 599);
+}
+
+static void a_late_one_before_the_first_seen_is_not_a_negative_loss(void)
+{
+    struct node n = fresh();
+
+    CHECK_INT(nodes_count_seq(&n, 7, 2, LATER), ==, SEQ_FIRST);
+    CHECK_INT(nodes_count_seq(&n, 7, 1, LATER), ==, SEQ_LATE);
+    CHECK_U64(n.lost, ==, 0);
+    CHECK_INT(n.reordered, ==, 1);
+    CHECK_INT(nodes_count_seq(&n, 7, 1, LATER), ==, SEQ_DUPLICATE);
+    CHECK_INT(nodes_count_seq(&n, 7, 5, LATER), ==, SEQ_NEXT);     /* 3, 4 lost */
+    CHECK_INT(nodes_count_seq(&n, 7, 3, LATER), ==, SEQ_LATE);
+    CHECK_U64(n.lost, ==, 1);
+    /* After a restart seen late, seq 1 of it was counted lost: it fills. */
+    CHECK_INT(nodes_count_seq(&n, 8, 3, LATER), ==, SEQ_RESTART);
+    CHECK_U64(n.lost, ==, 3);
+    CHECK_INT(nodes_count_seq(&n, 8, 1, LATER), ==, SEQ_LATE);
+    CHECK_U64(n.lost, ==, 2);
+}
+
+static void a_late_datagram_of_an_older_incarnation_is_stale(void)
+{
+    struct node n = fresh();
+
+    nodes_count_seq(&n, 1, 10, LATER);
+    CHECK_INT(nodes_count_seq(&n, 2, 1, LATER), ==, SEQ_RESTART);
+    CHECK_INT(nodes_count_seq(&n, 1, 11, LATER), ==, SEQ_STALE);
+    CHECK_INT(nodes_count_seq(&n, 2, 2, LATER), ==, SEQ_NEXT);
+    CHECK_INT(n.restarts, ==, 1);
+    CHECK_U64(n.lost, ==, 0);
+    CHECK_INT(n.stale, ==, 1);
+    CHECK_U64(n.received, ==, 3);
+    CHECK_U64(n.inc, ==, 2);
+}
+
+static void the_table_refuses_names_past_its_limit(void)
+{
+    struct node_table t;
+    bool created;
+    uint32_t id;
+
+    nodes_init(&t, 2);
+    CHECK(nodes_lookup(&t, "a", 1, &id, &created) != NULL);
+    CHECK(nodes_lookup(&t, "b", 1, &id, &created) != NULL);
+    errno = 0;
+    CHECK(nodes_lookup(&t, "c", 1, &id, &created) == NULL);
+    CHECK_INT(errno, ==, ENOSPC);
+    CHECK(nodes_lookup(&t, "a", 1, &id, &created) != NULL && !created);
+    CHECK_U64(t.count, ==, 2);
+    nodes_free(&t);
 }
 
 static void the_table_finds_a_million_names(void)
@@ -96,7 +176,7 @@ static void the_table_finds_a_million_names(void)
     uint32_t id;
     int wrong = 0;
 
-    nodes_init(&t);
+    nodes_init(&t, 0);
     for (int i = 0; i < 1000000; i++) {
         int len = snprintf(name, sizeof(name), "n-%d", i);
         struct node *n = nodes_lookup(&t, name, (size_t)len, &id, &created);
@@ -173,6 +253,10 @@ int main(void)
     RUN_TEST(a_gap_is_lost_until_a_late_arrival_fills_it);
     RUN_TEST(the_window_is_64_deep);
     RUN_TEST(a_new_incarnation_starts_the_count_over);
+    RUN_TEST(a_seq_too_far_ahead_for_the_time_is_ignored);
+    RUN_TEST(a_late_one_before_the_first_seen_is_not_a_negative_loss);
+    RUN_TEST(a_late_datagram_of_an_older_incarnation_is_stale);
+    RUN_TEST(the_table_refuses_names_past_its_limit);
     RUN_TEST(the_table_finds_a_million_names);
     RUN_TEST(deadlines_are_multiples_of_the_interval_or_fixed);
     RUN_TEST(phi_learns_the_rhythm);
