@@ -95,6 +95,21 @@ test_expect_success '--max-nodes: heartbeats of more nodes are refused, counted,
 	grep -q "^ignored: 0 of older incarnations, 0 implausible, 2 past --max-nodes$" rx
 '
 
+test_expect_success '--forget-after: DEAD and LEFT nodes are forgotten, their room reused' '
+	start_receiver rx --max-nodes 100 --suspect-after 100 --dead-after 200 --forget-after 300 &&
+	awk "BEGIN { for (i = 1; i <= 99; i++) print \"HEARTBEAT v=1 node=x\" i \" inc=1 seq=1 interval_ms=50 sent_ms=1\";
+		print \"HEARTBEAT v=1 node=bye inc=1 seq=1 interval_ms=50 sent_ms=1 leaving=1\" }" | "$script" $port &&
+	wait_until 5 grep -q "^[0-9:.]* bye forgotten (LEFT, silent for 3[0-9][0-9] ms)$" rx &&
+	wait_until 5 at_least 99 "x[0-9]* forgotten (DEAD, silent for 5[0-9][0-9] ms)$" rx &&
+	awk "BEGIN { for (i = 1; i <= 100; i++) print \"HEARTBEAT v=1 node=y\" i \" inc=1 seq=1 interval_ms=10000 sent_ms=1\" }" |
+		"$script" $port &&
+	wait_until 5 at_least 100 "y[0-9]* ALIVE: first heartbeat" rx &&
+	stop_receiver &&
+	grep -q "^100 nodes (100 alive, 0 suspect, 0 dead, 0 left), 200 heartbeats, 0 malformed$" rx &&
+	grep -q "^forgotten: 100 dead or left nodes (--forget-after)$" rx &&
+	! grep -q "past --max-nodes" rx
+'
+
 test_expect_success 'a flood of garbage and invented nodes: every real heartbeat kept, memory bounded' '
 	start_receiver rx -q --json --max-nodes 1000 &&
 	awk "BEGIN { for (i = 1; i <= 100000; i++) {

@@ -15,7 +15,7 @@ void nodes_init(struct node_table *t, size_t max)
 
 void nodes_free(struct node_table *t)
 {
-    for (size_t i = 0; i < t->count; i++)
+    for (size_t i = 0; i < t->high; i++)
         free(nodes_get(t, (uint32_t)i)->phi);
     for (size_t i = 0; i < t->nchunks; i++)
         free(t->chunks[i]);
@@ -45,9 +45,13 @@ static int grow_slots(struct node_table *t)
 
     if (slots == NULL)
         return -1;
-    for (size_t id = 0; id < t->count; id++) {
-        size_t i = nodes_get(t, (uint32_t)id)->hash & (n - 1);
+    for (size_t id = 0; id < t->high; id++) {
+        const struct node *node = nodes_at(t, id);
+        size_t i;
 
+        if (node == NULL)
+            continue;
+        i = node->hash & (n - 1);
         while (slots[i] != 0)
             i = (i + 1) & (n - 1);
         slots[i] = (uint32_t)id + 1;
@@ -82,10 +86,18 @@ static const char *keep_name(struct node_table *t, const char *name, size_t len)
     return p;
 }
 
-/* A new zeroed node at index t->count, or NULL. */
-static struct node *new_node(struct node_table *t)
+/* A new zeroed node: a freed index, or the next one; NULL if out of memory. */
+static struct node *new_node(struct node_table *t, uint32_t *id)
 {
-    if (t->count == t->nchunks * NODES_CHUNK) {
+    if (t->free_head != 0) {
+        struct node *n = nodes_get(t, t->free_head - 1);
+
+        *id = t->free_head - 1;
+        t->free_head = n->hash;
+        memset(n, 0, sizeof(*n));
+        return n;
+    }
+    if (t->high == t->nchunks * NODES_CHUNK) {
         struct node **chunks = realloc(t->chunks, (t->nchunks + 1) * sizeof(*chunks));
 
         if (chunks == NULL)
@@ -95,7 +107,8 @@ static struct node *new_node(struct node_table *t)
             return NULL;
         t->nchunks++;
     }
-    return nodes_get(t, (uint32_t)t->count);
+    *id = (uint32_t)t->high++;
+    return nodes_get(t, *id);
 }
 
 struct node *nodes_lookup(struct node_table *t, const char *name, size_t len,
@@ -119,17 +132,109 @@ struct node *nodes_lookup(struct node_table *t, const char *name, size_t len,
         errno = ENOSPC;
         return NULL;
     }
-    if ((n = new_node(t)) == NULL || (n->name = keep_name(t, name, len)) == NULL)
+    if ((n = new_node(t, id)) == NULL)
         goto nomem;
+    if ((n->name = keep_name(t, name, len)) == NULL) {
+        n->hash = t->free_head;         /* give the index back */
+        t->free_head = *id + 1;
+        goto nomem;
+    }
     n->hash = h;
     n->name_len = (uint8_t)len;
-    *id = (uint32_t)t->count++;
+    t->name_bytes += len + 1;
+    t->count++;
     t->slots[i] = *id + 1;
     *created = true;
     return n;
 nomem:
     errno = ENOMEM;
     return NULL;
+}
+
+/*
+ * Copy every live name into fresh arena blocks, and free the old ones.
+ * Every block is allocated first, so that nothing fails half way: out
+ * of memory, the table stays as it was.
+ */
+static void compact_names(struct node_table *t)
+{
+    size_t need = 0, left = 0, b = 0;
+    char **blocks = NULL, *p = NULL;
+
+    for (size_t id = 0; id < t->high; id++) {
+        const struct node *n = nodes_at(t, id);
+
+        if (n != NULL && left < n->name_len + 1u) {
+            need++;
+            left = ARENA_BLOCK;
+        }
+        if (n != NULL)
+            left -= n->name_len + 1u;
+    }
+    if (need > 0 && (blocks = calloc(need, sizeof(*blocks))) == NULL)
+        return;
+    for (size_t i = 0; i < need; i++)
+        if ((blocks[i] = malloc(ARENA_BLOCK)) == NULL) {
+            for (size_t k = 0; k < i; k++)
+                free(blocks[k]);
+            free(blocks);
+            return;
+        }
+    left = 0;
+    for (size_t id = 0; id < t->high; id++) {
+        struct node *n = nodes_at(t, id);
+
+        if (n == NULL)
+            continue;
+        if (left < n->name_len + 1u) {
+            p = blocks[b++];
+            left = ARENA_BLOCK;
+        }
+        memcpy(p, n->name, n->name_len + 1u);
+        n->name = p;
+        p += n->name_len + 1u;
+        left -= n->name_len + 1u;
+    }
+    for (size_t i = 0; i < t->narenas; i++)
+        free(t->arenas[i]);
+    free(t->arenas);
+    t->arenas = blocks;
+    t->narenas = need;
+    t->arena = p;
+    t->arena_left = left;
+    t->wasted_bytes = 0;
+}
+
+void nodes_forget(struct node_table *t, uint32_t id)
+{
+    struct node *n = nodes_get(t, id);
+    size_t mask = t->nslots - 1, i = n->hash & mask, j;
+
+    while (t->slots[i] != id + 1)       /* its slot */
+        i = (i + 1) & mask;
+    /*
+     * Remove it without a tombstone: move later members of the probe
+     * run back into the hole, each that may live there (Knuth's
+     * algorithm R for linear probing).
+     */
+    for (j = (i + 1) & mask; t->slots[j] != 0; j = (j + 1) & mask) {
+        size_t home = nodes_get(t, t->slots[j] - 1)->hash & mask;
+
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            t->slots[i] = t->slots[j];
+            i = j;
+        }
+    }
+    t->slots[i] = 0;
+    t->name_bytes -= n->name_len + 1u;
+    t->wasted_bytes += n->name_len + 1u;
+    free(n->phi);
+    memset(n, 0, sizeof(*n));
+    n->hash = t->free_head;             /* the free list runs through 'hash' */
+    t->free_head = id + 1;
+    t->count--;
+    if (t->wasted_bytes > 4 * (size_t)ARENA_BLOCK && t->wasted_bytes > t->name_bytes)
+        compact_names(t);
 }
 
 /* How far ahead of the newest seq a heartbeat may be, 'elapsed' ms later. */

@@ -2,9 +2,11 @@
  * nodes - every node the receiver has heard of, found by name in
  * constant time, and what its sequence numbers say.
  *
- * Nodes are never removed (a DEAD node may come back), so they live in
- * fixed chunks that never move (no realloc copies a million of them)
- * and are named by their index.  Names are kept once, in an arena.
+ * Nodes live in fixed chunks that never move (no realloc copies a
+ * million of them) and are named by their index.  Names are kept once,
+ * in an arena.  A node is removed only when the receiver forgets it
+ * (--forget-after): its index is then reused by the next new node, and
+ * the arena is compacted once most of it holds forgotten names.
  */
 #ifndef KIT_NODES_H
 #define KIT_NODES_H
@@ -27,7 +29,7 @@ union node_addr {
 struct phi_window;
 
 struct node {
-    const char *name;           /* NUL-terminated, in the table's arena */
+    const char *name;           /* NUL-terminated, in the table's arena; NULL: free */
     uint32_t hash;
     uint8_t name_len;
     uint8_t state;              /* enum node_state */
@@ -52,13 +54,18 @@ enum { NODES_CHUNK = 4096 };
 
 struct node_table {
     struct node **chunks;       /* NODES_CHUNK nodes each */
-    size_t count, nchunks;
+    size_t count;               /* nodes in the table */
+    size_t high;                /* indexes in use or freed: iterate below this */
+    size_t nchunks;
+    uint32_t free_head;         /* a freed index + 1, 0: none (list through 'hash') */
     uint32_t *slots;            /* open addressing: node index + 1, 0 = free */
     size_t nslots;              /* a power of two, at least twice count */
     char *arena;                /* where the next name goes */
     size_t arena_left;
     char **arenas;              /* every arena block, to free them */
     size_t narenas;
+    size_t name_bytes;          /* of live nodes' names, NULs included */
+    size_t wasted_bytes;        /* of forgotten names, still in the arena */
     size_t max;                 /* nodes at most; 0: no limit */
 };
 
@@ -70,6 +77,20 @@ static inline struct node *nodes_get(const struct node_table *t, uint32_t id)
 {
     return &t->chunks[id / NODES_CHUNK][id % NODES_CHUNK];
 }
+
+/*
+ * Every node in the table, for (id = 0; id < t->high; id++) with the
+ * free ones (name NULL) skipped: the node, or NULL.
+ */
+static inline struct node *nodes_at(const struct node_table *t, size_t id)
+{
+    struct node *n = nodes_get(t, (uint32_t)id);
+
+    return n->name != NULL ? n : NULL;
+}
+
+/* Remove node 'id' from the table; its index and name's room are reused. */
+void nodes_forget(struct node_table *t, uint32_t id);
 
 /*
  * The node named 'name' ('len' bytes, a valid heartbeat name), added

@@ -24,6 +24,7 @@ struct receiver_config {
     double phi;
     int rcvbuf;                 /* bytes asked for SO_RCVBUF */
     uint64_t max_nodes;         /* --max-nodes */
+    uint64_t forget_ms;         /* --forget-after: DEAD or LEFT this long; 0: never */
     bool quiet, json;
 };
 
@@ -37,6 +38,7 @@ struct receiver {
     uint64_t heartbeats, malformed;
     uint64_t stale, implausible;    /* well-formed, but not believed: ignored */
     uint64_t refused;           /* of nodes past --max-nodes */
+    uint64_t forgotten;         /* nodes removed by --forget-after */
     uint64_t malformed_by[HB_NERRORS];
     /* Malformed datagrams: at most REPORTS_PER_SECOND messages a second. */
     uint64_t report_second, reports, unreported;
@@ -52,6 +54,7 @@ void report_alive(struct receiver *r, const struct node *n, uint64_t now,
                   bool first, uint64_t down_ms);
 void report_restart(struct receiver *r, const struct node *n, uint64_t old_inc,
                     uint64_t now);
+void report_forgotten(struct receiver *r, const struct node *n, uint64_t now);
 void report_state(struct receiver *r, const struct node *n, uint64_t now,
                   uint64_t silent_ms);
 /* A datagram that is not a heartbeat: reported, at most 10 a second. */

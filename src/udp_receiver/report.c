@@ -144,6 +144,21 @@ void report_restart(struct receiver *r, const struct node *n, uint64_t old_inc,
            n->name, n->inc, old_inc);
 }
 
+void report_forgotten(struct receiver *r, const struct node *n, uint64_t now)
+{
+    if (r->cfg->json) {
+        struct json *j = event(r, "forgotten", n);
+
+        json_str(j, "state", node_state_name(n->state));
+        json_u64(j, "silent_ms", now - n->last_seen);
+        emit(r, now);
+        return;
+    }
+    print_time();
+    printf("%s forgotten (%s, silent for %" PRIu64 " ms)\n", n->name,
+           node_state_name(n->state), now - n->last_seen);
+}
+
 void report_state(struct receiver *r, const struct node *n, uint64_t now,
                   uint64_t silent_ms)
 {
@@ -274,10 +289,13 @@ static void summary_json(struct receiver *r, uint64_t now)
     json_u64(j, "stale", r->stale);
     json_u64(j, "implausible", r->implausible);
     json_u64(j, "refused", r->refused);
+    json_u64(j, "forgotten", r->forgotten);
     json_array_begin(j, "nodes");
-    for (size_t i = 0; i < r->nodes.count; i++) {
-        const struct node *n = nodes_get(&r->nodes, (uint32_t)i);
+    for (size_t i = 0; i < r->nodes.high; i++) {
+        const struct node *n = nodes_at(&r->nodes, i);
 
+        if (n == NULL)
+            continue;
         json_object_begin(j, NULL);
         json_str(j, "node", n->name);
         json_str(j, "addr", node_addr(n, addr));
@@ -310,9 +328,11 @@ void report_summary(struct receiver *r, uint64_t now)
         summary_json(r, now);
         return;
     }
-    for (size_t i = 0; i < r->nodes.count; i++) {
-        const struct node *n = nodes_get(&r->nodes, (uint32_t)i);
+    for (size_t i = 0; i < r->nodes.high; i++) {
+        const struct node *n = nodes_at(&r->nodes, i);
 
+        if (n == NULL)
+            continue;
         if (n->name_len > width)
             width = n->name_len;
         by_state[n->state]++;
@@ -320,9 +340,11 @@ void report_summary(struct receiver *r, uint64_t now)
     if (r->nodes.count > 0)
         printf("%-*s  %-22s %-7s %10s %8s %6s  %s\n", width, "node", "address",
                "state", "received", "lost", "loss%", "last seen");
-    for (size_t i = 0; i < r->nodes.count; i++) {
-        const struct node *n = nodes_get(&r->nodes, (uint32_t)i);
+    for (size_t i = 0; i < r->nodes.high; i++) {
+        const struct node *n = nodes_at(&r->nodes, i);
 
+        if (n == NULL)
+            continue;
         printf("%-*s  %-22s %-7s %10" PRIu64 " %8" PRIu64 " %5.1f%%  ", width,
                n->name, node_addr(n, addr), node_state_name(n->state),
                n->received, n->lost, loss_pct(n));
@@ -338,6 +360,9 @@ void report_summary(struct receiver *r, uint64_t now)
             printf("%s%s %" PRIu64, sep++ ? ", " : " (", hb_error_name((enum hb_error)e),
                    r->malformed_by[e]);
     printf("%s\n", r->malformed > 0 ? ")" : "");
+    if (r->forgotten > 0)
+        printf("forgotten: %" PRIu64 " dead or left node%s (--forget-after)\n",
+               r->forgotten, r->forgotten == 1 ? "" : "s");
     if (r->stale + r->implausible + r->refused > 0)
         printf("ignored: %" PRIu64 " of older incarnations, %" PRIu64 " implausible, %"
                PRIu64 " past --max-nodes\n", r->stale, r->implausible, r->refused);

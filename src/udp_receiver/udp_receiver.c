@@ -46,7 +46,8 @@ static const char usage_text[] =
 "Usage: udp_receiver [-p PORT] [-b ADDRESS] [--group MCAST_ADDR]\n"
 "                    [--suspect-after MS] [--dead-after MS]\n"
 "                    [--detector deadline|phi] [--phi THRESHOLD]\n"
-"                    [--rcvbuf BYTES] [--max-nodes N] [-q] [--json]\n"
+"                    [--rcvbuf BYTES] [--max-nodes N] [--forget-after MS]\n"
+"                    [-q] [--json]\n"
 "\n"
 "Listens for udp_sender's heartbeats and tracks every node: ALIVE while it\n"
 "beats, SUSPECT and then DEAD when it falls silent, LEFT when it says\n"
@@ -66,6 +67,8 @@ static const char usage_text[] =
 "                             as net.core.rmem_max allows)\n"
 "      --max-nodes N          nodes tracked at most; heartbeats of more are\n"
 "                             counted and refused (default 1048576)\n"
+"      --forget-after MS      forget a node DEAD or LEFT for MS (default:\n"
+"                             never); a node heard again is new again\n"
 "  -q, --quiet                no line per heartbeat; state changes and the\n"
 "                             table still\n"
 "      --json                 one JSON object per event, and the summary\n"
@@ -94,6 +97,7 @@ static void parse_options(int argc, char **argv, struct receiver_config *cfg)
         { "phi", required_argument, NULL, 'P' },
         { "rcvbuf", required_argument, NULL, 'R' },
         { "max-nodes", required_argument, NULL, 'M' },
+        { "forget-after", required_argument, NULL, 'F' },
         { "quiet", no_argument, NULL, 'q' },
         { "json", no_argument, NULL, 'j' },
         { "help", no_argument, NULL, 'h' },
@@ -126,6 +130,7 @@ static void parse_options(int argc, char **argv, struct receiver_config *cfg)
         case 'P': cfg->phi = cli_parse_decimal(name, optarg, 0.5, 100); phi_given = true; break;
         case 'R': cfg->rcvbuf = (int)cli_parse_u64(name, optarg, 1024, 1 << 30); break;
         case 'M': cfg->max_nodes = cli_parse_u64(name, optarg, 1, UINT32_MAX - 1); break;
+        case 'F': cfg->forget_ms = cli_parse_u64(name, optarg, 1, UINT32_MAX); break;
         case 'q': cfg->quiet = true; break;
         case 'j': cfg->json = true; break;
         }
@@ -221,16 +226,37 @@ static void arm(struct receiver *r, struct node *n, uint32_t id, uint64_t at)
 }
 
 /*
- * A node's timer fired at 'now': move it along ALIVE -> SUSPECT -> DEAD
- * as far as its silence says.  Returns when to look again, or 0 (never:
- * it is DEAD or LEFT, and only a heartbeat can change that).
+ * A DEAD or LEFT node: when to forget it (0: never), or forget it now
+ * if that time has come (then 0 too).
  */
-static uint64_t look_at(struct receiver *r, struct node *n, uint64_t now)
+static uint64_t forget_at(struct receiver *r, struct node *n, uint32_t id, uint64_t now)
+{
+    uint64_t since = n->state == NODE_LEFT ? n->last_seen
+                                           : detector_deadline(&r->det, n, NODE_DEAD);
+    uint64_t at = since + r->cfg->forget_ms;
+
+    if (r->cfg->forget_ms == 0)
+        return 0;
+    if (now < at)
+        return at;
+    report_forgotten(r, n, now);
+    r->forgotten++;
+    nodes_forget(&r->nodes, id);
+    return 0;
+}
+
+/*
+ * A node's timer fired at 'now': move it along ALIVE -> SUSPECT -> DEAD
+ * (-> forgotten, with --forget-after) as far as its silence says.
+ * Returns when to look again, or 0 (never: only a heartbeat can change
+ * that).
+ */
+static uint64_t look_at(struct receiver *r, struct node *n, uint32_t id, uint64_t now)
 {
     uint64_t suspect_at, dead_at;
 
     if (n->state == NODE_DEAD || n->state == NODE_LEFT)
-        return 0;
+        return forget_at(r, n, id, now);
     suspect_at = detector_deadline(&r->det, n, NODE_SUSPECT);
     dead_at = detector_deadline(&r->det, n, NODE_DEAD);
     if (n->state == NODE_ALIVE && now >= suspect_at && suspect_at < dead_at) {
@@ -240,7 +266,7 @@ static uint64_t look_at(struct receiver *r, struct node *n, uint64_t now)
     if (now >= dead_at) {
         n->state = NODE_DEAD;
         report_state(r, n, now, now - n->last_seen);
-        return 0;
+        return forget_at(r, n, id, now);
     }
     return n->state == NODE_ALIVE ? suspect_at : dead_at;
 }
@@ -258,7 +284,7 @@ static void run_timers(struct receiver *r, uint64_t now)
             timers_pop(&r->timers);
             continue;
         }
-        next = look_at(r, n, now);
+        next = look_at(r, n, t->id, now);
         if (next != 0) {
             n->timer_at = next;
             timers_move_first(&r->timers, next);
@@ -376,6 +402,8 @@ static void on_datagram(struct receiver *r, const char *buf, size_t len,
     if (hb.leaving) {
         n->state = NODE_LEFT;           /* its timer, if any, finds it LEFT */
         report_state(r, n, now, 0);
+        if (r->cfg->forget_ms > 0)
+            arm(r, n, id, now + r->cfg->forget_ms);
         return;
     }
     if (!created && was != NODE_ALIVE) {

@@ -168,6 +168,74 @@ static void the_table_refuses_names_past_its_limit(void)
     nodes_free(&t);
 }
 
+static void forgotten_nodes_leave_the_rest_findable(void)
+{
+    struct node_table t;
+    char name[32];
+    bool created;
+    uint32_t id;
+    int wrong = 0;
+
+    nodes_init(&t, 0);
+    for (int i = 0; i < 5000; i++) {
+        int len = snprintf(name, sizeof(name), "n-%d", i);
+
+        nodes_lookup(&t, name, (size_t)len, &id, &created);
+    }
+    for (uint32_t i = 0; i < 5000; i += 3)
+        nodes_forget(&t, i);
+    CHECK_U64(t.count, ==, 5000 - 1667);
+    for (int i = 0; i < 5000; i++) {
+        int len = snprintf(name, sizeof(name), "n-%d", i);
+        struct node *n = nodes_lookup(&t, name, (size_t)len, &id, &created);
+
+        if (i % 3 != 0)
+            wrong += n == NULL || created || id != (uint32_t)i || strcmp(n->name, name) != 0;
+        else                            /* new again, in a freed index */
+            wrong += n == NULL || !created || id >= 5000;
+    }
+    CHECK_INT(wrong, ==, 0);
+    CHECK_U64(t.count, ==, 5000);
+    CHECK_U64(t.high, ==, 5000);
+    nodes_free(&t);
+}
+
+/* A class of changing laptops: names come and go, memory does not grow. */
+static void churn_of_names_keeps_memory_bounded(void)
+{
+    struct node_table t;
+    char name[64];
+    bool created;
+    uint32_t ids[1000], id;
+    int wrong = 0;
+
+    nodes_init(&t, 0);
+    for (int round = 0; round < 300; round++) {
+        for (int i = 0; i < 1000; i++) {
+            int len = snprintf(name, sizeof(name), "laptop-%d-of-round-%d", i, round);
+
+            wrong += nodes_lookup(&t, name, (size_t)len, &ids[i], &created) == NULL || !created;
+        }
+        for (int i = 0; i < 1000; i += 2)   /* half stay a round longer */
+            nodes_forget(&t, ids[i]);
+        if (round > 0)
+            for (size_t k = 0; k < t.high; k++) {
+                struct node *n = nodes_at(&t, k);
+
+                if (n != NULL && strstr(n->name, "-of-round-") != NULL &&
+                    atoi(strstr(n->name, "-of-round-") + 10) < round)
+                    nodes_forget(&t, (uint32_t)k);
+            }
+    }
+    CHECK_U64(t.count, ==, 500);
+    CHECK_U64(t.high, <=, 2000);
+    CHECK_U64(t.narenas, <=, 8);
+    snprintf(name, sizeof(name), "laptop-1-of-round-299");
+    CHECK(nodes_lookup(&t, name, strlen(name), &id, &created) != NULL && !created);
+    CHECK_INT(wrong, ==, 0);
+    nodes_free(&t);
+}
+
 static void the_table_finds_a_million_names(void)
 {
     struct node_table t;
@@ -257,6 +325,8 @@ int main(void)
     RUN_TEST(a_late_one_before_the_first_seen_is_not_a_negative_loss);
     RUN_TEST(a_late_datagram_of_an_older_incarnation_is_stale);
     RUN_TEST(the_table_refuses_names_past_its_limit);
+    RUN_TEST(forgotten_nodes_leave_the_rest_findable);
+    RUN_TEST(churn_of_names_keeps_memory_bounded);
     RUN_TEST(the_table_finds_a_million_names);
     RUN_TEST(deadlines_are_multiples_of_the_interval_or_fixed);
     RUN_TEST(phi_learns_the_rhythm);
