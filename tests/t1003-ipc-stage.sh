@@ -44,10 +44,29 @@ test_expect_success 'squares below 2^32 still add up past 2^64' '
 	grep -q "^sum          55340232195358851075$" out
 '
 
-test_expect_success 'a stage refuses to write frames to a terminal' '
-	if ! command -v script >/dev/null; then echo "no script(1), skipped"; exit 0; fi
-	script -qec "$BINDIR/ipc_multiprocess --stage generate" /dev/null >out;
-	grep -q "generate writes frames through a pipe, not a terminal" out
+if command -v script >/dev/null; then
+	test_expect_success 'a stage refuses to write frames to a terminal, or read them from one' '
+		script -qec "$BINDIR/ipc_multiprocess --stage generate -n 3" /dev/null >out;
+		grep -q "generate writes frames through a pipe, not a terminal" out &&
+		script -qec "$BINDIR/ipc_multiprocess --stage generate -n 3 | $BINDIR/ipc_multiprocess --stage square" /dev/null >out;
+		grep -q "square writes frames through a pipe, not a terminal" out &&
+		script -qec "$BINDIR/ipc_multiprocess --stage store" /dev/null >out;
+		grep -q "store reads frames through a pipe, not a terminal" out
+	'
+else
+	test_skip 'a stage refuses to write frames to a terminal, or read them from one' 'no script(1): apt-get install bsdutils'
+fi
+
+test_expect_success 'text fed to a stage: one clear line, exit 1' '
+	echo 5 | test_expect_code 1 "$BINDIR/ipc_multiprocess" --stage square >out 2>err &&
+	test "$(cat err)" = "ipc_multiprocess: worker 1: input is not frames of ipc_multiprocess (text?  A stage reads what the stage before it writes)" &&
+	! test -s out
+'
+
+test_expect_success 'store with no input: says so once, no summary of nothing, exit 1' '
+	test_expect_code 1 "$BINDIR/ipc_multiprocess" --stage store </dev/null >out 2>err &&
+	test "$(cat err)" = "ipc_multiprocess: storage: input 1 is empty: nothing was sent to it" &&
+	! test -s out
 '
 
 test_done

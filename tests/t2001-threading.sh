@@ -62,6 +62,32 @@ else
 		stored=$(sed -n "s/^stored *\([0-9]*\) of.*/\1/p" out) &&
 		test $((lost + stored)) -eq 300000
 	'
+
+	# A racy mode that took the lock would lose nothing, ever: it must lose
+	# results in at least one of a few runs (each run of this size loses
+	# thousands on two cores; all five losing none has not been seen).
+	test_expect_success '--racy really races: results are lost' '
+		for i in 1 2 3 4 5; do
+			"$BINDIR/threading_example" -n 1000000 -c 4 --racy -q >out
+			if [ $? -eq 1 ] && grep -q "^racy *[1-9][0-9]* results lost" out; then
+				exit 0
+			fi
+		done
+		echo "five runs of --racy lost nothing: is it taking the lock?"; exit 1
+	'
+fi
+
+# What the machine has left decides whether the list of 2^32 - 1 results
+# (32 GiB) fits: the refusal can only be seen where it does not.
+avail_kb=$(sed -n 's/^MemAvailable: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+if [ -n "$avail_kb" ] && [ "$avail_kb" -lt 33554432 ]; then
+	test_expect_success '-n too big for the memory left: refused up front, with what it needs' '
+		test_expect_code 1 test_within 10 "$BINDIR/threading_example" -n 4294967295 -q >out 2>err &&
+		grep -q "^threading_example: -n 4294967295: the list of results needs 32.0 GiB, and this machine has [0-9.]* [GM]iB available (ask for fewer tasks)$" err &&
+		! test -s out
+	'
+else
+	test_skip '-n too big for the memory left: refused up front' 'this machine has 32 GiB or more available'
 fi
 
 test_expect_success 'SIGINT: the producer stops, the queue drains, partial OK, exit 0' '

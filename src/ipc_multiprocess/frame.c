@@ -38,11 +38,23 @@ void frame_reader_free(struct frame_reader *r)
  * The size of the frame at the start of the buffer, or 0 if its
  * header has not all arrived, or (size_t)-1 if it is not a frame.
  */
+/* Whether the 'n' bytes at 'p' (fewer than a header) may begin a frame. */
+static bool could_be_magic(const unsigned char *p, size_t n)
+{
+    static const uint32_t magics[] = { FRAME_NUMBERS, FRAME_SQUARES,
+                                       FRAME_SQUARES_64, FRAME_END };
+
+    for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+        if (memcmp(p, &magics[i], n < sizeof(magics[i]) ? n : sizeof(magics[i])) == 0)
+            return true;
+    return false;
+}
+
 static size_t buffered_frame_size(const struct frame_reader *r,
                                   struct frame_header *hdr)
 {
-    if (r->end - r->start < sizeof(*hdr))
-        return 0;
+    if (r->end - r->start < sizeof(*hdr))   /* text is found out at its first bytes */
+        return could_be_magic(r->buf + r->start, r->end - r->start) ? 0 : (size_t)-1;
     memcpy(hdr, r->buf + r->start, sizeof(*hdr));
     switch (hdr->magic) {
     case FRAME_NUMBERS:
@@ -107,22 +119,22 @@ enum frame_status frame_read(struct frame_reader *r, struct frame_header *hdr,
         if (n == 0)
             return r->end == r->start ? FRAME_EOF : FRAME_TRUNCATED;
         r->end += (size_t)n;
+        r->seen = true;
     }
 }
 
-const char *frame_status_str(enum frame_status s)
+const char *frame_problem(const struct frame_reader *r, enum frame_status s)
 {
     switch (s) {
-    case FRAME_OK:
-        return "a frame";
     case FRAME_EOF:
-        return "end of stream";
-    case FRAME_IO_ERROR:
-        return "read error";
+        return r->seen ? "ends without the end mark (did its sender die?)"
+                       : "is empty: nothing was sent to it";
     case FRAME_GARBAGE:
-        return "data that is not from a stage of ipc_multiprocess";
+        return "is not frames of ipc_multiprocess (text?  A stage reads what "
+               "the stage before it writes)";
     case FRAME_TRUNCATED:
-        return "the stream ended in the middle of a frame";
+        return "ends in the middle of a frame (did its sender die?)";
+    default:
+        return "cannot be read";
     }
-    return "unknown";
 }

@@ -25,6 +25,7 @@
 #ifndef KIT_FRAME_H
 #define KIT_FRAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,6 +67,7 @@ struct frame_reader {
     size_t cap;             /* bytes allocated */
     size_t start;           /* first byte not yet returned */
     size_t end;             /* one past the last byte read */
+    bool seen;              /* any byte at all has come */
 };
 
 /* Set up a reader on 'fd'.  Returns 0, or -1 with errno ENOMEM. */
@@ -86,7 +88,13 @@ enum frame_status frame_read(struct frame_reader *r, struct frame_header *hdr,
  */
 int frame_reader_has_frame(const struct frame_reader *r);
 
-/* One line that says what a frame_read status means, for messages. */
-const char *frame_status_str(enum frame_status s);
+/*
+ * What went wrong with an input, as words that follow "input": "is
+ * empty: nothing was sent to it", "ends without the end mark (did its
+ * sender die?)", "is not frames of ipc_multiprocess ...", "ends in the
+ * middle of a frame ...".  For FRAME_EOF, FRAME_GARBAGE, FRAME_TRUNCATED.
+ */
+const char *frame_problem(const struct frame_reader *r, enum frame_status s);
+
 
 #endif

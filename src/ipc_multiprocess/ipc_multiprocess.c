@@ -408,6 +408,8 @@ static int run_stage(const struct ipc_config *cfg)
         return worker_run(in, out, 1, false);
     }
     status = storage_run(&in, 1, false, &res.rep);
+    if (res.rep.received == 0 && res.rep.ended == 0)
+        return 1;                       /* it said why: no summary of nothing */
     res.have_report = true;
     res.count = res.rep.ended ? res.rep.generated : res.rep.received;
     res.batch = res.rep.max_batch;

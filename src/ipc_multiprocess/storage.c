@@ -59,19 +59,20 @@ static int drain_input(struct frame_reader *r, unsigned i, bool steps,
         enum frame_status st = frame_read(r, &hdr, &payload);
 
         if (st == FRAME_EOF || st == FRAME_TRUNCATED) {
-            cli_error(0, "storage: input %u %s", i + 1, st == FRAME_EOF
-                      ? "ended without the end mark (did its sender die?)"
-                      : frame_status_str(st));
+            cli_error(0, "storage: input %u %s", i + 1, frame_problem(r, st));
             return 0;
         }
         if (st == FRAME_IO_ERROR) {
             cli_error(errno, "storage: read input %u", i + 1);
             return -1;
         }
-        if (st == FRAME_GARBAGE || hdr.magic == FRAME_NUMBERS) {
-            cli_error(0, "storage: input %u holds %s", i + 1,
-                      st == FRAME_GARBAGE ? frame_status_str(st)
-                      : "numbers, not squares (put '--stage square' before it)");
+        if (st == FRAME_GARBAGE) {
+            cli_error(0, "storage: input %u %s", i + 1, frame_problem(r, st));
+            return -1;
+        }
+        if (hdr.magic == FRAME_NUMBERS) {
+            cli_error(0, "storage: input %u holds numbers, not squares "
+                      "(put '--stage square' before it)", i + 1);
             return -1;
         }
         if (hdr.magic == FRAME_END) {

@@ -56,15 +56,13 @@ static size_t square_frame(const struct frame_header *in,
 }
 
 /* Say why the input stopped before its end mark. */
-static void report_bad_input(unsigned id, enum frame_status st)
+static void report_bad_input(const struct frame_reader *in, unsigned id,
+                             enum frame_status st)
 {
     if (st == FRAME_IO_ERROR)
         cli_error(errno, "worker %u: read", id);
-    else if (st == FRAME_EOF)
-        cli_error(0, "worker %u: input ended without the end mark "
-                  "(did the generator die?)", id);
     else
-        cli_error(0, "worker %u: input holds %s", id, frame_status_str(st));
+        cli_error(0, "worker %u: input %s", id, frame_problem(in, st));
 }
 
 int worker_run(int in_fd, int out_fd, unsigned id, bool steps)
@@ -100,7 +98,7 @@ int worker_run(int in_fd, int out_fd, unsigned id, bool steps)
             goto out;
         }
     }
-    report_bad_input(id, st);
+    report_bad_input(&in, id, st);
 out:
     frame_reader_free(&in);
     free(out);

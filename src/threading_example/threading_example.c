@@ -25,6 +25,7 @@
 #include "cli.h"
 #include "json.h"
 #include "results.h"
+#include "sysmem.h"
 #include "stats.h"
 #include "u128.h"
 
@@ -286,6 +287,24 @@ static unsigned start_consumers(struct consumer *cons, struct shared *sh, int *e
     return i;
 }
 
+/*
+ * The result list holds every square: refuse up front when it cannot
+ * fit in the memory this machine has left, rather than grow until the
+ * machine runs out.  Says so, with what it would need.
+ */
+static bool results_too_big(uint64_t tasks)
+{
+    uint64_t need = (tasks + 1) * sizeof(uint64_t), avail = sysmem_available();
+    char a[16], b[16];
+
+    if (avail == 0 || need <= avail)
+        return false;
+    cli_error(0, "-n %" PRIu64 ": the list of results needs %s, and this machine has "
+              "%s available (ask for fewer tasks)", tasks, sysmem_format(need, a),
+              sysmem_format(avail, b));
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     struct config cfg;
@@ -309,6 +328,8 @@ int main(int argc, char **argv)
         cli_error(err, "queue of %zu slots", cfg.capacity);
         return 1;
     }
+    if (results_too_big(cfg.tasks))
+        goto out_queue;
     if ((err = results_init(&sh.results, cfg.tasks)) != 0) {
         cli_error(err, "result list of %" PRIu64 " entries", cfg.tasks);
         goto out_queue;

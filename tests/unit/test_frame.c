@@ -127,6 +127,30 @@ static void reports_bytes_that_are_not_frames(void)
     done(&r, t);
 }
 
+/* A line of text is shorter than a header: found out by its first bytes. */
+static void reports_short_text_as_not_frames(void)
+{
+    unsigned char text[] = "hello\n", half_magic[] = "NU";
+    struct frame_reader r;
+    struct frame_header h;
+    const unsigned char *p;
+    struct dribble d;
+    pthread_t t;
+
+    feed(&r, &t, &d, text, sizeof(text) - 1);
+    CHECK_INT(frame_read(&r, &h, &p), ==, FRAME_GARBAGE);
+    done(&r, t);
+    feed(&r, &t, &d, half_magic, 2);
+    CHECK_INT(frame_read(&r, &h, &p), ==, FRAME_TRUNCATED);
+    CHECK(r.seen);
+    done(&r, t);
+    feed(&r, &t, &d, text, 0);
+    CHECK_INT(frame_read(&r, &h, &p), ==, FRAME_EOF);
+    CHECK(!r.seen);
+    CHECK_STR(frame_problem(&r, FRAME_EOF), "is empty: nothing was sent to it");
+    done(&r, t);
+}
+
 static void rejects_a_frame_larger_than_the_largest_batch(void)
 {
     struct frame_header bad = { .magic = FRAME_NUMBERS, .count = FRAME_MAX_BATCH + 1 };
@@ -173,6 +197,7 @@ int main(void)
     RUN_TEST(reassembles_frames_written_one_byte_at_a_time);
     RUN_TEST(reports_a_stream_cut_inside_a_frame);
     RUN_TEST(reports_bytes_that_are_not_frames);
+    RUN_TEST(reports_short_text_as_not_frames);
     RUN_TEST(rejects_a_frame_larger_than_the_largest_batch);
     RUN_TEST(grows_for_the_largest_frame);
     return tap_done();
