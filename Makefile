@@ -6,6 +6,7 @@
 #   make tests              build the programs, unit tests and helpers only
 #   make asan | tsan        the same suite on sanitized builds
 #   make bench              the benchmarks (slow; not part of test)
+#   make fuzz [FUZZ_SECONDS=N]  every parser under libFuzzer, N s each (clang)
 #   make demo               the examples, narrated, on this machine
 #   make demo-lab           the multi-node runs on a 3-node lab (root)
 #   make install PREFIX=/usr/local DESTDIR=
@@ -53,7 +54,7 @@ HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/helpers/*.c bench/*.c))
 $(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-.PHONY: all tests test asan tsan bench demo demo-lab install uninstall clean
+.PHONY: all tests test asan tsan bench fuzz demo demo-lab install uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -84,6 +85,40 @@ bench: all $(HELPERS)
 	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) bench/run
 	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) bench/tcp
 	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) bench/udp
+
+# Fuzzing: one libFuzzer program per parser (fuzz/fuzz_*.c), built by
+# clang with ASan and UBSan.  Each first runs its seeds (fuzz/corpus/T)
+# and the inputs of crashes found before (fuzz/regress/T), then fuzzes
+# for FUZZ_SECONDS, growing a corpus of its own in build/fuzz/corpus/T.
+# A crash stops make, and its input is left in build/fuzz/.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_FLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Ilib -Ifuzz -pthread \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+.SECONDEXPANSION:
+fuzz_src_frame := src/ipc_multiprocess/frame.c
+fuzz_src_seq   := src/udp_receiver/nodes.c
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(wildcard lib/*.c lib/*.h) $$(fuzz_src_$$*)
+	@mkdir -p $(@D)
+	@echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d && n; }' | \
+	  $(FUZZ_CC) -fsanitize=fuzzer -x c - -o $(@D)/.probe 2>/dev/null || \
+	  { echo "make fuzz needs clang with libFuzzer: apt-get install clang libclang-rt-dev"; exit 1; }
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(addprefix -I,$(dir $(fuzz_src_$*))) -o $@ $< \
+		$(wildcard lib/*.c) $(fuzz_src_$*) -lm
+
+fuzz: $(addprefix build/fuzz/fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t && \
+	  echo "== fuzz_$$t: seeds and regressions, then $(FUZZ_SECONDS) s" && \
+	  build/fuzz/fuzz_$$t -runs=0 fuzz/corpus/$$t $$(ls -d fuzz/regress/$$t 2>/dev/null) \
+	    >build/fuzz/$$t.log 2>&1 || { cat build/fuzz/$$t.log; exit 1; }; \
+	  (cd build/fuzz && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    corpus/$$t ../../fuzz/corpus/$$t >$$t.log 2>&1) || \
+	    { tail -n 30 build/fuzz/$$t.log; echo "fuzz_$$t: crash, input saved in build/fuzz/"; exit 1; }; \
+	  grep -h 'stat::number_of_executed_units' build/fuzz/$$t.log | sed "s/^/   /"; \
+	done
 
 demo: all
 	BINDIR=$(abspath $(BINDIR)) scripts/demo

@@ -248,12 +248,10 @@ test_expect_success '--nodes 1000: every node tracked, none lost' '
 	test "$(event summary rx | grep -o "\"node\":\"sim-[0-9]*\"" | sort -u | wc -l)" -eq 1000
 '
 
-test_expect_success 'IPv6 loopback' '
+test_when have_ipv6 'no IPv6 on this machine' 'IPv6 loopback' '
 	"$BINDIR/udp_receiver" -p 0 -b ::1 --json >rx 2>rx.err &
 	pid=$! && test_started $pid && out=rx &&
-	if ! wait_until 5 server_listening rx; then
-		grep -q "cannot listen" rx.err; exit $?      # no IPv6 on this machine
-	fi
+	wait_until 5 server_listening rx &&
 	port=$(server_port rx) &&
 	"$sender" ::1 -p $port -i 10 -c 2 -n six -q >tx &&
 	wait_until 5 grep -q "\"seq\":2" rx &&
@@ -261,16 +259,17 @@ test_expect_success 'IPv6 loopback' '
 	event heartbeat rx | grep -q "\"node\":\"six\",\"addr\":\"\[::1\]:[0-9]*\",\"seq\":1,"
 '
 
-test_expect_success 'every interface by default: IPv4 and IPv6 senders' '
+v6=' and IPv6'; have_ipv6 || v6=' (no IPv6 here: IPv4 only)'
+test_expect_success "every interface by default: IPv4$v6 senders" '
 	start_listener rx udp_receiver -p 0 --json &&
 	"$sender" 127.0.0.1 -p $port -i 10 -c 1 -n four -q >tx &&
-	{ "$sender" ::1 -p $port -i 10 -c 1 -n six -q >tx6 2>tx6.err || true; } &&
+	if have_ipv6; then "$sender" ::1 -p $port -i 10 -c 1 -n six -q >tx6; fi &&
 	wait_until 5 grep -q "\"node\":\"four\"" rx &&
 	sleep 0.2 &&
 	stop_receiver &&
 	head -1 rx | grep -q "^{\"event\":\"listening\",\"addr\":\"\[::\]:$port\",\"port\":$port,\"detector\":\"deadline\",\"t_ms\":0}$" &&
 	event heartbeat rx | grep -q "\"node\":\"four\",\"addr\":\"127.0.0.1:" &&
-	if grep -q "^sent *1$" tx6; then event heartbeat rx | grep -q "\"node\":\"six\",\"addr\":\"\[::1\]:"; fi
+	if have_ipv6; then event heartbeat rx | grep -q "\"node\":\"six\",\"addr\":\"\[::1\]:"; fi
 '
 
 test_expect_success 'phi: a steady and a jittery node stay ALIVE while they beat; DEAD soon after' '

@@ -195,10 +195,17 @@ test_expect_success 'down removes everything it made; a second down is fine' '
 	cmp "$TRASH/own.before" own.after
 '
 
+# The checkout may be in a directory only its owner can enter (a clone
+# under /root): the other user runs a copy from a directory it can reach.
 test_expect_success 'without root: it says so, exit 1' '
-	test_expect_code 1 setpriv --reuid=65534 --regid=65534 --clear-groups "$lab" status 2>err &&
+	pub=$(mktemp -d /tmp/netlab-test.XXXXXX) && chmod 755 "$pub" &&
+	cp "$lab" "$pub/netlab" && chmod 755 "$pub/netlab" &&
+	test_expect_code 1 setpriv --reuid=65534 --regid=65534 --clear-groups "$pub/netlab" status 2>err;
+	rc=$?
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$pub/netlab" --help >out;
+	rm -rf "$pub"
+	test $rc -eq 0 &&
 	grep -q "^netlab: needs root" err &&
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$lab" --help >out &&
 	grep -q "^Usage: .*netlab up N" out &&
 	test_expect_code 2 "$lab" frobnicate 2>err &&
 	grep -q "^netlab: unknown command .frobnicate." err

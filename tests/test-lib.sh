@@ -59,6 +59,23 @@ test_skip() {
 	echo "ok $test_count # SKIP $1 ($2)"
 }
 
+# test_when CONDITION REASON 'title' 'shell commands': the test where the
+# shell CONDITION holds, else a TAP skip that gives REASON.
+test_when() {
+	cond=$1 reason=$2
+	shift 2
+	if eval "$cond"; then
+		test_expect_success "$@"
+	else
+		test_skip "$1" "$reason"
+	fi
+}
+
+# have_ipv6: this machine (or namespace) has IPv6 and its loopback ::1.
+have_ipv6() {
+	grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null
+}
+
 # test_expect_code CODE COMMAND...: COMMAND must exit with CODE.
 test_expect_code() {
 	want=$1
