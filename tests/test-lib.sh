@@ -18,19 +18,28 @@ rm -rf "$TRASH" && mkdir -p "$TRASH" && cd "$TRASH" || exit 1
 test_count=0
 test_failures=0
 
+# started_at PID: when the process started (clock ticks since boot), to
+# tell it from a later process that got the same PID.
+started_at() {
+	sed -n 's/^.*) //p' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20
+}
+
 # test_started PID: a process this test started in the background.  It
 # (and its process group, if it leads one) is killed when the test block
 # ends, passed or not, so that a failed test leaves nothing running.
+# Only that very process: a PID that has since gone to another process
+# (of another suite running beside this one, say) is left alone.
 test_started() {
-	echo "$1" >>"$TRASH/.pids"
+	echo "$1 $(started_at "$1")" >>"$TRASH/.pids"
 }
 
 test_cleanup() {
 	[ -f "$TRASH/.pids" ] || return 0
-	for p in $(cat "$TRASH/.pids"); do
+	while read -r p t; do
+		[ -n "$t" ] && [ "$(started_at "$p")" = "$t" ] || continue
 		kill -KILL "-$p" 2>/dev/null
 		kill -KILL "$p" 2>/dev/null
-	done
+	done <"$TRASH/.pids"
 	rm -f "$TRASH/.pids"
 }
 trap test_cleanup EXIT
