@@ -57,7 +57,7 @@ int main(int argc, char **argv)
     double s = stats_seconds_since(start);
     close(fd);
     wait(NULL);
-    printf("{\"round_trips\":%ld,\"seconds\":%.6f,\"requests_per_sec\":%.0f}\n",
+    printf("{\"round_trips\":%ld,\"seconds\":%.6f,\"per_sec\":%.0f}\n",
            count, s, stats_rate((uint64_t)count, s));
     return 0;
 }

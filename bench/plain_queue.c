@@ -97,7 +97,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < n; i++)
         pthread_join(cons[i], NULL);
     double s = stats_seconds_since(start);
-    printf("{\"tasks\":%llu,\"seconds\":%.6f,\"tasks_per_sec\":%.0f}\n",
+    printf("{\"tasks\":%llu,\"seconds\":%.6f,\"per_sec\":%.0f}\n",
            (unsigned long long)tasks, s, stats_rate(tasks, s));
     free(slots);
     free(list);

@@ -46,7 +46,7 @@ def main():
     seconds = time.monotonic() - start
     ok = total == count * (count + 1) * (2 * count + 1) // 6
     print(json.dumps({"count": count, "ok": ok, "seconds": round(seconds, 6),
-                      "items_per_sec": round(count / seconds)}))
+                      "per_sec": round(count / seconds)}))
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ def main():
     seconds = time.monotonic() - start
     ok = sum(results) == tasks * (tasks + 1) * (2 * tasks + 1) // 6
     print(json.dumps({"tasks": tasks, "ok": ok, "seconds": round(seconds, 6),
-                      "tasks_per_sec": round(tasks / seconds)}))
+                      "per_sec": round(tasks / seconds)}))
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ int main(int argc, char **argv)
         ;
     double s = stats_seconds_since(start);
     printf("{\"count\":%llu,\"per_write\":%zu,\"sum_mod_2_64\":%llu,\"seconds\":%.6f,"
-           "\"items_per_sec\":%.0f}\n", (unsigned long long)count, per,
+           "\"per_sec\":%.0f}\n", (unsigned long long)count, per,
            (unsigned long long)sum, s, stats_rate(count, s));
     return 0;
 }

@@ -63,15 +63,47 @@ static void put_str(struct json *j, const char *s)
     put(j, s, strlen(s));
 }
 
-/* A string literal with the escapes RFC 8259 requires. */
+/*
+ * The length of the well-formed UTF-8 sequence that starts at 's' (a
+ * byte of 0x80 or more), or 0: no overlong forms, no surrogates, nothing
+ * past U+10FFFF.  's' is NUL-terminated, so no read goes past its end.
+ */
+static size_t utf8_len(const unsigned char *s)
+{
+    size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+
+    if (s[0] < 0xc2 || s[0] > 0xf4)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+        return 0;
+    return n;
+}
+
+/*
+ * A string literal with the escapes RFC 8259 requires; bytes that are
+ * not UTF-8 (a client's input may hold any) become U+FFFD, so that every
+ * line is valid JSON whatever the text.
+ */
 static void put_quoted(struct json *j, const char *s)
 {
     put(j, "\"", 1);
     for (; *s != '\0'; s++) {
         unsigned char c = (unsigned char)*s;
         char esc[8];
+        size_t n;
 
-        if (c == '"' || c == '\\') {
+        if (c >= 0x80) {
+            if ((n = utf8_len((const unsigned char *)s)) == 0) {
+                put_str(j, "\\ufffd");
+            } else {
+                put(j, s, n);
+                s += n - 1;
+            }
+        } else if (c == '"' || c == '\\') {
             esc[0] = '\\';
             esc[1] = (char)c;
             put(j, esc, 2);
@@ -102,6 +134,13 @@ void json_object_begin(struct json *j, const char *key)
     put_key(j, key);
     put(j, "{", 1);
     j->need_comma = false;
+}
+
+void json_event_begin(struct json *j, const char *event, const char *program)
+{
+    json_object_begin(j, NULL);
+    json_str(j, "event", event);
+    json_str(j, "program", program);
 }
 
 void json_object_end(struct json *j)

@@ -44,6 +44,13 @@ void json_reset(struct json *j);
 void json_drain(struct json *j);
 
 void json_object_begin(struct json *j, const char *key);
+
+/*
+ * Start a line of the kit's JSON vocabulary: the object, then its
+ * "event" ("summary", "listening", "dead", ...) and the "program" that
+ * wrote it, which every line carries first, in that order.
+ */
+void json_event_begin(struct json *j, const char *event, const char *program);
 void json_object_end(struct json *j);
 void json_array_begin(struct json *j, const char *key);
 void json_array_end(struct json *j);

@@ -10,7 +10,7 @@ do
 	test_expect_success "count $1, workers $2, batch $3: exact sum, all received" "
 		test_within 60 \"\$BINDIR/ipc_multiprocess\" -n $1 -w $2 -b $3 --json >out &&
 		test \"\$(json_field out ok)\" = true &&
-		test \"\$(json_field out received)\" = $1 &&
+		test \"\$(json_field out results)\" = $1 &&
 		test \"\$(json_field out sum)\" = \"\$(sum_squares $1)\" &&
 		test \"\$(json_field out expected_sum)\" = \"\$(sum_squares $1)\" &&
 		test \"\$(json_field out workers)\" = $2 &&
@@ -50,7 +50,7 @@ test_expect_success 'large COUNT or -q prints only the summary' '
 test_expect_success '--json is one object on one line with the SPEC keys' '
 	"$BINDIR/ipc_multiprocess" -n 10 -w 2 -b 3 --json >out &&
 	test "$(wc -l <out)" -eq 1 &&
-	for k in count workers batch received sum expected_sum ok seconds items_per_sec; do
+	for k in event program count workers batch results sum expected_sum ok seconds per_sec; do
 		grep -q "\"$k\":" out || { echo "missing $k"; exit 1; }
 	done &&
 	grep -q "\"sum\":\"385\"" out

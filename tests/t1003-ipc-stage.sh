@@ -10,7 +10,7 @@ for case in "1000 1" "1000 7" "65537 1024" "1 1" "0 1"; do
 			\"\$BINDIR/ipc_multiprocess\" --stage square |
 			\"\$BINDIR/ipc_multiprocess\" --stage store --json >shell &&
 		\"\$BINDIR/ipc_multiprocess\" -n $1 -b $2 --json >builtin &&
-		for k in count received sum expected_sum ok; do
+		for k in event program count results sum expected_sum ok; do
 			test \"\$(json_field shell \$k)\" = \"\$(json_field builtin \$k)\" ||
 				{ echo \"\$k differs\"; exit 1; }
 		done &&

@@ -16,7 +16,7 @@ do
 	test_expect_success "tasks $1, consumers $2, capacity $3, batch $4: exact" "
 		test_within 60 \"\$BINDIR/threading_example\" -n $1 -c $2 -s $3 -k $4 --json >out &&
 		test \"\$(json_field out ok)\" = true &&
-		test \"\$(json_field out stored)\" = $1 &&
+		test \"\$(json_field out results)\" = $1 &&
 		test \"\$(json_field out sum)\" = \"\$(sum_squares $1)\" &&
 		test \"\$(per_consumer_total out)\" = $1 &&
 		test \"\$(json_field out consumers)\" = $2 &&
@@ -27,7 +27,7 @@ done
 test_expect_success '--json has the SPEC keys, one line' '
 	"$BINDIR/threading_example" --json >out &&
 	test "$(wc -l <out)" -eq 1 &&
-	for k in tasks consumers capacity stored per_consumer sum expected_sum ok seconds tasks_per_sec; do
+	for k in event program count consumers capacity results per_consumer sum expected_sum ok seconds per_sec; do
 		grep -q "\"$k\":" out || { echo "missing $k"; exit 1; }
 	done
 '
@@ -54,7 +54,7 @@ else
 	test_expect_success '--racy says it is wrong and accounts for every lost result' '
 		"$BINDIR/threading_example" -n 300000 -c 4 --racy --json >json;
 		rc=$? &&
-		stored=$(json_field json stored) &&
+		stored=$(json_field json results) &&
 		if [ "$stored" -lt 300000 ]; then test $rc -eq 1; else test $rc -eq 0; fi &&
 		"$BINDIR/threading_example" -n 300000 -c 4 --racy >out;
 		grep -q "wrong on purpose" out &&

@@ -205,7 +205,7 @@ test_expect_success 'epoll: 1000 silent connections (slowloris) leave the rate a
 	test_started $! &&
 	wait_until 20 grep -q "held" held &&
 	"$BINDIR/tcp_client" -p $port --bench -c 8 --duration 2 --json >during 2>/dev/null &&
-	a=$(json_field before requests_per_sec) && b=$(json_field during requests_per_sec) &&
+	a=$(json_field before per_sec) && b=$(json_field during per_sec) &&
 	echo "req/s alone $a, beside 1000 idle connections $b" &&
 	test $((b * 2)) -ge $a &&
 	stop_server
@@ -295,8 +295,8 @@ test_expect_success '--json: a listening event, then the totals' '
 	start_server srv --json -m thread &&
 	echo 8 | "$talk" $port >got &&
 	kill -INT $pid && wait_bounded $pid 10 &&
-	head -1 srv | grep -q "^{\"event\":\"listening\",\"addr\":\"127.0.0.1:$port\",\"port\":$port" &&
-	tail -1 srv | grep -q "^{\"model\":\"thread\",\"connections\":1,\"requests\":1,\"errors\":0,\"refused\":0}$"
+	head -1 srv | grep -q "^{\"event\":\"listening\",\"program\":\"tcp_server\",\"addr\":\"127.0.0.1:$port\",\"port\":$port" &&
+	tail -1 srv | grep -q "^{\"event\":\"summary\",\"program\":\"tcp_server\",\"model\":\"thread\",\"connections\":1,\"requests\":1,\"err_replies\":0,\"refused\":0,\"ok\":true,\"seconds\":[0-9.]*,\"per_sec\":[0-9]*}$"
 '
 
 test_expect_success 'an unknown model is a usage error' '

@@ -130,8 +130,8 @@ test_expect_success '--bench against a server that serves one connection: a defa
 test_expect_success '--bench: counts, no errors, latency percentiles, JSON keys' '
 	start_server srv -q &&
 	"$client" -p $port --bench -c 4 -P 4 -n 20000 --json >out 2>err &&
-	grep -q "^{\"connections\":4,\"pipeline\":4,\"requests\":20000,\"errors\":0," out &&
-	for k in seconds requests_per_sec latency_us p50 p90 p99 p999 max; do
+	grep -q "^{\"event\":\"summary\",\"program\":\"tcp_client\",\"mode\":\"bench\",\"connections\":4,\"pipeline\":4,\"requests\":20000,\"wrong_replies\":0,\"ok\":true," out &&
+	for k in seconds per_sec latency_us p50 p90 p99 p999 max; do
 		grep -q "\"$k\":" out || { echo "missing $k"; exit 1; }
 	done
 '

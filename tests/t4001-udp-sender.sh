@@ -146,7 +146,7 @@ test_expect_success '--json: the totals as one object' '
 	start_sink &&
 	"$sender" -p $port -i 5 -c 3 --json >out &&
 	test "$(wc -l <out)" -eq 1 &&
-	grep -q "^{\"event\":\"summary\",\"to\":\"127.0.0.1:$port\",\"nodes\":1,\"sent\":3,\"skipped\":0,\"errors\":0,\"leaving\":0,\"seconds\":[0-9.]*}$" out
+	grep -q "^{\"event\":\"summary\",\"program\":\"udp_sender\",\"to\":\"127.0.0.1:$port\",\"nodes\":1,\"sent\":3,\"skipped\":0,\"errors\":0,\"leaving\":0,\"ok\":true,\"seconds\":[0-9.]*,\"per_sec\":[0-9]*}$" out
 '
 
 test_when have_ipv6 'no IPv6 on this machine' 'IPv6 loopback' '

@@ -40,7 +40,7 @@ test_expect_success 'seq accounting: gaps, late arrivals, duplicates, a restart'
 	wait_until 5 grep -q "\"event\":\"alive\"" rx && sleep 0.3 &&
 	stop_receiver &&
 	node_json rx a >a.json &&
-	grep -q "^{\"node\":\"a\",\"addr\":\"127.0.0.1:[0-9]*\",\"state\":\"ALIVE\",\"received\":9,\"lost\":1,\"duplicates\":1,\"reordered\":1,\"restarts\":1,\"last_seen_ms\":[0-9]*,\"stale\":0,\"implausible\":0}$" a.json &&
+	grep -q "^{\"node\":\"a\",\"addr\":\"127.0.0.1:[0-9]*\",\"state\":\"alive\",\"received\":9,\"lost\":1,\"duplicates\":1,\"reordered\":1,\"restarts\":1,\"last_seen_ms\":[0-9]*,\"stale\":0,\"implausible\":0}$" a.json &&
 	event summary rx | grep -q "\"heartbeats\":9,\"malformed\":0," &&
 	test "$(event alive rx | wc -l)" -eq 1 &&
 	! grep -q "\"event\":\"heartbeat\"" rx
@@ -52,7 +52,7 @@ test_expect_success 'a seq far ahead (forged, corrupted) is ignored; the node st
 	  for s in 2 3 4 5 6; do echo "@sleep 50"; hb a 1 $s 1000; done; } | "$script" $port &&
 	sleep 0.3 &&
 	stop_receiver &&
-	node_json rx a | grep -q "\"state\":\"ALIVE\",\"received\":6,\"lost\":0,\"duplicates\":0,.*\"implausible\":2}$" &&
+	node_json rx a | grep -q "\"state\":\"alive\",\"received\":6,\"lost\":0,\"duplicates\":0,.*\"implausible\":2}$" &&
 	event summary rx | grep -q "\"implausible\":2,"
 '
 
@@ -81,7 +81,7 @@ test_expect_success 'another address: no news moves the node, no goodbye is take
 	{ hb a 1 1; hb a 1 2 10000 leaving=1; } | "$script" $port &&
 	wait_until 5 grep -q "\"event\":\"ignored\".*goodbye from another address" rx &&
 	stop_receiver &&
-	node_json rx a | grep -q "^{\"node\":\"a\",\"addr\":\"$addr\",\"state\":\"ALIVE\",\"received\":2,.*\"implausible\":1}$" &&
+	node_json rx a | grep -q "^{\"node\":\"a\",\"addr\":\"$addr\",\"state\":\"alive\",\"received\":2,.*\"implausible\":1}$" &&
 	! grep -q "\"event\":\"left\"" rx
 '
 
@@ -150,7 +150,7 @@ test_expect_success 'malformed datagrams: each counted with its reason; heartbea
 	stop_receiver &&
 	for reason in "empty" "not text" "oversize" "bad value for node" "bad value for seq" \
 	              "missing seq" "not a heartbeat" "unsupported version"; do
-		event malformed rx | grep -q "^{\"event\":\"malformed\",\"addr\":\"127.0.0.1:[0-9]*\",\"reason\":\"$reason\",\"t_ms\":[0-9]*}$" ||
+		event malformed rx | grep -q "^{\"event\":\"malformed\",\"program\":\"udp_receiver\",\"addr\":\"127.0.0.1:[0-9]*\",\"reason\":\"$reason\",\"t_ms\":[0-9]*}$" ||
 			{ echo "no malformed event for: $reason"; exit 1; }
 	done &&
 	test "$(event malformed rx | wc -l)" -eq 8 &&
@@ -180,7 +180,7 @@ test_expect_success 'a silent node: SUSPECT, then DEAD, each on time (--suspect-
 	d=$(event dead rx | json_field /dev/stdin silent_ms) &&
 	within 300 $((300 + slack)) $s &&
 	within 800 $((800 + slack)) $d &&
-	node_json rx quiet | grep -q "\"state\":\"DEAD\",\"received\":3,\"lost\":0,"
+	node_json rx quiet | grep -q "\"state\":\"dead\",\"received\":3,\"lost\":0,"
 '
 
 test_expect_success 'default deadlines: 2 and 5 of the node'"'"'s own intervals' '
@@ -201,10 +201,10 @@ test_expect_success 'a sender stopped by SIGINT is LEFT, not DEAD' '
 	wait_until 5 grep -q "\"event\":\"left\"" rx &&
 	sleep 0.5 &&
 	stop_receiver &&
-	event left rx | grep -q "^{\"event\":\"left\",\"node\":\"polite\",\"t_ms\":[0-9]*}$" &&
+	event left rx | grep -q "^{\"event\":\"left\",\"program\":\"udp_receiver\",\"node\":\"polite\",\"t_ms\":[0-9]*}$" &&
 	! grep -q "\"event\":\"dead\"" rx &&
 	! grep -q "\"event\":\"suspect\"" rx &&
-	node_json rx polite | grep -q "\"state\":\"LEFT\""
+	node_json rx polite | grep -q "\"state\":\"left\""
 '
 
 test_expect_success 'a receiver held up (SIGSTOP) takes what queued before it judges: no false SUSPECT' '
@@ -230,7 +230,7 @@ test_expect_success 'back from the dead: ALIVE again with down_ms (same incarnat
 	"$sender" -p $port -i 50 -c 1 -n back -q >tx &&
 	wait_until 5 at_least 2 down_ms rx &&
 	stop_receiver &&
-	event alive rx | sed -n 2p | grep -q "^{\"event\":\"alive\",\"node\":\"back\",\"addr\":\"127.0.0.1:[0-9]*\",\"down_ms\":[0-9]*,\"t_ms\":[0-9]*}$" &&
+	event alive rx | sed -n 2p | grep -q "^{\"event\":\"alive\",\"program\":\"udp_receiver\",\"node\":\"back\",\"addr\":\"127.0.0.1:[0-9]*\",\"down_ms\":[0-9]*,\"t_ms\":[0-9]*}$" &&
 	within 550 $((600 + slack)) $(event alive rx | sed -n 2p | json_field /dev/stdin down_ms) &&
 	test "$(event dead rx | wc -l)" -ge 2 &&
 	node_json rx back | grep -q "\"restarts\":[12],"
@@ -267,7 +267,7 @@ test_expect_success "every interface by default: IPv4$v6 senders" '
 	wait_until 5 grep -q "\"node\":\"four\"" rx &&
 	sleep 0.2 &&
 	stop_receiver &&
-	head -1 rx | grep -q "^{\"event\":\"listening\",\"addr\":\"\[::\]:$port\",\"port\":$port,\"detector\":\"deadline\",\"t_ms\":0}$" &&
+	head -1 rx | grep -q "^{\"event\":\"listening\",\"program\":\"udp_receiver\",\"addr\":\"\[::\]:$port\",\"port\":$port,\"detector\":\"deadline\",\"t_ms\":0}$" &&
 	event heartbeat rx | grep -q "\"node\":\"four\",\"addr\":\"127.0.0.1:" &&
 	if have_ipv6; then event heartbeat rx | grep -q "\"node\":\"six\",\"addr\":\"\[::1\]:"; fi
 '

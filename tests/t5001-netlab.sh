@@ -79,7 +79,7 @@ test_expect_success 'TCP: tcp_server on node1, tcp_client on node2 and node3 at 
 test_expect_success 'TCP: tcp_client --bench across nodes: no errors' '
 	RUN_ON="$lab run node1" start_listener srv tcp_server -q || exit 1
 	on node2 "$BINDIR/tcp_client" 10.77.3.1 --bench -c 8 -P 4 -n 20000 --json >b &&
-	grep -q "\"requests\":20000,\"errors\":0," b &&
+	grep -q "\"requests\":20000,\"wrong_replies\":0,\"ok\":true," b &&
 	stop_server
 '
 
@@ -103,10 +103,10 @@ test_expect_success 'UDP: node1 hears unicast, broadcast, --iface broadcast and 
 	grep -q "^heartbeats to 239.1.2.3:5005 (multicast) from node mcast" s4 &&
 	wait_until 5 at_least 4 "\"event\":\"alive\"" rx &&
 	stop_receiver &&
-	grep -q "^{\"event\":\"alive\",\"node\":\"uni\",\"addr\":\"10.77.3.2:" rx &&
-	grep -q "^{\"event\":\"alive\",\"node\":\"bcast\",\"addr\":\"10.77.3.3:" rx &&
-	grep -q "^{\"event\":\"alive\",\"node\":\"ifbcast\",\"addr\":\"10.77.3.3:" rx &&
-	grep -q "^{\"event\":\"alive\",\"node\":\"mcast\",\"addr\":\"10.77.3.2:" rx
+	grep -q "^{\"event\":\"alive\",\"program\":\"udp_receiver\",\"node\":\"uni\",\"addr\":\"10.77.3.2:" rx &&
+	grep -q "^{\"event\":\"alive\",\"program\":\"udp_receiver\",\"node\":\"bcast\",\"addr\":\"10.77.3.3:" rx &&
+	grep -q "^{\"event\":\"alive\",\"program\":\"udp_receiver\",\"node\":\"ifbcast\",\"addr\":\"10.77.3.3:" rx &&
+	grep -q "^{\"event\":\"alive\",\"program\":\"udp_receiver\",\"node\":\"mcast\",\"addr\":\"10.77.3.2:" rx
 '
 
 # ipv6_ready NODE: its link-local address is there and no longer tentative.
@@ -144,16 +144,16 @@ test_expect_success 'UDP: cut node3: SUSPECT then DEAD on time, node2 stays ALIV
 	wait_until 5 at_least 2 "\"event\":\"alive\"" rx &&
 	sleep 0.5 &&
 	"$lab" cut node3 >/dev/null &&
-	wait_until 5 grep -q "\"event\":\"dead\",\"node\":\"n3\"" rx &&
+	wait_until 5 grep -q "\"event\":\"dead\",\"program\":\"udp_receiver\",\"node\":\"n3\"" rx &&
 	"$lab" heal node3 >/dev/null &&
 	wait_until 5 grep -q "\"node\":\"n3\",.*\"down_ms\"" rx &&
 	stop_receiver &&
-	s=$(grep "\"event\":\"suspect\",\"node\":\"n3\"" rx | json_field /dev/stdin silent_ms) &&
-	d=$(grep "\"event\":\"dead\",\"node\":\"n3\"" rx | json_field /dev/stdin silent_ms) &&
+	s=$(grep "\"event\":\"suspect\",\"program\":\"udp_receiver\",\"node\":\"n3\"" rx | json_field /dev/stdin silent_ms) &&
+	d=$(grep "\"event\":\"dead\",\"program\":\"udp_receiver\",\"node\":\"n3\"" rx | json_field /dev/stdin silent_ms) &&
 	echo "cut node3: SUSPECT after $s ms, DEAD after $d ms (deadlines 200, 500)" >>"$TRASH/figures" &&
 	test $s -ge 200 && test $s -le $((200 + slack)) &&
 	test $d -ge 500 && test $d -le $((500 + slack)) &&
-	! grep -q "\"event\":\"\(suspect\|dead\)\",\"node\":\"n2\"" rx
+	! grep -q "\"event\":\"\(suspect\|dead\)\",\"program\":\"udp_receiver\",\"node\":\"n2\"" rx
 '
 
 # Both detectors, side by side, over the same lossy link for a fixed

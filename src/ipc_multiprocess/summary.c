@@ -28,16 +28,16 @@ static void print_json(const struct ipc_result *r)
     struct json j;
 
     json_init(&j);
-    json_object_begin(&j, NULL);
+    json_event_begin(&j, "summary", "ipc_multiprocess");
     json_u64(&j, "count", r->count);
     json_u64(&j, "workers", r->workers);
     json_u64(&j, "batch", r->batch);
-    json_u64(&j, "received", r->rep.received);
+    json_u64(&j, "results", r->rep.received);
     json_u128(&j, "sum", r->rep.sum);
     json_u128(&j, "expected_sum", u128_sum_of_squares(expected_count(r)));
     json_bool(&j, "ok", summary_ok(r));
     json_double(&j, "seconds", r->seconds, 6);
-    json_double(&j, "items_per_sec", stats_rate(r->rep.received, r->seconds), 0);
+    json_double(&j, "per_sec", stats_rate(r->rep.received, r->seconds), 0);
     json_bool(&j, "interrupted", r->rep.interrupted != 0);
     json_bool(&j, "complete", r->have_report && r->rep.ended == r->rep.inputs);
     json_object_end(&j);

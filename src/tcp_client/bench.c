@@ -334,13 +334,15 @@ static void report(const struct bench *b)
         struct json j;
 
         json_init(&j);
-        json_object_begin(&j, NULL);
+        json_event_begin(&j, "summary", "tcp_client");
+        json_str(&j, "mode", "bench");
         json_u64(&j, "connections", cfg->connections);
         json_u64(&j, "pipeline", cfg->pipeline);
         json_u64(&j, "requests", b->done);
-        json_u64(&j, "errors", b->errors);
+        json_u64(&j, "wrong_replies", b->errors);
+        json_bool(&j, "ok", b->errors == 0);
         json_double(&j, "seconds", seconds, 6);
-        json_double(&j, "requests_per_sec", stats_rate(b->done, seconds), 0);
+        json_double(&j, "per_sec", stats_rate(b->done, seconds), 0);
         json_object_begin(&j, "latency_us");
         for (int i = 0; i < 5; i++)
             json_double(&j, names[i], (double)stats_hist_quantile(&b->hist, qs[i]) / 1e3, 1);

@@ -27,6 +27,8 @@
 #include "linebuf.h"
 #include "opt.h"
 #include "proto_square.h"
+#include "json.h"
+#include "stats.h"
 
 enum { WINDOW = 1024, SHOWN = 40 };
 
@@ -53,7 +55,8 @@ static const char usage_text[] =
 "  -P, --pipeline N          --bench: requests in flight per connection (1)\n"
 "      --rate REQ_PER_S      --bench: send at this fixed rate (open loop)\n"
 "      --request TEXT        --bench: send TEXT each time, replies unchecked\n"
-"      --json                --bench: the report as one JSON object\n"
+"      --json                each reply and the summary as JSON objects\n"
+"                            (with --bench: the report)\n"
 "  -h, --help                show this help\n"
 "  -V, --version             show the version\n"
 "\n"
@@ -160,6 +163,7 @@ struct session {
     char out[WINDOW * 24];      /* requests gathered for one write */
     size_t out_len;
     uint64_t received, failures;
+    uint64_t err_replies, wrong_replies;    /* the failures, by kind */
 };
 
 /*
@@ -230,22 +234,51 @@ static bool source_done(const struct session *s)
     return s->next_arg >= (s->cfg->nnumbers > 0 ? s->cfg->nnumbers : 10);
 }
 
+/* --json: one reply as an event: the request, the reply, and whether it was right. */
+static void print_reply_json(const struct pending *p, const char *line, size_t len,
+                             bool right, bool good)
+{
+    struct json j;
+    char reply[PROTO_MAX_REPLY + 1];
+
+    snprintf(reply, sizeof(reply), "%.*s", (int)(len < PROTO_MAX_REPLY ? len : PROTO_MAX_REPLY),
+             line);
+    json_init(&j);
+    json_event_begin(&j, "reply", "tcp_client");
+    json_str(&j, "request", p->shown);
+    json_str(&j, "reply", reply);
+    if (!right) {
+        snprintf(reply, sizeof(reply), "%.*s", (int)p->expect_len - 1, p->expect);
+        json_str(&j, "expected", reply);
+    }
+    json_bool(&j, "ok", good);
+    json_object_end(&j);
+    if (json_finish(&j) == 0)
+        fputs(j.buf, stdout);
+    json_free(&j);
+}
+
 /* Match one reply to the oldest request in flight, and say how it went. */
 static void check_reply(struct session *s, const char *line, size_t len)
 {
     struct pending *p = &s->ring[s->head];
-    bool ok = len + 1 == p->expect_len && memcmp(line, p->expect, len) == 0;
+    bool right = len + 1 == p->expect_len && memcmp(line, p->expect, len) == 0;
+    bool good = right && strncmp(line, "ERR", 3) != 0;
 
     s->head = (s->head + 1) % WINDOW;
     s->count--;
     s->received++;
-    if (ok && strncmp(line, "ERR", 3) != 0) {
-        if (!s->cfg->quiet)
-            printf("square(%s) = %.*s\n", p->shown, (int)len, line);
-        return;
+    if (!good) {
+        s->failures++;
+        *(right ? &s->err_replies : &s->wrong_replies) += 1;
     }
-    s->failures++;
-    if (ok)                             /* the ERR reply we expected */
+    if (good && s->cfg->quiet)
+        return;
+    if (s->cfg->json)
+        print_reply_json(p, line, len, right, good);
+    else if (good)
+        printf("square(%s) = %.*s\n", p->shown, (int)len, line);
+    else if (right)                     /* the ERR reply we expected */
         printf("square(%s): %.*s\n", p->shown, (int)len, line);
     else
         printf("square(%s) = %.*s: WRONG, expected %.*s\n", p->shown, (int)len,
@@ -314,9 +347,42 @@ static int wait_and_read(struct session *s)
     return 0;
 }
 
+/* The summary: text, or --json's summary event. */
+static void print_summary(const struct session *s, bool interrupted, double seconds)
+{
+    if (s->cfg->json) {
+        struct json j;
+
+        json_init(&j);
+        json_event_begin(&j, "summary", "tcp_client");
+        json_str(&j, "mode", "ask");
+        json_u64(&j, "requests", s->received);
+        json_u64(&j, "err_replies", s->err_replies);
+        json_u64(&j, "wrong_replies", s->wrong_replies);
+        json_u64(&j, "unanswered", s->count);
+        json_bool(&j, "interrupted", interrupted);
+        json_bool(&j, "ok", s->failures == 0 && (s->count == 0 || interrupted));
+        json_double(&j, "seconds", seconds, 6);
+        json_double(&j, "per_sec", stats_rate(s->received, seconds), 0);
+        json_object_end(&j);
+        if (json_finish(&j) == 0)
+            fputs(j.buf, stdout);
+        json_free(&j);
+        return;
+    }
+    printf("%llu repl%s, %llu failed\n", (unsigned long long)s->received,
+           s->received == 1 ? "y" : "ies", (unsigned long long)s->failures);
+    if (interrupted)
+        printf("interrupted: %u request%s unanswered%s\n", s->count,
+               s->count == 1 ? "" : "s", source_done(s) ? "" : ", more not sent");
+}
+
 /* Ask, read, check, until every request is answered. */
 static int run_session(struct session *s)
 {
+    uint64_t start = stats_now_ns();
+    bool interrupted;
+
     while (!cli_stop_requested()) {
         fill(s);
         if (s->out_len > 0 && io_write_all(s->fd, s->out, s->out_len) != 0) {
@@ -333,15 +399,10 @@ static int run_session(struct session *s)
         if (wait_and_read(s) != 0)
             return 1;
     }
-    printf("%llu repl%s, %llu failed\n", (unsigned long long)s->received,
-               s->received == 1 ? "y" : "ies", (unsigned long long)s->failures);
-    if (cli_stop_requested() && (s->count > 0 || !source_done(s))) {
-        /* Stopped by Ctrl-C: a clean stop, and what it left undone is said. */
-        printf("interrupted: %u request%s unanswered%s\n", s->count,
-               s->count == 1 ? "" : "s", source_done(s) ? "" : ", more not sent");
-        return s->failures > 0;
-    }
-    return s->failures > 0 || s->count > 0;
+    /* Stopped by Ctrl-C: a clean stop, and what it left undone is said. */
+    interrupted = cli_stop_requested() && (s->count > 0 || !source_done(s));
+    print_summary(s, interrupted, stats_seconds_since(start));
+    return s->failures > 0 || (s->count > 0 && !interrupted);
 }
 
 int main(int argc, char **argv)

@@ -27,6 +27,7 @@
 #include "net.h"
 #include "proto_square.h"
 #include "server.h"
+#include "stats.h"
 
 static const struct model {
     const char *name;
@@ -169,6 +170,15 @@ static int open_server(struct server *srv)
     return 0;
 }
 
+/* Print one JSON line, built by 'j', and let it go. */
+static void print_json(struct json *j)
+{
+    json_object_end(j);
+    if (json_finish(j) == 0)
+        fputs(j->buf, stdout);
+    json_free(j);
+}
+
 static void print_listening(const struct server *srv)
 {
     struct sockaddr_storage ss;
@@ -177,15 +187,21 @@ static void print_listening(const struct server *srv)
 
     getsockname(srv->listen_fd, (struct sockaddr *)&ss, &len);
     net_format((struct sockaddr *)&ss, len, addr);
-    if (srv->cfg->json)
-        printf("{\"event\":\"listening\",\"addr\":\"%s\",\"port\":%d,\"model\":\"%s\"}\n",
-               addr, net_local_port(srv->listen_fd), srv->cfg->model);
-    else
+    if (srv->cfg->json) {
+        struct json j;
+
+        json_init(&j);
+        json_event_begin(&j, "listening", "tcp_server");
+        json_str(&j, "addr", addr);
+        json_i64(&j, "port", net_local_port(srv->listen_fd));
+        json_str(&j, "model", srv->cfg->model);
+        print_json(&j);
+    } else
         printf("listening on %s (model %s, %u thread%s)\n", addr, srv->cfg->model,
                srv->cfg->threads, srv->cfg->threads == 1 ? "" : "s");
 }
 
-static void print_totals(const struct server *srv)
+static void print_totals(const struct server *srv, int status, double seconds)
 {
     const struct server_stats *st = srv->stats;
 
@@ -193,16 +209,16 @@ static void print_totals(const struct server *srv)
         struct json j;
 
         json_init(&j);
-        json_object_begin(&j, NULL);
+        json_event_begin(&j, "summary", "tcp_server");
         json_str(&j, "model", srv->cfg->model);
         json_u64(&j, "connections", atomic_load(&st->connections));
         json_u64(&j, "requests", atomic_load(&st->requests));
-        json_u64(&j, "errors", atomic_load(&st->errors));
+        json_u64(&j, "err_replies", atomic_load(&st->errors));
         json_u64(&j, "refused", atomic_load(&st->refused));
-        json_object_end(&j);
-        if (json_finish(&j) == 0)
-            fputs(j.buf, stdout);
-        json_free(&j);
+        json_bool(&j, "ok", status == 0);
+        json_double(&j, "seconds", seconds, 3);
+        json_double(&j, "per_sec", stats_rate(atomic_load(&st->requests), seconds), 0);
+        print_json(&j);
         return;
     }
     printf("connections  %llu\nrequests     %llu\nerrors       %llu\nrefused      %llu\n",
@@ -237,10 +253,12 @@ int main(int argc, char **argv)
     print_listening(&srv);
 
     /* 4. The lesson proper: the chosen model runs until told to stop. */
+    uint64_t start = stats_now_ns();
+
     status = serve(&srv);
 
     /* 5. Account for everything, release everything. */
-    print_totals(&srv);
+    print_totals(&srv, status, stats_seconds_since(start));
     close(srv.listen_fd);
     return status;
 }

@@ -204,11 +204,11 @@ static void print_json(const struct shared *sh, const struct consumer *cons,
     struct json j;
 
     json_init(&j);
-    json_object_begin(&j, NULL);
-    json_u64(&j, "tasks", cfg->tasks);
+    json_event_begin(&j, "summary", "threading_example");
+    json_u64(&j, "count", cfg->tasks);
     json_u64(&j, "consumers", cfg->consumers);
     json_u64(&j, "capacity", cfg->capacity);
-    json_u64(&j, "stored", sh->results.len);
+    json_u64(&j, "results", sh->results.len);
     json_array_begin(&j, "per_consumer");
     for (unsigned i = 0; i < cfg->consumers; i++)
         json_u64(&j, NULL, cons[i].taken);
@@ -217,7 +217,7 @@ static void print_json(const struct shared *sh, const struct consumer *cons,
     json_u128(&j, "expected_sum", u128_sum_of_squares(sh->produced));
     json_bool(&j, "ok", o->ok);
     json_double(&j, "seconds", o->seconds, 6);
-    json_double(&j, "tasks_per_sec", stats_rate(sh->results.len, o->seconds), 0);
+    json_double(&j, "per_sec", stats_rate(sh->results.len, o->seconds), 0);
     json_u64(&j, "produced", sh->produced);
     json_u64(&j, "batch", cfg->batch);
     json_bool(&j, "racy", cfg->racy);

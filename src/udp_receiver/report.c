@@ -18,6 +18,12 @@ static const char *const state_names[] = {
     [NODE_DEAD] = "DEAD", [NODE_LEFT] = "LEFT",
 };
 
+/* In JSON, states are in the one case of events: "dead", as in {"event":"dead"}. */
+static const char *const state_keys[] = {
+    [NODE_ALIVE] = "alive", [NODE_SUSPECT] = "suspect",
+    [NODE_DEAD] = "dead", [NODE_LEFT] = "left",
+};
+
 const char *node_state_name(enum node_state s)
 {
     return state_names[s];
@@ -47,8 +53,7 @@ static void print_time(void)
 static struct json *event(struct receiver *r, const char *name, const struct node *n)
 {
     json_reset(&r->j);
-    json_object_begin(&r->j, NULL);
-    json_str(&r->j, "event", name);
+    json_event_begin(&r->j, name, "udp_receiver");
     if (n != NULL)
         json_str(&r->j, "node", n->name);
     return &r->j;
@@ -149,7 +154,7 @@ void report_forgotten(struct receiver *r, const struct node *n, uint64_t now)
     if (r->cfg->json) {
         struct json *j = event(r, "forgotten", n);
 
-        json_str(j, "state", node_state_name(n->state));
+        json_str(j, "state", state_keys[n->state]);
         json_u64(j, "silent_ms", now - n->last_seen);
         emit(r, now);
         return;
@@ -299,7 +304,7 @@ static void summary_json(struct receiver *r, uint64_t now)
         json_object_begin(j, NULL);
         json_str(j, "node", n->name);
         json_str(j, "addr", node_addr(n, addr));
-        json_str(j, "state", node_state_name(n->state));
+        json_str(j, "state", state_keys[n->state]);
         json_u64(j, "received", n->received);
         json_u64(j, "lost", n->lost);
         json_u64(j, "duplicates", n->duplicates);
@@ -315,6 +320,9 @@ static void summary_json(struct receiver *r, uint64_t now)
         }
     }
     json_array_end(j);
+    json_bool(j, "ok", true);
+    json_double(j, "seconds", now / 1000.0, 3);
+    json_double(j, "per_sec", now > 0 ? r->heartbeats * 1000.0 / (double)now : 0, 0);
     emit(r, now);
 }
 

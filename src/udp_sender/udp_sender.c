@@ -358,15 +358,16 @@ static void print_totals(const struct run *r, double seconds)
         struct json j;
 
         json_init(&j);
-        json_object_begin(&j, NULL);
-        json_str(&j, "event", "summary");
+        json_event_begin(&j, "summary", "udp_sender");
         json_str(&j, "to", r->dest.text);
         json_u64(&j, "nodes", r->cfg->nodes);
         json_u64(&j, "sent", r->sent);
         json_u64(&j, "skipped", r->skipped);
         json_u64(&j, "errors", r->errors);
         json_u64(&j, "leaving", r->leaving);
+        json_bool(&j, "ok", r->sent + r->leaving > 0 || r->errors == 0);
         json_double(&j, "seconds", seconds, 3);
+        json_double(&j, "per_sec", stats_rate(r->sent, seconds), 0);
         json_object_end(&j);
         if (json_finish(&j) == 0)
             fputs(j.buf, stdout);

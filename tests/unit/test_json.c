@@ -41,6 +41,35 @@ static void escapes_quotes_backslashes_and_controls(void)
     json_free(&j);
 }
 
+static void keeps_utf8_and_replaces_bytes_that_are_not(void)
+{
+    struct json j;
+
+    json_init(&j);
+    json_object_begin(&j, NULL);
+    json_str(&j, "ok", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+    json_str(&j, "bad", "a\xff\xc3(\xe0\x80\x80\xed\xa0\x80\xf4\x90\x80\x80\xc3");
+    json_object_end(&j);
+    CHECK_INT(json_finish(&j), ==, 0);
+    CHECK_STR(j.buf, "{\"ok\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\","
+                     "\"bad\":\"a\\ufffd\\ufffd(\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd"
+                     "\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\"}\n");
+    json_free(&j);
+}
+
+static void starts_each_event_with_its_name_and_program(void)
+{
+    struct json j;
+
+    json_init(&j);
+    json_event_begin(&j, "summary", "tcp_server");
+    json_u64(&j, "requests", 3);
+    json_object_end(&j);
+    CHECK_INT(json_finish(&j), ==, 0);
+    CHECK_STR(j.buf, "{\"event\":\"summary\",\"program\":\"tcp_server\",\"requests\":3}\n");
+    json_free(&j);
+}
+
 static void writes_128_bit_numbers_as_exact_strings(void)
 {
     struct json j;
@@ -116,6 +145,8 @@ int main(void)
     RUN_TEST(escapes_quotes_backslashes_and_controls);
     RUN_TEST(writes_128_bit_numbers_as_exact_strings);
     RUN_TEST(writes_null_for_numbers_json_cannot_hold);
+    RUN_TEST(keeps_utf8_and_replaces_bytes_that_are_not);
+    RUN_TEST(starts_each_event_with_its_name_and_program);
     RUN_TEST(grows_past_its_first_buffer);
     RUN_TEST(reset_starts_over_and_drain_streams_a_long_array);
     return tap_done();
