@@ -9,19 +9,30 @@
 #   make fuzz [FUZZ_SECONDS=N]  every parser under libFuzzer, N s each (clang)
 #   make demo               the examples, narrated, on this machine
 #   make demo-lab           the multi-node runs on a 3-node lab (root)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   after 'make': programs, netlab, pages
+#   make uninstall PREFIX=/usr/local DESTDIR=
+#   make dist               week3-VERSION.tar.gz of the committed tree
 #
 # CFLAGS belong to you; the kit's own needs are in KIT_CFLAGS and always
 # apply.  CI tightens the build with CFLAGS_EXTRA=-Werror.
 
 CFLAGS  ?= -O2 -g
 PREFIX  ?= /usr/local
+MANDIR  ?= $(PREFIX)/share/man
 BUILD   ?= build/default
 BINDIR  ?= bin
 
 PROGRAMS := ipc_multiprocess threading_example tcp_server tcp_client udp_sender udp_receiver
 
-KIT_CFLAGS := -std=c11 -D_GNU_SOURCE -Ilib -Isrc/common -pthread -MMD -MP \
+# The one version of the kit: this base, and where the tree is a git
+# checkout, what 'git describe' says of it; a tarball of 'make dist'
+# carries it in .version.
+BASE_VERSION := 0.2.0
+VERSION := $(shell [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ] && \
+		echo "$(BASE_VERSION)-$$(git describe --always --dirty)" || \
+		cat .version 2>/dev/null || echo $(BASE_VERSION))
+
+KIT_CFLAGS := -std=c11 -D_GNU_SOURCE -Ilib -Isrc/common -I$(BUILD) -pthread -MMD -MP \
 	      -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ifdef SANITIZE
 KIT_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
@@ -54,7 +65,7 @@ HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/helpers/*.c bench/*.c))
 $(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-.PHONY: all tests test asan tsan bench fuzz demo demo-lab install uninstall clean
+.PHONY: all tests test asan tsan bench fuzz demo demo-lab install uninstall dist clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -66,6 +77,14 @@ $(BINS):
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Rewritten only when the version changes, so that only cli.o is rebuilt.
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(@D)
+	@echo '#define KIT_VERSION "$(VERSION)"' >$@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+$(BUILD)/src/common/cli.o: $(BUILD)/version.h
+FORCE:
 
 # Everything that the suite needs built, without running it.
 tests: all $(UNIT_TESTS) $(HELPERS)
@@ -127,12 +146,31 @@ demo: all
 demo-lab: all
 	BINDIR=$(abspath $(BINDIR)) scripts/demo-lab
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin
+# Install what is built, and build nothing: 'make' as yourself first, so
+# that no file in your checkout belongs to root.  Uninstall removes
+# exactly what install put there.
+PAGES := $(wildcard man/*.[17])
+INSTALLED := $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(PROGRAMS) netlab) \
+	$(foreach p,$(PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(p)))/$(notdir $(p)))
+
+install:
+	@for b in $(BINS); do [ -x $$b ] || \
+	  { echo "make install: $$b is not built; run 'make' first (as yourself), then 'make install'"; exit 1; }; done
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(BINS) scripts/netlab $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(filter %.1,$(PAGES)) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(filter %.7,$(PAGES)) $(DESTDIR)$(MANDIR)/man7
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(PROGRAMS))
+	rm -f $(INSTALLED)
+
+# A tarball of the committed tree, with its version in .version.
+dist:
+	@[ -d .git ] || { echo "make dist: needs the git checkout"; exit 1; }
+	@mkdir -p build/dist && echo '$(VERSION)' >build/dist/.version
+	git archive --format=tar.gz --prefix=week3-$(VERSION)/ \
+		--add-file=build/dist/.version -o week3-$(VERSION).tar.gz HEAD
+	@echo "week3-$(VERSION).tar.gz"
 
 clean:
 	rm -rf build bin tests/trash

@@ -18,7 +18,8 @@ check_program() {
 	'
 	test_expect_success "$prog: --version prints the version, exit 0" '
 		"$BINDIR/$prog" --version >out &&
-		grep -q "^$prog [0-9][0-9.]*$" out
+		grep -Eq "^$prog [0-9]+\.[0-9]+\.[0-9]+(-[0-9a-z-]+)?$" out &&
+		test "$(cut -d" " -f2 out)" = "$("$BINDIR/tcp_server" --version | cut -d" " -f2)"
 	'
 	test_expect_success "$prog: unknown long option: one line naming it, exit 2" '
 		test_expect_code 2 "$BINDIR/$prog" --no-such-option >out 2>err &&

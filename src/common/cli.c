@@ -1,5 +1,6 @@
 /* cli - the program side of the kit: names, messages, usage errors, stop. */
 #include "cli.h"
+#include "version.h"         /* KIT_VERSION, made by the Makefile */
 
 #include <errno.h>
 #include <getopt.h>

@@ -15,9 +15,7 @@
 #include <stdint.h>
 #include <stdnoreturn.h>
 
-#define KIT_VERSION "0.1.0"
-
-/* Print "PROG (week-3 kit) VERSION" on stdout. */
+/* Print "PROG VERSION" on stdout: the one version of the kit (Makefile). */
 void cli_print_version(void);
 
 /*
