@@ -43,6 +43,13 @@ test_expect_success 'ipc_multiprocess --json, and --stage store --json' '
 	check_json ipc_multiprocess out
 '
 
+test_expect_success 'a binary stage has no summary: --json is refused, not ignored' '
+	test_expect_code 2 "$BINDIR/ipc_multiprocess" --stage generate --json >out 2>err &&
+	grep -q "^ipc_multiprocess: --json: --stage generate writes frames, not a summary" err &&
+	test_expect_code 2 "$BINDIR/ipc_multiprocess" --stage square --json </dev/null >out 2>err &&
+	! test -s out
+'
+
 test_expect_success 'threading_example --json' '
 	"$BINDIR/threading_example" -n 100 --json >out &&
 	check_json threading_example out

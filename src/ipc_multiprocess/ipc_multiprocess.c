@@ -72,7 +72,8 @@ static const char usage_text[] =
 "  -w, --workers WORKERS  worker processes, 1..128 (default 1)\n"
 "  -b, --batch BATCH      numbers per write, 1..65536 (default 1)\n"
 "  -q, --quiet            print only the summary\n"
-"      --json             print the summary as one JSON object\n"
+"      --json             print the summary as one JSON object (with\n"
+"                         --stage, only store has one)\n"
 "      --stage ROLE       run one role alone, stdin to stdout, so that the\n"
 "                         shell can build the same pipeline\n"
 "  -h, --help             show this help\n"
@@ -128,6 +129,10 @@ static void parse_options(int argc, char **argv, struct ipc_config *cfg)
     }
     if (optind < argc)
         cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (cfg->json && (cfg->stage == ROLE_GENERATE || cfg->stage == ROLE_SQUARE))
+        cli_usage_error("--json: --stage %s writes frames, not a summary "
+                        "(--json goes with --stage store)",
+                        cfg->stage == ROLE_GENERATE ? "generate" : "square");
 }
 
 /* Make every pipe up front, close-on-exec.  Returns 0 or -1 with errno. */
