@@ -1,7 +1,8 @@
 #!/bin/sh
-# t0005-readme - the commands README shows work when pasted: every
-# '$ bin/ipc_multiprocess' and '$ bin/threading_example' line of its
-# examples (they end by themselves), and the recipe to watch a fault.
+# t0005-readme - the commands README and the pages show work when
+# pasted: every '$ bin/ipc_multiprocess' and '$ bin/threading_example'
+# line of README's examples, and every such '.Dl' example of the pages
+# (they end by themselves), and the recipe to watch a fault.
 test_description='README: the self-contained commands, as printed'
 . "$(dirname "$0")/test-lib.sh"
 
@@ -17,13 +18,18 @@ perl -ne '
 	$cont = $cmd =~ /\|\s*$/;
 	print "$cmd\n" unless $cont;
 ' "$readme" | sed 's|bin/|"$BINDIR"/|g' >commands
+# The same in the pages' examples (.Dl $ ipc_multiprocess ...), installed names.
+perl -ne 'print "$1\n" if /^\.Dl \$ ((ipc_multiprocess|threading_example)\b[^#]*?)\s*(#.*)?$/' \
+	"$TEST_DIR"/../man/*.1 | sed 's|^|"$BINDIR"/|' >>commands
+# Not the run meant to be killed by hand (4000000000 numbers: hours).
+grep -v 4000000000 commands >safe && mv safe commands
 
 test_expect_success 'README shows some commands to run' '
 	test "$(wc -l <commands)" -ge 5
 '
 
 while read -r cmd; do
-	test_expect_success "README: $cmd" "
+	test_expect_success "as printed: $cmd" "
 		test_within 120 sh -c '$cmd' >out 2>err; rc=\$?
 		case '$cmd' in
 		*--racy*) test \$rc -le 1 ;;
