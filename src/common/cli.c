@@ -1,5 +1,6 @@
 /* cli - the program side of the kit: names, messages, usage errors, stop. */
 #include "cli.h"
+#include "json.h"
 #include "version.h"         /* KIT_VERSION, made by the Makefile */
 
 #include <errno.h>
@@ -45,6 +46,14 @@ void cli_check_stdout(void)
 void cli_print_version(void)
 {
     printf("%s %s\n", prog, KIT_VERSION);
+}
+
+void cli_print_json(struct json *j)
+{
+    json_object_end(j);
+    if (json_finish(j) == 0)
+        fputs(j->buf, stdout);
+    json_free(j);
 }
 
 const char *cli_prog(void)

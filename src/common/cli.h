@@ -44,6 +44,14 @@ const char *cli_prog(void);
 void cli_error(int err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * End the JSON object that 'j' holds (begun with json_event_begin), print
+ * it as one line on stdout and free 'j'.  Out of memory, nothing is
+ * printed: a half line would be worse than none.
+ */
+struct json;
+void cli_print_json(struct json *j);
+
 /* A bad command line: "PROG: MSG (try 'PROG --help')" on stderr, exit 2. */
 noreturn void cli_usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));

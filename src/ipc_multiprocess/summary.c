@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "cli.h"
 #include "json.h"
 #include "stats.h"
 #include "u128.h"
@@ -40,10 +41,7 @@ static void print_json(const struct ipc_result *r)
     json_double(&j, "per_sec", stats_rate(r->rep.received, r->seconds), 0);
     json_bool(&j, "interrupted", r->rep.interrupted != 0);
     json_bool(&j, "complete", r->have_report && r->rep.ended == r->rep.inputs);
-    json_object_end(&j);
-    if (json_finish(&j) == 0)
-        fputs(j.buf, stdout);
-    json_free(&j);
+    cli_print_json(&j);
 }
 
 void summary_print(const struct ipc_result *r, bool json)

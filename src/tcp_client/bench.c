@@ -347,10 +347,7 @@ static void report(const struct bench *b)
         for (int i = 0; i < 5; i++)
             json_double(&j, names[i], (double)stats_hist_quantile(&b->hist, qs[i]) / 1e3, 1);
         json_object_end(&j);
-        json_object_end(&j);
-        if (json_finish(&j) == 0)
-            fputs(j.buf, stdout);
-        json_free(&j);
+        cli_print_json(&j);
         return;
     }
     printf("connections  %u x %u in flight\nrequests     %llu\nerrors       %llu\n"

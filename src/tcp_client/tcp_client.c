@@ -252,10 +252,7 @@ static void print_reply_json(const struct pending *p, const char *line, size_t l
         json_str(&j, "expected", reply);
     }
     json_bool(&j, "ok", good);
-    json_object_end(&j);
-    if (json_finish(&j) == 0)
-        fputs(j.buf, stdout);
-    json_free(&j);
+    cli_print_json(&j);
 }
 
 /* Match one reply to the oldest request in flight, and say how it went. */
@@ -364,10 +361,7 @@ static void print_summary(const struct session *s, bool interrupted, double seco
         json_bool(&j, "ok", s->failures == 0 && (s->count == 0 || interrupted));
         json_double(&j, "seconds", seconds, 6);
         json_double(&j, "per_sec", stats_rate(s->received, seconds), 0);
-        json_object_end(&j);
-        if (json_finish(&j) == 0)
-            fputs(j.buf, stdout);
-        json_free(&j);
+        cli_print_json(&j);
         return;
     }
     printf("%llu repl%s, %llu failed\n", (unsigned long long)s->received,

@@ -170,15 +170,6 @@ static int open_server(struct server *srv)
     return 0;
 }
 
-/* Print one JSON line, built by 'j', and let it go. */
-static void print_json(struct json *j)
-{
-    json_object_end(j);
-    if (json_finish(j) == 0)
-        fputs(j->buf, stdout);
-    json_free(j);
-}
-
 static void print_listening(const struct server *srv)
 {
     struct sockaddr_storage ss;
@@ -195,7 +186,7 @@ static void print_listening(const struct server *srv)
         json_str(&j, "addr", addr);
         json_i64(&j, "port", net_local_port(srv->listen_fd));
         json_str(&j, "model", srv->cfg->model);
-        print_json(&j);
+        cli_print_json(&j);
     } else
         printf("listening on %s (model %s, %u thread%s)\n", addr, srv->cfg->model,
                srv->cfg->threads, srv->cfg->threads == 1 ? "" : "s");
@@ -218,7 +209,7 @@ static void print_totals(const struct server *srv, int status, double seconds)
         json_bool(&j, "ok", status == 0);
         json_double(&j, "seconds", seconds, 3);
         json_double(&j, "per_sec", stats_rate(atomic_load(&st->requests), seconds), 0);
-        print_json(&j);
+        cli_print_json(&j);
         return;
     }
     printf("connections  %llu\nrequests     %llu\nerrors       %llu\nrefused      %llu\n",

@@ -222,10 +222,7 @@ static void print_json(const struct shared *sh, const struct consumer *cons,
     json_u64(&j, "batch", cfg->batch);
     json_bool(&j, "racy", cfg->racy);
     json_bool(&j, "interrupted", sh->produced < cfg->tasks);
-    json_object_end(&j);
-    if (json_finish(&j) == 0)
-        fputs(j.buf, stdout);
-    json_free(&j);
+    cli_print_json(&j);
 }
 
 static void print_text(const struct shared *sh, const struct consumer *cons,

@@ -368,10 +368,7 @@ static void print_totals(const struct run *r, double seconds)
         json_bool(&j, "ok", r->sent + r->leaving > 0 || r->errors == 0);
         json_double(&j, "seconds", seconds, 3);
         json_double(&j, "per_sec", stats_rate(r->sent, seconds), 0);
-        json_object_end(&j);
-        if (json_finish(&j) == 0)
-            fputs(j.buf, stdout);
-        json_free(&j);
+        cli_print_json(&j);
         return;
     }
     printf("sent         %" PRIu64 "\n", r->sent);
