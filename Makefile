@@ -65,7 +65,7 @@ HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/helpers/*.c bench/*.c))
 $(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-.PHONY: all tests test asan tsan bench fuzz demo demo-lab install uninstall dist clean
+.PHONY: all tests test asan tsan bench fuzz demo demo-lab install uninstall dist version clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -167,10 +167,14 @@ uninstall:
 # A tarball of the committed tree, with its version in .version.
 dist:
 	@[ -d .git ] || { echo "make dist: needs the git checkout"; exit 1; }
-	@mkdir -p build/dist && echo '$(VERSION)' >build/dist/.version
+	@mkdir -p build/dist && echo '$(VERSION:-dirty=)' >build/dist/.version
 	git archive --format=tar.gz --prefix=week3-$(VERSION)/ \
-		--add-file=build/dist/.version -o week3-$(VERSION).tar.gz HEAD
-	@echo "week3-$(VERSION).tar.gz"
+		--add-file=build/dist/.version -o week3-$(VERSION:-dirty=).tar.gz HEAD
+	@echo "week3-$(VERSION:-dirty=).tar.gz"
+
+# The version, for scripts.
+version:
+	@echo '$(VERSION)'
 
 clean:
 	rm -rf build bin tests/trash
