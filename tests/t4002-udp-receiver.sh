@@ -85,6 +85,17 @@ test_expect_success 'another address: no news moves the node, no goodbye is take
 	! grep -q "\"event\":\"left\"" rx
 '
 
+test_expect_success 'an incarnation from the future is ignored, and makes no node' '
+	start_receiver rx -q --json &&
+	{ hb ghost 99999999999999999 1; hb a 1 1; hb a 99999999999999999 1; hb a 1 2; } | "$script" $port &&
+	wait_until 5 at_least 2 "incarnation from the future" rx &&
+	sleep 0.2 &&
+	stop_receiver &&
+	! node_json rx ghost &&
+	node_json rx a | grep -q "\"received\":2,\"lost\":0,\"duplicates\":0,\"reordered\":0,\"restarts\":0," &&
+	event summary rx | grep -q "\"implausible\":2,"
+'
+
 test_expect_success '--max-nodes: heartbeats of more nodes are refused, counted, reported' '
 	start_receiver rx --max-nodes 2 &&
 	{ hb a 1 1; hb b 1 1; hb c 1 1; hb c 1 2; hb a 1 2; } | "$script" $port &&

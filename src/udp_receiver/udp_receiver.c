@@ -316,20 +316,6 @@ static uint64_t wall_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/*
- * A well-formed heartbeat that cannot be believed, before it touches
- * any node: an incarnation from the future, or a goodbye for a node
- * from another address than its own.  Returns the reason, or NULL.
- */
-static const char *unbelievable(const struct heartbeat *hb, const struct node *n,
-                                bool created, const union node_addr *from)
-{
-    if (hb->inc > wall_ms() + MAX_CLOCK_SKEW_MS)
-        return "incarnation from the future";
-    if (hb->leaving && !created && !same_addr(from, &n->addr))
-        return "goodbye from another address than the node's";
-    return NULL;
-}
 
 /* One datagram: a heartbeat for some node, or counted as malformed. */
 static void on_datagram(struct receiver *r, const char *buf, size_t len,
@@ -337,7 +323,7 @@ static void on_datagram(struct receiver *r, const char *buf, size_t len,
                         socklen_t fromlen, uint64_t now)
 {
     struct heartbeat hb;
-    const char *key = NULL, *why;
+    const char *key = NULL;
     enum hb_error e = truncated ? HB_OVERSIZE : hb_parse(buf, len, &hb, &key);
     enum node_state was;
     enum seq_event ev;
@@ -352,6 +338,12 @@ static void on_datagram(struct receiver *r, const char *buf, size_t len,
         report_malformed(r, e, key, &from->sa, fromlen, now);
         return;
     }
+    /* An incarnation from the future would make every real one stale. */
+    if (hb.inc > wall_ms() + MAX_CLOCK_SKEW_MS) {
+        r->implausible++;
+        report_ignored(r, &hb, "incarnation from the future", &from->sa, fromlen, now);
+        return;
+    }
     n = nodes_lookup(&r->nodes, hb.node, hb.node_len, &id, &created);
     if (n == NULL && errno == ENOSPC) {
         r->refused++;                   /* --max-nodes: memory stays bounded */
@@ -362,10 +354,11 @@ static void on_datagram(struct receiver *r, const char *buf, size_t len,
         cli_error(errno, "memory for node %s (%zu nodes so far)", hb.node, r->nodes.count);
         exit(1);
     }
-    if ((why = unbelievable(&hb, n, created, from)) != NULL) {
-        r->implausible++;
+    if (hb.leaving && !created && !same_addr(from, &n->addr)) {
+        r->implausible++;               /* only the node itself may say goodbye */
         n->implausible++;
-        report_ignored(r, &hb, why, &from->sa, fromlen, now);
+        report_ignored(r, &hb, "goodbye from another address than the node's",
+                       &from->sa, fromlen, now);
         return;
     }
     was = n->state;
