@@ -35,6 +35,7 @@ struct receiver {
     struct timers timers;       /* per armed node: when to look at it again */
     uint64_t start_ns;          /* the receiver's clock starts here (ms: 0) */
     uint64_t flushed;           /* when stdout was last flushed, ms */
+    uint64_t wall_now;          /* Unix time, ms, read once per batch of datagrams */
     uint64_t heartbeats, malformed;
     uint64_t stale, implausible;    /* well-formed, but not believed: ignored */
     uint64_t refused;           /* of nodes past --max-nodes */

@@ -307,7 +307,7 @@ static bool same_addr(const union node_addr *a, const union node_addr *b)
            memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, sizeof(a->in6.sin6_addr)) == 0;
 }
 
-/* Unix time in ms, to tell an incarnation from the future. */
+/* Unix time in ms, to tell an incarnation from the future (once a batch). */
 static uint64_t wall_ms(void)
 {
     struct timespec ts;
@@ -339,7 +339,7 @@ static void on_datagram(struct receiver *r, const char *buf, size_t len,
         return;
     }
     /* An incarnation from the future would make every real one stale. */
-    if (hb.inc > wall_ms() + MAX_CLOCK_SKEW_MS) {
+    if (hb.inc > r->wall_now + MAX_CLOCK_SKEW_MS) {
         r->implausible++;
         report_ignored(r, &hb, "incarnation from the future", &from->sa, fromlen, now);
         return;
@@ -464,6 +464,7 @@ static void receive(struct receiver *r, int fd, int stop_fd)
             }
             continue;
         }
+        r->wall_now = wall_ms();
         for (int i = 0; i < n; i++) {
             on_datagram(r, bufs[i], msgs[i].msg_len,
                         msgs[i].msg_len > HB_MAX_LEN || (msgs[i].msg_hdr.msg_flags & MSG_TRUNC),
