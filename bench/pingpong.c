@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "net.h"
-#include "stats.h"
+#include "timing.h"
 
 static void nodelay(int fd)
 {
@@ -50,14 +50,14 @@ int main(int argc, char **argv)
     int fd = net_connect(ai, 5000);
 
     nodelay(fd);
-    uint64_t start = stats_now_ns();
+    uint64_t start = timing_now_ns();
     for (long i = 0; i < count; i++)
         if (write(fd, "12\n", 3) != 3 || read(fd, buf, sizeof(buf)) <= 0)
             return 1;
-    double s = stats_seconds_since(start);
+    double s = timing_seconds_since(start);
     close(fd);
     wait(NULL);
     printf("{\"round_trips\":%ld,\"seconds\":%.6f,\"per_sec\":%.0f}\n",
-           count, s, stats_rate((uint64_t)count, s));
+           count, s, timing_rate((uint64_t)count, s));
     return 0;
 }

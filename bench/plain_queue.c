@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "stats.h"
+#include "timing.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t not_empty = PTHREAD_COND_INITIALIZER;
@@ -89,16 +89,16 @@ int main(int argc, char **argv)
         return 2;
     if (argc == 5 && (list = malloc(tasks * sizeof(*list) + 1)) == NULL)
         return 2;
-    uint64_t start = stats_now_ns();
+    uint64_t start = timing_now_ns();
     for (int i = 0; i < n; i++)
         pthread_create(&cons[i], NULL, consume, &sums[i]);
     pthread_create(&prod, NULL, produce, NULL);
     pthread_join(prod, NULL);
     for (int i = 0; i < n; i++)
         pthread_join(cons[i], NULL);
-    double s = stats_seconds_since(start);
+    double s = timing_seconds_since(start);
     printf("{\"tasks\":%llu,\"seconds\":%.6f,\"per_sec\":%.0f}\n",
-           (unsigned long long)tasks, s, stats_rate(tasks, s));
+           (unsigned long long)tasks, s, timing_rate(tasks, s));
     free(slots);
     free(list);
     return 0;

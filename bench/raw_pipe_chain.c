@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "io.h"
-#include "stats.h"
+#include "timing.h"
 
 enum { MAX_PER_WRITE = 4096 };
 
@@ -60,7 +60,7 @@ int main(int argc, char **argv)
     per = strtoull(argv[2], NULL, 10);
     if (per < 1 || per > MAX_PER_WRITE || pipe(a) || pipe(b))
         return 2;
-    uint64_t start = stats_now_ns();
+    uint64_t start = timing_now_ns();
     if (fork() == 0) {
         close(a[0]); close(b[0]); close(b[1]);
         generate(a[1], count, per);
@@ -75,9 +75,9 @@ int main(int argc, char **argv)
             sum += buf[i];
     while (wait(NULL) > 0)
         ;
-    double s = stats_seconds_since(start);
+    double s = timing_seconds_since(start);
     printf("{\"count\":%llu,\"per_write\":%zu,\"sum_mod_2_64\":%llu,\"seconds\":%.6f,"
            "\"per_sec\":%.0f}\n", (unsigned long long)count, per,
-           (unsigned long long)sum, s, stats_rate(count, s));
+           (unsigned long long)sum, s, timing_rate(count, s));
     return 0;
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "proto_square.h"
+#include "proto.h"
 
 static enum proto_request reference(const char *s, size_t len, long long *value)
 {

@@ -37,7 +37,7 @@ static const char *const error_names[HB_NERRORS] = {
     [HB_VERSION] = "unsupported version",
 };
 
-bool hb_valid_name(const char *name, size_t len)
+bool heartbeat_valid_name(const char *name, size_t len)
 {
     if (len == 0 || len > HB_NAME_MAX)
         return false;
@@ -61,13 +61,13 @@ static enum key find_key(const char *s, size_t len)
 }
 
 /* Store one known field's value.  Returns HB_OK or HB_BAD_VALUE/HB_VERSION. */
-static enum hb_error store(struct heartbeat *hb, enum key k, const char *val,
+static enum heartbeat_error store(struct heartbeat *hb, enum key k, const char *val,
                            size_t len)
 {
     uint64_t v;
 
     if (k == K_NODE) {
-        if (!hb_valid_name(val, len))
+        if (!heartbeat_valid_name(val, len))
             return HB_BAD_VALUE;
         memcpy(hb->node, val, len);
         hb->node[len] = '\0';
@@ -88,7 +88,7 @@ static enum hb_error store(struct heartbeat *hb, enum key k, const char *val,
     return HB_OK;
 }
 
-enum hb_error hb_parse(const char *buf, size_t len, struct heartbeat *hb,
+enum heartbeat_error heartbeat_parse(const char *buf, size_t len, struct heartbeat *hb,
                        const char **key)
 {
     static const char word[] = "HEARTBEAT";
@@ -121,7 +121,7 @@ enum hb_error hb_parse(const char *buf, size_t len, struct heartbeat *hb,
         if (p == end)
             break;
         const char *field = p, *eq;
-        enum hb_error err;
+        enum heartbeat_error err;
         enum key k;
 
         while (p < end && *p != ' ')
@@ -152,7 +152,7 @@ enum hb_error hb_parse(const char *buf, size_t len, struct heartbeat *hb,
     return HB_OK;
 }
 
-size_t hb_format(const struct heartbeat *hb, char *buf, size_t size)
+size_t heartbeat_format(const struct heartbeat *hb, char *buf, size_t size)
 {
     int n = snprintf(buf, size,
                      "HEARTBEAT v=1 node=%s inc=%" PRIu64 " seq=%" PRIu64
@@ -163,19 +163,19 @@ size_t hb_format(const struct heartbeat *hb, char *buf, size_t size)
     return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
 }
 
-const char *hb_error_name(enum hb_error err)
+const char *heartbeat_error_name(enum heartbeat_error err)
 {
     return err < HB_NERRORS ? error_names[err] : "unknown";
 }
 
-const char *hb_error_str(enum hb_error err, const char *key, char *buf,
+const char *heartbeat_error_str(enum heartbeat_error err, const char *key, char *buf,
                          size_t size)
 {
     if (key != NULL && err == HB_BAD_VALUE)
         snprintf(buf, size, "bad value for %s", key);
     else if (key != NULL && (err == HB_DUPLICATE || err == HB_MISSING))
-        snprintf(buf, size, "%s %s", hb_error_name(err), key);
+        snprintf(buf, size, "%s %s", heartbeat_error_name(err), key);
     else
-        snprintf(buf, size, "%s", hb_error_name(err));
+        snprintf(buf, size, "%s", heartbeat_error_name(err));
     return buf;
 }

@@ -11,7 +11,7 @@
  * (a later version may add some), as long as they are key=value.
  *
  * Error dialect: pure functions, no I/O, no allocation.  A bad datagram
- * gives an enum hb_error and the key it concerns; nothing here prints.
+ * gives an enum heartbeat_error and the key it concerns; nothing here prints.
  */
 #ifndef KIT_HEARTBEAT_H
 #define KIT_HEARTBEAT_H
@@ -38,7 +38,7 @@ struct heartbeat {
 };
 
 /* Why a datagram is not a heartbeat, for counting and for messages. */
-enum hb_error {
+enum heartbeat_error {
     HB_OK,
     HB_EMPTY,           /* no bytes, or only the line end */
     HB_OVERSIZE,        /* more than HB_MAX_LEN bytes */
@@ -56,26 +56,26 @@ enum hb_error {
  * Parse the 'len' bytes at 'buf' into *hb.  Returns HB_OK, or the error;
  * then *key (if not NULL) is the key concerned ("seq") or NULL.
  */
-enum hb_error hb_parse(const char *buf, size_t len, struct heartbeat *hb,
+enum heartbeat_error heartbeat_parse(const char *buf, size_t len, struct heartbeat *hb,
                        const char **key);
 
 /*
  * Format *hb, with "\n", into 'buf' of 'size' bytes.  Returns the length
  * without the NUL, or 0 if it did not fit (HB_MAX_LEN + 1 always does).
  */
-size_t hb_format(const struct heartbeat *hb, char *buf, size_t size);
+size_t heartbeat_format(const struct heartbeat *hb, char *buf, size_t size);
 
 /*
  * The reason as a short phrase, naming the key where there is one:
  * "bad value for seq", "missing node", "not a heartbeat".  Returns 'buf'.
  */
-const char *hb_error_str(enum hb_error err, const char *key, char *buf,
+const char *heartbeat_error_str(enum heartbeat_error err, const char *key, char *buf,
                          size_t size);
 
 /* The reason without its key ("bad value"), for per-reason counts. */
-const char *hb_error_name(enum hb_error err);
+const char *heartbeat_error_name(enum heartbeat_error err);
 
 /* Is 'name' ('len' bytes) a valid node name? */
-bool hb_valid_name(const char *name, size_t len);
+bool heartbeat_valid_name(const char *name, size_t len);
 
 #endif

@@ -4,7 +4,10 @@
 #include "version.h"         /* KIT_VERSION, made by the Makefile */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <netdb.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -22,7 +25,7 @@ static const char *prog = "kit";
  * is both async-signal-safe and free of data races.
  */
 static atomic_int stop_signal;
-static atomic_int stop_fd = -1;
+static int stop_pipe[2] = { -1, -1 };   /* made once, before any handler runs */
 
 void cli_init(const char *argv0)
 {
@@ -79,16 +82,40 @@ void cli_error(int err, const char *fmt, ...)
     va_end(ap);
 }
 
-noreturn void cli_usage_error(const char *fmt, ...)
+void cli_listen_error(const char *host, const char *port, int gai_err)
+{
+    if (gai_err != 0)
+        cli_error(0, "cannot listen on %s: %s", host, gai_strerror(gai_err));
+    else
+        cli_error(errno, "cannot listen on %s port %s", host ? host : "every interface",
+                  port);
+}
+
+static void usage_report(const char *fmt, va_list ap)
 {
     char what[512];
+
+    vsnprintf(what, sizeof(what), fmt, ap);
+    cli_error(0, "%s (try '%s --help')", what, prog);
+}
+
+void cli_usage_report(const char *fmt, ...)
+{
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(what, sizeof(what), fmt, ap);
+    usage_report(fmt, ap);
     va_end(ap);
-    cli_error(0, "%s (try '%s --help')", what, prog);
-    exit(2);
+}
+
+noreturn void cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    usage_report(fmt, ap);
+    va_end(ap);
+    exit(CLI_EXIT_USAGE);
 }
 
 /* What getopt_long's '?' (unknown option) or ':' (missing value) means. */
@@ -164,28 +191,31 @@ void cli_parse_port(const char *name, const char *text, unsigned min, char *buf)
     snprintf(buf, 8, "%u", (unsigned)cli_parse_u64(name, text, min, 65535));
 }
 
+/* Write the stop pipe: never read back, so it stays readable for every waiter. */
+static void post_stop(void)
+{
+    char byte = 1;
+
+    if (stop_pipe[1] >= 0 && write(stop_pipe[1], &byte, 1) < 0) {
+        /* A full pipe already says "stop". */
+    }
+}
+
 static void on_stop_signal(int sig)
 {
     int saved = errno;                  /* the interrupted code may need it */
-    int fd = atomic_load(&stop_fd);
-    char byte = (char)sig;
 
     atomic_store(&stop_signal, sig);
-    if (fd >= 0 && write(fd, &byte, 1) < 0) {
-        /* A full pipe already says "stop". */
-    }
+    post_stop();
     errno = saved;
-}
-
-void cli_set_stop_fd(int fd)
-{
-    atomic_store(&stop_fd, fd);
 }
 
 int cli_catch_stop_signals(void)
 {
     struct sigaction sa;
 
+    if (stop_pipe[0] < 0 && pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        return -1;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
@@ -195,7 +225,27 @@ int cli_catch_stop_signals(void)
     return 0;
 }
 
+int cli_stop_fd(void)
+{
+    return stop_pipe[0];
+}
+
+void cli_request_stop(void)
+{
+    int saved = errno;
+
+    post_stop();
+    errno = saved;
+}
+
 int cli_stop_requested(void)
 {
     return atomic_load_explicit(&stop_signal, memory_order_relaxed);
+}
+
+bool cli_stopping(void)
+{
+    struct pollfd p = { .fd = stop_pipe[0], .events = POLLIN };
+
+    return cli_stop_requested() || (stop_pipe[0] >= 0 && poll(&p, 1, 0) > 0);
 }

@@ -12,6 +12,7 @@
 #define KIT_CLI_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 
@@ -45,6 +46,14 @@ void cli_error(int err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
+ * Why a listening socket could not be had, in the kit's one wording:
+ * "cannot listen on HOST: what getaddrinfo said" when 'gai_err' is not
+ * 0, else "cannot listen on HOST port PORT: strerror(errno)".  HOST NULL
+ * means every interface.
+ */
+void cli_listen_error(const char *host, const char *port, int gai_err);
+
+/*
  * End the JSON object that 'j' holds (begun with json_event_begin), print
  * it as one line on stdout and free 'j'.  Out of memory, nothing is
  * printed: a half line would be worse than none.
@@ -55,6 +64,16 @@ void cli_print_json(struct json *j);
 /* A bad command line: "PROG: MSG (try 'PROG --help')" on stderr, exit 2. */
 noreturn void cli_usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
+
+/*
+ * The same message without the exit, for a helper that finds the misuse
+ * late (an option that does not fit the address it resolved): it says
+ * so and returns an error, and main() returns CLI_EXIT_USAGE.
+ */
+void cli_usage_report(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+enum { CLI_EXIT_USAGE = 2 };    /* the exit status of a bad command line */
 
 /*
  * The next option from getopt_long, with what every program does the
@@ -86,20 +105,29 @@ double cli_parse_decimal(const char *name, const char *text, double min, double 
 void cli_parse_port(const char *name, const char *text, unsigned min, char *buf);
 
 /*
- * Install handlers for SIGINT and SIGTERM that only set the stop flag,
- * without SA_RESTART, so that a blocked system call returns EINTR and
- * the program looks at the flag.  Returns 0 or -1 with errno set.
+ * The stop request, in one place for every program.  Install handlers
+ * for SIGINT and SIGTERM that only record the signal and write one byte
+ * to the stop pipe (the self-pipe trick), without SA_RESTART, so that a
+ * blocked system call returns EINTR and the program looks.  The pipe is
+ * made on the first call; its read end (cli_stop_fd) is never read, so
+ * once written it stays readable: threads and forked children blocked
+ * in poll() on it all wake up, which a flag alone cannot do.  Returns 0
+ * or -1 with errno set.
  */
 int cli_catch_stop_signals(void);
 
-/*
- * Also write one byte to 'fd' when a stop signal arrives (the self-pipe
- * trick), so that threads and processes blocked in poll() on its read
- * end wake up, which a flag alone cannot do.  -1 turns it off.
- */
-void cli_set_stop_fd(int fd);
+/* The stop pipe's read end, for poll(), or -1 before cli_catch_stop_signals. */
+int cli_stop_fd(void);
+
+/* Ask for the stop from inside the program (a fatal error in one thread
+ * or worker): every waiter on cli_stop_fd wakes.  Async-signal-safe. */
+void cli_request_stop(void);
 
 /* The signal that asked us to stop, or 0 while none has. */
 int cli_stop_requested(void);
+
+/* Whether a stop was asked for, by a signal or cli_request_stop, in
+ * this process or (through the inherited pipe) in the parent. */
+bool cli_stopping(void);
 
 #endif

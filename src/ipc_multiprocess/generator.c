@@ -1,5 +1,5 @@
 /* generator - makes the numbers 1..COUNT and deals them to the workers. */
-#include "roles.h"
+#include "ipc_multiprocess.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -27,8 +27,8 @@
 #include "cli.h"
 #include "frame.h"
 #include "io.h"
-#include "stats.h"
-#include "roles.h"
+#include "timing.h"
+#include "ipc_multiprocess.h"
 #include "summary.h"
 
 enum { STEP_LIMIT = 20, MAX_WORKERS = 128, PIPE_SIZE = 1 << 20 };
@@ -397,7 +397,7 @@ static int run_stage(const struct ipc_config *cfg)
 {
     int in = STDIN_FILENO, out = STDOUT_FILENO;
     struct ipc_result res = { .workers = 1 };
-    uint64_t start = stats_now_ns();
+    uint64_t start = timing_now_ns();
     int status;
 
     signal(SIGPIPE, SIG_IGN);
@@ -418,7 +418,7 @@ static int run_stage(const struct ipc_config *cfg)
     res.have_report = true;
     res.count = res.rep.ended ? res.rep.generated : res.rep.received;
     res.batch = res.rep.max_batch;
-    res.seconds = stats_seconds_since(start);
+    res.seconds = timing_seconds_since(start);
     summary_print(&res, cfg->json);
     return status != 0 || !summary_ok(&res);
 }
@@ -453,7 +453,7 @@ int main(int argc, char **argv)
     for (unsigned i = 1; i <= cfg.workers; i++)
         kids[n++] = (struct child){ .role = ROLE_SQUARE, .id = i };
     kids[n++] = (struct child){ .role = ROLE_STORE };
-    uint64_t start = stats_now_ns();
+    uint64_t start = timing_now_ns();
     for (; started < n; started++)
         if (spawn(&kids[started], &pipes, &cfg, &orig_mask) != 0) {
             cli_error(errno, "fork %s", child_label(&kids[started]));
@@ -466,7 +466,7 @@ int main(int argc, char **argv)
     reap_all(kids, started, &orig_mask);
     res = (struct ipc_result){ .count = cfg.count, .workers = cfg.workers,
                                .batch = cfg.batch,
-                               .seconds = stats_seconds_since(start) };
+                               .seconds = timing_seconds_since(start) };
 
     /* 6. Report what arrived, checked, and who failed. */
     res.have_report = io_read_full(pipes.report[0], &res.rep, sizeof(res.rep)) ==

@@ -1,5 +1,5 @@
 /* storage - collects the squares from every worker and adds them up. */
-#include "roles.h"
+#include "ipc_multiprocess.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -5,7 +5,7 @@
 
 #include "cli.h"
 #include "json.h"
-#include "stats.h"
+#include "timing.h"
 #include "u128.h"
 
 /* How many numbers the results should cover. */
@@ -38,7 +38,7 @@ static void print_json(const struct ipc_result *r)
     json_u128(&j, "expected_sum", u128_sum_of_squares(expected_count(r)));
     json_bool(&j, "ok", summary_ok(r));
     json_double(&j, "seconds", r->seconds, 6);
-    json_double(&j, "per_sec", stats_rate(r->rep.received, r->seconds), 0);
+    json_double(&j, "per_sec", timing_rate(r->rep.received, r->seconds), 0);
     json_bool(&j, "interrupted", r->rep.interrupted != 0);
     json_bool(&j, "complete", r->have_report && r->rep.ended == r->rep.inputs);
     cli_print_json(&j);
@@ -73,5 +73,5 @@ void summary_print(const struct ipc_result *r, bool json)
            (unsigned long long)n);
     printf("result       %s\n", summary_ok(r) ? "OK" : "MISMATCH");
     printf("elapsed      %.3f s, %.0f numbers/s\n", r->seconds,
-           stats_rate(r->rep.received, r->seconds));
+           timing_rate(r->rep.received, r->seconds));
 }

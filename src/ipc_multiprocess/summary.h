@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "roles.h"
+#include "ipc_multiprocess.h"
 
 struct ipc_result {
     uint64_t count;             /* numbers asked for */

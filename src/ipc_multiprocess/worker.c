@@ -1,5 +1,5 @@
 /* worker - squares every number that comes in and sends the squares on. */
-#include "roles.h"
+#include "ipc_multiprocess.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
  * stalled server cannot hide its stall by slowing the sender down
  * ("coordinated omission").
  */
-#include "client.h"
+#include "tcp_client.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,8 +26,9 @@
 #include "cli.h"
 #include "json.h"
 #include "linebuf.h"
-#include "proto_square.h"
-#include "stats.h"
+#include "proto.h"
+#include "hist.h"
+#include "timing.h"
 
 struct bconn {
     int fd;
@@ -48,7 +49,7 @@ struct bench {
     uint64_t limit;             /* requests to issue; UINT64_MAX with --duration */
     uint64_t start_ns, end_ns;  /* end_ns: --duration's deadline, or 0 */
     unsigned next_conn;         /* round robin for --rate */
-    struct stats_hist hist;
+    struct hist hist;
     size_t request_len;
 };
 
@@ -115,7 +116,7 @@ static void on_reply(struct bench *b, struct bconn *c, const char *line, size_t 
     c->head = (c->head + 1) % b->cfg->pipeline;
     c->inflight--;
     b->done++;
-    stats_hist_add(&b->hist, now - c->due_ns[slot]);
+    hist_add(&b->hist, now - c->due_ns[slot]);
     if (b->cfg->request == NULL) {
         char want[PROTO_MAX_REPLY];
         size_t n = proto_format_reply(PROTO_NUMBER, c->value[slot], want);
@@ -132,7 +133,7 @@ static int on_readable(struct bench *b, struct bconn *c)
     size_t room, len;
     char *space = linebuf_space(&c->in, &room);
     ssize_t n = read(c->fd, space, room);
-    uint64_t now = stats_now_ns();
+    uint64_t now = timing_now_ns();
     const char *line;
 
     if (n <= 0) {
@@ -192,7 +193,7 @@ static int open_conns(struct bench *b)
         struct bconn *c = &b->conns[i];
         struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
 
-        c->fd = client_connect(cfg);
+        c->fd = connect_to_server(cfg);
         if (c->fd < 0)
             return -1;
         c->due_ns = calloc(cfg->pipeline, sizeof(*c->due_ns));
@@ -233,7 +234,7 @@ static void progress(const struct bench *b, uint64_t now, uint64_t *last_ns,
         return;
     fprintf(stderr, "%6.1f s: %llu requests, %.0f/s\n", (double)(now - b->start_ns) / 1e9,
             (unsigned long long)b->done,
-            stats_rate(b->done - *last_done, (double)(now - *last_ns) / 1e9));
+            timing_rate(b->done - *last_done, (double)(now - *last_ns) / 1e9));
     *last_ns = now;
     *last_done = b->done;
 }
@@ -242,7 +243,7 @@ static void progress(const struct bench *b, uint64_t now, uint64_t *last_ns,
 static int drive(struct bench *b)
 {
     struct epoll_event evs[256];
-    uint64_t now = stats_now_ns(), last_ns = now, last_done = 0;
+    uint64_t now = timing_now_ns(), last_ns = now, last_done = 0;
     uint64_t last_reply_ns = now, last_reply_done = 0;     /* for --timeout */
 
     /*
@@ -304,7 +305,7 @@ static int drive(struct bench *b)
             if ((evs[i].events & EPOLLOUT) && send_pending(b, c) != 0)
                 return -1;
         }
-        now = stats_now_ns();
+        now = timing_now_ns();
         if (b->done != last_reply_done) {
             last_reply_done = b->done;
             last_reply_ns = now;
@@ -342,10 +343,10 @@ static void report(const struct bench *b)
         json_u64(&j, "wrong_replies", b->errors);
         json_bool(&j, "ok", b->errors == 0);
         json_double(&j, "seconds", seconds, 6);
-        json_double(&j, "per_sec", stats_rate(b->done, seconds), 0);
+        json_double(&j, "per_sec", timing_rate(b->done, seconds), 0);
         json_object_begin(&j, "latency_us");
         for (int i = 0; i < 5; i++)
-            json_double(&j, names[i], (double)stats_hist_quantile(&b->hist, qs[i]) / 1e3, 1);
+            json_double(&j, names[i], (double)hist_quantile(&b->hist, qs[i]) / 1e3, 1);
         json_object_end(&j);
         cli_print_json(&j);
         return;
@@ -353,9 +354,9 @@ static void report(const struct bench *b)
     printf("connections  %u x %u in flight\nrequests     %llu\nerrors       %llu\n"
            "seconds      %.3f\nrequests/s   %.0f\nlatency (us)",
            cfg->connections, cfg->pipeline, (unsigned long long)b->done,
-           (unsigned long long)b->errors, seconds, stats_rate(b->done, seconds));
+           (unsigned long long)b->errors, seconds, timing_rate(b->done, seconds));
     for (int i = 0; i < 5; i++)
-        printf(" %s %.1f", names[i], (double)stats_hist_quantile(&b->hist, qs[i]) / 1e3);
+        printf(" %s %.1f", names[i], (double)hist_quantile(&b->hist, qs[i]) / 1e3);
     printf("\n");
 }
 

@@ -1,5 +1,5 @@
 /* connect - reaching the server, with --timeout, --retry and a clear error. */
-#include "client.h"
+#include "tcp_client.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -10,7 +10,7 @@
 
 #include "cli.h"
 #include "net.h"
-#include "stats.h"
+#include "timing.h"
 
 /* Try every address of the name once.  Returns an fd, or -1 with errno. */
 static int try_once(const struct client_config *cfg, int *gai_err)
@@ -37,9 +37,9 @@ static int try_once(const struct client_config *cfg, int *gai_err)
     return fd;
 }
 
-int client_connect(const struct client_config *cfg)
+int connect_to_server(const struct client_config *cfg)
 {
-    uint64_t start = stats_now_ns();
+    uint64_t start = timing_now_ns();
     int fd, gai;
 
     for (;;) {
@@ -47,7 +47,7 @@ int client_connect(const struct client_config *cfg)
         if (fd >= 0)
             return fd;
         if (gai != 0 || cli_stop_requested() ||
-            stats_seconds_since(start) * 1000 >= cfg->retry_ms)
+            timing_seconds_since(start) * 1000 >= cfg->retry_ms)
             break;
         struct timespec pause = { 0, 200 * 1000000L };  /* then try again */
 

@@ -22,13 +22,13 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "client.h"
+#include "tcp_client.h"
 #include "io.h"
 #include "linebuf.h"
 #include "opt.h"
-#include "proto_square.h"
+#include "proto.h"
 #include "json.h"
-#include "stats.h"
+#include "timing.h"
 
 enum { WINDOW = 1024, SHOWN = 40 };
 
@@ -360,7 +360,7 @@ static void print_summary(const struct session *s, bool interrupted, double seco
         json_bool(&j, "interrupted", interrupted);
         json_bool(&j, "ok", s->failures == 0 && (s->count == 0 || interrupted));
         json_double(&j, "seconds", seconds, 6);
-        json_double(&j, "per_sec", stats_rate(s->received, seconds), 0);
+        json_double(&j, "per_sec", timing_rate(s->received, seconds), 0);
         cli_print_json(&j);
         return;
     }
@@ -374,7 +374,7 @@ static void print_summary(const struct session *s, bool interrupted, double seco
 /* Ask, read, check, until every request is answered. */
 static int run_session(struct session *s)
 {
-    uint64_t start = stats_now_ns();
+    uint64_t start = timing_now_ns();
     bool interrupted;
 
     while (!cli_stop_requested()) {
@@ -395,7 +395,7 @@ static int run_session(struct session *s)
     }
     /* Stopped by Ctrl-C: a clean stop, and what it left undone is said. */
     interrupted = cli_stop_requested() && (s->count > 0 || !source_done(s));
-    print_summary(s, interrupted, stats_seconds_since(start));
+    print_summary(s, interrupted, timing_seconds_since(start));
     return s->failures > 0 || (s->count > 0 && !interrupted);
 }
 
@@ -416,7 +416,7 @@ int main(int argc, char **argv)
 
     /* 2. Reach the server: every address of its name, --retry, --timeout. */
     s.cfg = &cfg;
-    s.fd = client_connect(&cfg);
+    s.fd = connect_to_server(&cfg);
     if (s.fd < 0)
         return 1;
     if (linebuf_init(&s.replies, PROTO_MAX_REPLY, 16384) != 0 ||

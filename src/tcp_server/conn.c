@@ -11,8 +11,8 @@
 
 #include "cli.h"
 #include "io.h"
-#include "proto_square.h"
-#include "stats.h"
+#include "proto.h"
+#include "timing.h"
 
 int conn_init(struct conn *c, int fd, const struct sockaddr_storage *peer,
               socklen_t len)
@@ -106,13 +106,13 @@ static int ms_until(uint64_t when, uint64_t now)
 int conn_send(struct conn *c, struct server *srv)
 {
     uint64_t limit = (uint64_t)srv->cfg->send_timeout_ms * 1000000u;
-    uint64_t now = stats_now_ns(), deadline = now + limit, stop_deadline = UINT64_MAX;
+    uint64_t now = timing_now_ns(), deadline = now + limit, stop_deadline = UINT64_MAX;
 
     while (c->out_sent < c->out_len) {
         ssize_t n = send(c->fd, c->out + c->out_sent, c->out_len - c->out_sent,
                          MSG_DONTWAIT | MSG_NOSIGNAL);
 
-        now = stats_now_ns();
+        now = timing_now_ns();
         if (n > 0) {                    /* progress: the client's clock starts again */
             c->out_sent += (size_t)n;
             deadline = now + limit;
@@ -126,7 +126,7 @@ int conn_send(struct conn *c, struct server *srv)
         uint64_t until = deadline < stop_deadline ? deadline : stop_deadline;
         struct pollfd p[2] = {
             { .fd = c->fd, .events = POLLOUT },
-            { .fd = srv->stop_fd[0], .events = POLLIN },
+            { .fd = cli_stop_fd(), .events = POLLIN },
         };
 
         if (now >= until) {
@@ -135,7 +135,7 @@ int conn_send(struct conn *c, struct server *srv)
         }
         if (poll(p, stop_deadline == UINT64_MAX ? 2 : 1, ms_until(until, now)) > 0 &&
             p[1].revents != 0)
-            stop_deadline = stats_now_ns() + SERVER_STOP_FLUSH_MS * 1000000ull;
+            stop_deadline = timing_now_ns() + SERVER_STOP_FLUSH_MS * 1000000ull;
     }
     c->out_len = c->out_sent = 0;
     return 0;
@@ -149,13 +149,13 @@ static int wait_readable(struct conn *c, struct server *srv)
 {
     struct pollfd p[2] = {
         { .fd = c->fd, .events = POLLIN },
-        { .fd = srv->stop_fd[0], .events = POLLIN },
+        { .fd = cli_stop_fd(), .events = POLLIN },
     };
     int n;
 
     do
         n = poll(p, 2, srv->cfg->idle_ms);
-    while (n < 0 && errno == EINTR && !server_stopping(srv));
+    while (n < 0 && errno == EINTR && !cli_stopping());
     if (n < 0 || p[1].revents != 0)
         return -1;
     return n == 0 ? 0 : 1;

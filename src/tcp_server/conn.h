@@ -12,7 +12,7 @@
 
 #include "linebuf.h"
 #include "net.h"
-#include "server.h"
+#include "tcp_server.h"
 
 enum {
     CONN_READ_SIZE = 8 * 1024,  /* bytes read at a time */

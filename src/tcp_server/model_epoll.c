@@ -12,11 +12,10 @@
  * (EPOLLEXCLUSIVE: one loop is woken per new client) and on the stop
  * pipe.
  */
-#include "server.h"
+#include "tcp_server.h"
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -25,7 +24,8 @@
 
 #include "cli.h"
 #include "conn.h"
-#include "stats.h"
+#include "thread.h"
+#include "timing.h"
 
 enum {
     MAX_EVENTS = 256,
@@ -89,7 +89,7 @@ static void accept_clients(struct loop *l)
             continue;
         }
         e->events = EPOLLIN;
-        e->last_active_ns = stats_now_ns();
+        e->last_active_ns = timing_now_ns();
         struct epoll_event ev = { .events = e->events, .data.ptr = e };
 
         if (epoll_ctl(l->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
@@ -161,7 +161,7 @@ static void handle(struct loop *l, struct econn *e, uint32_t events)
 {
     const char *why = NULL;
     int pending = 0;
-    uint64_t now = stats_now_ns();
+    uint64_t now = timing_now_ns();
 
     e->last_active_ns = now;
     if (!(e->events & EPOLLOUT))
@@ -217,11 +217,11 @@ static void sweep(struct loop *l, uint64_t now)
  */
 static void drain_all(struct loop *l)
 {
-    uint64_t now = stats_now_ns(), deadline = now + SERVER_STOP_FLUSH_MS * 1000000ull;
+    uint64_t now = timing_now_ns(), deadline = now + SERVER_STOP_FLUSH_MS * 1000000ull;
     struct epoll_event events[MAX_EVENTS];
 
     /* From now on only the clients' sockets may wake us. */
-    epoll_ctl(l->ep, EPOLL_CTL_DEL, l->srv->stop_fd[0], NULL);
+    epoll_ctl(l->ep, EPOLL_CTL_DEL, cli_stop_fd(), NULL);
     epoll_ctl(l->ep, EPOLL_CTL_DEL, l->srv->listen_fd, NULL);
     for (struct econn *e = l->conns, *next; e != NULL; e = next) {
         struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = e };
@@ -232,7 +232,7 @@ static void drain_all(struct loop *l)
         else
             epoll_ctl(l->ep, EPOLL_CTL_MOD, e->c.fd, &ev);
     }
-    while (l->conns != NULL && (now = stats_now_ns()) < deadline) {
+    while (l->conns != NULL && (now = timing_now_ns()) < deadline) {
         int n = epoll_wait(l->ep, events, MAX_EVENTS,
                            (int)((deadline - now + 999999) / 1000000));
 
@@ -272,7 +272,7 @@ static void *run_loop(void *arg)
             else
                 handle(l, p, events[i].events);
         }
-        if (timed && (now = stats_now_ns()) - l->last_sweep_ns >= SWEEP_MS * 1000000ull)
+        if (timed && (now = timing_now_ns()) - l->last_sweep_ns >= SWEEP_MS * 1000000ull)
             sweep(l, now);
     }
     drain_all(l);
@@ -289,7 +289,7 @@ static int loop_init(struct loop *l, struct server *srv)
     l->srv = srv;
     l->ep = epoll_create1(EPOLL_CLOEXEC);
     if (l->ep < 0 || epoll_ctl(l->ep, EPOLL_CTL_ADD, srv->listen_fd, &lev) != 0 ||
-        epoll_ctl(l->ep, EPOLL_CTL_ADD, srv->stop_fd[0], &sev) != 0)
+        epoll_ctl(l->ep, EPOLL_CTL_ADD, cli_stop_fd(), &sev) != 0)
         return -1;
     return 0;
 }
@@ -298,7 +298,6 @@ int model_epoll(struct server *srv)
 {
     unsigned n = srv->cfg->threads, started = 1;
     struct loop *loops = calloc(n, sizeof(*loops));
-    sigset_t all, old;
     int err = 0;
 
     if (loops == NULL) {
@@ -308,20 +307,17 @@ int model_epoll(struct server *srv)
     for (unsigned i = 0; i < n; i++)
         if (loop_init(&loops[i], srv) != 0) {
             cli_error(errno, "epoll");
-            server_stop(srv);
+            cli_request_stop();
             break;
         }
     /* Loops 2..n in threads that block signals; loop 1 is main()'s own. */
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    for (; started < n && !server_stopping(srv); started++)
-        if ((err = pthread_create(&loops[started].thread, NULL, run_loop, &loops[started])) != 0) {
+    for (; started < n && !cli_stopping(); started++)
+        if ((err = thread_start(&loops[started].thread, NULL, run_loop, &loops[started])) != 0) {
             cli_error(err, "pthread_create");
             break;
         }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
     run_loop(&loops[0]);
-    server_stop(srv);                   /* if loop 1 ended on an error */
+    cli_request_stop();                   /* if loop 1 ended on an error */
     for (unsigned i = 1; i < started; i++)
         pthread_join(loops[i].thread, NULL);
     for (unsigned i = 0; i < n; i++)

@@ -9,7 +9,7 @@
  * waitpid() waits until the last child has finished its client, and
  * fails with ECHILD.
  */
-#include "server.h"
+#include "tcp_server.h"
 
 #include <errno.h>
 #include <signal.h>

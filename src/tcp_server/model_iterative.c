@@ -5,7 +5,7 @@
  * serves one client, the next waits in the kernel's accept queue, and
  * a client that sends nothing holds everyone up.
  */
-#include "server.h"
+#include "tcp_server.h"
 
 #include "conn.h"
 

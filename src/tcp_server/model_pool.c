@@ -6,17 +6,17 @@
  * full, in the kernel's accept queue).  The queue is the one of
  * threading_example, carrying descriptors instead of numbers.
  */
-#include "server.h"
+#include "tcp_server.h"
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "bqueue.h"
 #include "cli.h"
 #include "conn.h"
+#include "thread.h"
 
 struct pool {
     struct server *srv;
@@ -52,15 +52,11 @@ static void *pool_thread(void *arg)
 /* Start the threads with every signal blocked.  Returns how many started. */
 static unsigned start_threads(struct pool *p, pthread_t *t, unsigned n)
 {
-    sigset_t all, old;
     unsigned i;
     int err = 0;
 
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    for (i = 0; i < n && (err = pthread_create(&t[i], NULL, pool_thread, p)) == 0; i++)
+    for (i = 0; i < n && (err = thread_start(&t[i], NULL, pool_thread, p)) == 0; i++)
         ;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (err != 0)
         cli_error(err, "pthread_create");
     return i;

@@ -3,13 +3,15 @@
  * the one listening socket they inherited.
  *
  * No fork per client (Apache's old design): the kernel hands each new
- * connection to one of the waiting processes.  Each serves one client
- * at a time, so THREADS is also how many are served at once.  The
+ * connection to one of the waiting processes.  Each worker is the
+ * iterative server (model_iterative.c), unchanged: prefork is THREADS
+ * iterative servers on one socket, so THREADS is also how many clients
+ * are served at once.  The
  * parent serves nobody: it supervises.  A worker that dies is reaped
  * and replaced (at most ten a second), and the slot of the client it
  * was serving is given back.
  */
-#include "server.h"
+#include "tcp_server.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -24,7 +26,7 @@
 
 #include "cli.h"
 #include "conn.h"
-#include "stats.h"
+#include "timing.h"
 
 enum {
     REFORK_GAP_MS = 100,        /* at most ten replacements a second */
@@ -36,30 +38,15 @@ struct worker {
     atomic_bool serving;        /* holds a client's slot (in shared memory) */
 };
 
-/* A worker: serve one client after another, until the stop. */
-static void accept_loop(struct server *srv, struct worker *w)
-{
-    struct sockaddr_storage peer;
-    socklen_t len;
-    int fd;
-
-    while ((fd = server_accept(srv, &peer, &len)) >= 0) {
-        atomic_store(&w->serving, true);
-        conn_run(srv, fd, &peer, len);
-        /* Whoever clears the flag frees the slot: we, or the parent if we die. */
-        if (atomic_exchange(&w->serving, false))
-            server_release(srv);
-    }
-}
-
 static int start_worker(struct server *srv, struct worker *w, pid_t parent)
 {
     fflush(stdout);
     pid_t pid = fork();
 
-    if (pid == 0) {
+    if (pid == 0) {                     /* a worker: an iterative server */
         server_child_setup(srv, parent);
-        accept_loop(srv, w);
+        srv->holding = &w->serving;     /* the parent frees our slot if we die */
+        model_iterative(srv);
         fflush(stdout);
         _exit(0);
     }
@@ -106,13 +93,13 @@ static int supervise(struct server *srv, struct worker *w, unsigned n, pid_t par
     uint64_t last_fork = 0;
     int failures = 0;
 
-    while (!server_stopping(srv)) {
-        struct pollfd p = { .fd = srv->stop_fd[0], .events = POLLIN };
+    while (!cli_stopping()) {
+        struct pollfd p = { .fd = cli_stop_fd(), .events = POLLIN };
         int wait_ms = 1000;
 
         reap(srv, w, n);
         for (unsigned i = 0; i < n; i++) {
-            uint64_t now = stats_now_ns();
+            uint64_t now = timing_now_ns();
 
             if (w[i].pid != 0)
                 continue;
@@ -164,7 +151,7 @@ int model_prefork(struct server *srv)
         }
     if (status == 0)
         status = supervise(srv, w, n, parent);
-    server_stop(srv);                   /* the workers too, if we gave up */
+    cli_request_stop();                   /* the workers too, if we gave up */
     while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
         ;                               /* each worker finishes its client */
     munmap(w, n * sizeof(*w));

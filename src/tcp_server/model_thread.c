@@ -6,16 +6,16 @@
  * destroyed each time.  To stop, the main thread waits until the last
  * client thread has seen the stop request and finished.
  */
-#include "server.h"
+#include "tcp_server.h"
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "conn.h"
+#include "thread.h"
 
 struct client {
     struct server *srv;
@@ -47,20 +47,16 @@ static void *serve_client(void *arg)
 static int start_client(struct client *cl)
 {
     pthread_attr_t attr;
-    sigset_t all, old;
     pthread_t t;
     int err;
 
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, 256 * 1024);   /* a client needs little */
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);     /* the new thread inherits this */
     pthread_mutex_lock(&running_lock);
-    err = pthread_create(&t, &attr, serve_client, cl);
+    err = thread_start(&t, &attr, serve_client, cl);
     running += err == 0;
     pthread_mutex_unlock(&running_lock);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_attr_destroy(&attr);
     return err;
 }

@@ -1,5 +1,5 @@
 /* server - accepting clients and stopping, the same for every model. */
-#include "server.h"
+#include "tcp_server.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,31 +8,17 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "cli.h"
-
-void server_stop(struct server *srv)
-{
-    char byte = 1;
-
-    /* Never read back: the pipe stays readable for every waiter. */
-    if (write(srv->stop_fd[1], &byte, 1) < 0) {
-        /* Full (stopped already) is fine; nothing else can fail here. */
-    }
-}
+#include "proc.h"
 
 void server_release(struct server *srv)
 {
+    /* A prefork worker and its parent may race to free one slot: once. */
+    if (srv->holding != NULL && !atomic_exchange(srv->holding, false))
+        return;
     atomic_fetch_sub_explicit(&srv->stats->active, 1, memory_order_relaxed);
-}
-
-bool server_stopping(const struct server *srv)
-{
-    struct pollfd p = { .fd = srv->stop_fd[0], .events = POLLIN };
-
-    return cli_stop_requested() || poll(&p, 1, 0) > 0;
 }
 
 /*
@@ -70,8 +56,11 @@ static bool admit(struct server *srv, int fd)
 {
     static const char busy[] = "ERR server busy\n";
 
-    if (atomic_fetch_add(&srv->stats->active, 1) < srv->cfg->max_clients)
+    if (atomic_fetch_add(&srv->stats->active, 1) < srv->cfg->max_clients) {
+        if (srv->holding != NULL)
+            atomic_store(srv->holding, true);
         return true;
+    }
     atomic_fetch_sub(&srv->stats->active, 1);
     atomic_fetch_add(&srv->stats->refused, 1);
     /* A fresh socket's buffer takes 16 bytes without blocking. */
@@ -115,7 +104,7 @@ int server_accept(struct server *srv, struct sockaddr_storage *peer,
     for (;;) {
         struct pollfd p[2] = {
             { .fd = srv->listen_fd, .events = POLLIN },
-            { .fd = srv->stop_fd[0], .events = POLLIN },
+            { .fd = cli_stop_fd(), .events = POLLIN },
         };
         int fd;
 
@@ -132,10 +121,8 @@ int server_accept(struct server *srv, struct sockaddr_storage *peer,
 void server_child_setup(struct server *srv, pid_t parent)
 {
     /* If the server dies, so do its children: none outlives it. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
+    if (proc_die_with_parent(parent) != 0)
         _exit(1);
-    cli_set_stop_fd(-1);
     signal(SIGINT, SIG_IGN);            /* Ctrl-C reaches the whole group */
     signal(SIGTERM, SIG_IGN);
     signal(SIGCHLD, SIG_DFL);

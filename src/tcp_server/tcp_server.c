@@ -6,7 +6,7 @@
  * per client), prefork (processes started up front), thread (a thread
  * per client), pool (threads started up front) and epoll (event loops:
  * one thread, many sockets).  Each model is one short file; the
- * protocol lives in lib/proto_square.c and knows nothing of sockets.
+ * protocol lives in lib/proto.c and knows nothing of sockets.
  *
  * Usage: tcp_server [-p PORT] [-b ADDRESS] [-m MODEL] [-t THREADS] ...
  * See also: tcp_client, which speaks the same protocol and can load-test it.
@@ -25,9 +25,9 @@
 #include "cli.h"
 #include "json.h"
 #include "net.h"
-#include "proto_square.h"
-#include "server.h"
-#include "stats.h"
+#include "proto.h"
+#include "tcp_server.h"
+#include "timing.h"
 
 static const struct model {
     const char *name;
@@ -143,30 +143,25 @@ static void raise_open_files_limit(void)
     }
 }
 
-/* The listening socket, the stop pipe, the spare descriptor and the counters. */
+/* The listening socket, the spare descriptor and the counters. */
 static int open_server(struct server *srv)
 {
     int gai;
 
     srv->listen_fd = net_listen_tcp(srv->cfg->bind, srv->cfg->port, SOMAXCONN, &gai);
     if (srv->listen_fd < 0) {
-        if (gai != 0)
-            cli_error(0, "cannot listen on %s: %s", srv->cfg->bind, gai_strerror(gai));
-        else
-            cli_error(errno, "cannot listen on %s port %s",
-                      srv->cfg->bind ? srv->cfg->bind : "every interface", srv->cfg->port);
+        cli_listen_error(srv->cfg->bind, srv->cfg->port, gai);
         return -1;
     }
     /* Non-blocking: several threads or processes may race for one client. */
     fcntl(srv->listen_fd, F_SETFL, fcntl(srv->listen_fd, F_GETFL) | O_NONBLOCK);
     srv->stats = mmap(NULL, sizeof(*srv->stats), PROT_READ | PROT_WRITE,
                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (srv->stats == MAP_FAILED || pipe2(srv->stop_fd, O_CLOEXEC | O_NONBLOCK) != 0) {
+    if (srv->stats == MAP_FAILED) {
         cli_error(errno, "setting up");
         return -1;
     }
     srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    cli_set_stop_fd(srv->stop_fd[1]);
     return 0;
 }
 
@@ -208,7 +203,7 @@ static void print_totals(const struct server *srv, int status, double seconds)
         json_u64(&j, "refused", atomic_load(&st->refused));
         json_bool(&j, "ok", status == 0);
         json_double(&j, "seconds", seconds, 3);
-        json_double(&j, "per_sec", stats_rate(atomic_load(&st->requests), seconds), 0);
+        json_double(&j, "per_sec", timing_rate(atomic_load(&st->requests), seconds), 0);
         cli_print_json(&j);
         return;
     }
@@ -244,12 +239,12 @@ int main(int argc, char **argv)
     print_listening(&srv);
 
     /* 4. The lesson proper: the chosen model runs until told to stop. */
-    uint64_t start = stats_now_ns();
+    uint64_t start = timing_now_ns();
 
     status = serve(&srv);
 
     /* 5. Account for everything, release everything. */
-    print_totals(&srv, status, stats_seconds_since(start));
+    print_totals(&srv, status, timing_seconds_since(start));
     close(srv.listen_fd);
     return status;
 }

@@ -26,7 +26,7 @@
 #include "json.h"
 #include "results.h"
 #include "sysmem.h"
-#include "stats.h"
+#include "timing.h"
 #include "u128.h"
 
 enum { STEP_LIMIT = 20, MAX_CONSUMERS = 256, MAX_BATCH = 1024, APPEND_CHUNK = 64 };
@@ -217,7 +217,7 @@ static void print_json(const struct shared *sh, const struct consumer *cons,
     json_u128(&j, "expected_sum", u128_sum_of_squares(sh->produced));
     json_bool(&j, "ok", o->ok);
     json_double(&j, "seconds", o->seconds, 6);
-    json_double(&j, "per_sec", stats_rate(sh->results.len, o->seconds), 0);
+    json_double(&j, "per_sec", timing_rate(sh->results.len, o->seconds), 0);
     json_u64(&j, "produced", sh->produced);
     json_u64(&j, "batch", cfg->batch);
     json_bool(&j, "racy", cfg->racy);
@@ -256,7 +256,7 @@ static void print_text(const struct shared *sh, const struct consumer *cons,
         printf("racy         %" PRIu64 " results lost: --racy appends without "
                "the lock, wrong on purpose\n", sh->produced - sh->results.len);
     printf("elapsed      %.3f s, %.0f tasks/s\n", o->seconds,
-           stats_rate(sh->results.len, o->seconds));
+           timing_rate(sh->results.len, o->seconds));
 }
 
 /* Block SIGINT/SIGTERM in this thread (and the threads it creates). */
@@ -337,7 +337,7 @@ int main(int argc, char **argv)
         goto out_results;
     }
     /* 3. Consumers first: they wait on the empty queue, ready for task 1. */
-    uint64_t start = stats_now_ns();
+    uint64_t start = timing_now_ns();
     started = start_consumers(cons, &sh, &err);
     /* 4. Then the producer; if anything failed, close the queue instead. */
     if (started < cfg.consumers ||
@@ -352,7 +352,7 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < started; i++)
         pthread_join(cons[i].thread, NULL);
     started = 0;
-    struct outcome o = { .seconds = stats_seconds_since(start),
+    struct outcome o = { .seconds = timing_seconds_since(start),
                          .sum = results_sum(&sh.results) };
 
     /* 6. Report: every result stored exactly once? */

@@ -7,6 +7,26 @@
 
 enum { ARENA_BLOCK = 64 * 1024 };
 
+const char *nodes_state_name(enum node_state s)
+{
+    static const char *const names[] = {
+        [NODE_ALIVE] = "ALIVE", [NODE_SUSPECT] = "SUSPECT",
+        [NODE_DEAD] = "DEAD", [NODE_LEFT] = "LEFT",
+    };
+
+    return names[s];
+}
+
+const char *nodes_state_key(enum node_state s)
+{
+    static const char *const keys[] = {
+        [NODE_ALIVE] = "alive", [NODE_SUSPECT] = "suspect",
+        [NODE_DEAD] = "dead", [NODE_LEFT] = "left",
+    };
+
+    return keys[s];
+}
+
 void nodes_init(struct node_table *t, size_t max)
 {
     memset(t, 0, sizeof(*t));

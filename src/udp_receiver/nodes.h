@@ -70,6 +70,12 @@ struct node_table {
 };
 
 /* An empty table that holds at most 'max' nodes (0: no limit). */
+/* "ALIVE", "SUSPECT", "DEAD", "LEFT": as the text output shows a state. */
+const char *nodes_state_name(enum node_state s);
+
+/* "alive", ...: as JSON names it, in the one case of events ({"event":"dead"}). */
+const char *nodes_state_key(enum node_state s);
+
 void nodes_init(struct node_table *t, size_t max);
 void nodes_free(struct node_table *t);
 

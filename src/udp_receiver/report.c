@@ -9,25 +9,9 @@
 #include <time.h>
 
 #include "net.h"
-#include "receiver.h"
+#include "udp_receiver.h"
 
 enum { REPORTS_PER_SECOND = 10 };       /* malformed datagrams reported, at most */
-
-static const char *const state_names[] = {
-    [NODE_ALIVE] = "ALIVE", [NODE_SUSPECT] = "SUSPECT",
-    [NODE_DEAD] = "DEAD", [NODE_LEFT] = "LEFT",
-};
-
-/* In JSON, states are in the one case of events: "dead", as in {"event":"dead"}. */
-static const char *const state_keys[] = {
-    [NODE_ALIVE] = "alive", [NODE_SUSPECT] = "suspect",
-    [NODE_DEAD] = "dead", [NODE_LEFT] = "left",
-};
-
-const char *node_state_name(enum node_state s)
-{
-    return state_names[s];
-}
 
 static const char *node_addr(const struct node *n, char buf[NET_ADDR_STRLEN])
 {
@@ -154,14 +138,14 @@ void report_forgotten(struct receiver *r, const struct node *n, uint64_t now)
     if (r->cfg->json) {
         struct json *j = event(r, "forgotten", n);
 
-        json_str(j, "state", state_keys[n->state]);
+        json_str(j, "state", nodes_state_key(n->state));
         json_u64(j, "silent_ms", now - n->last_seen);
         emit(r, now);
         return;
     }
     print_time();
     printf("%s forgotten (%s, silent for %" PRIu64 " ms)\n", n->name,
-           node_state_name(n->state), now - n->last_seen);
+           nodes_state_name(n->state), now - n->last_seen);
 }
 
 void report_state(struct receiver *r, const struct node *n, uint64_t now,
@@ -170,8 +154,7 @@ void report_state(struct receiver *r, const struct node *n, uint64_t now,
     bool phi = r->det.kind == DETECT_PHI && n->state != NODE_LEFT;
 
     if (r->cfg->json) {
-        struct json *j = event(r, n->state == NODE_SUSPECT ? "suspect" :
-                                  n->state == NODE_DEAD ? "dead" : "left", n);
+        struct json *j = event(r, nodes_state_key(n->state), n);
 
         if (n->state != NODE_LEFT)
             json_u64(j, "silent_ms", silent_ms);
@@ -185,10 +168,10 @@ void report_state(struct receiver *r, const struct node *n, uint64_t now,
         printf("%s LEFT (said goodbye)\n", n->name);
     else if (phi)
         printf("%s %s: silent for %" PRIu64 " ms, phi %.1f\n", n->name,
-               node_state_name(n->state), silent_ms, detector_phi(&r->det, n, now));
+               nodes_state_name(n->state), silent_ms, detector_phi(&r->det, n, now));
     else
         printf("%s %s: silent for %" PRIu64 " ms\n", n->name,
-               node_state_name(n->state), silent_ms);
+               nodes_state_name(n->state), silent_ms);
 }
 
 /*
@@ -198,17 +181,7 @@ void report_state(struct receiver *r, const struct node *n, uint64_t now,
  */
 static bool may_report(struct receiver *r, uint64_t now)
 {
-    uint64_t second = now / 1000;
-
-    if (second != r->report_second) {
-        r->report_second = second;
-        r->reports = 0;
-    }
-    if (r->reports++ >= REPORTS_PER_SECOND) {
-        r->unreported++;
-        return false;
-    }
-    return true;
+    return ratelimit_allow(&r->problems, now, 1000, REPORTS_PER_SECOND);
 }
 
 /* One problem datagram: EVENT from ADDR, REASON (and what was not shown). */
@@ -217,6 +190,7 @@ static void report_problem(struct receiver *r, const char *what, const char *nod
                            socklen_t fromlen, uint64_t now)
 {
     char addr[NET_ADDR_STRLEN];
+    uint64_t unsaid = ratelimit_take_suppressed(&r->problems);
 
     net_format(from, fromlen, addr);
     if (r->cfg->json) {
@@ -226,29 +200,28 @@ static void report_problem(struct receiver *r, const char *what, const char *nod
             json_str(j, "node", node);
         json_str(j, "addr", addr);
         json_str(j, "reason", reason);
-        if (r->unreported > 0)
-            json_u64(j, "not_shown", r->unreported);
+        if (unsaid > 0)
+            json_u64(j, "not_shown", unsaid);
         emit(r, now);
     } else {
         print_time();
         printf("%s %s from %s: %s", what, node ? "heartbeat" : "datagram", addr, reason);
         if (node != NULL)
             printf(" (node %s)", node);
-        if (r->unreported > 0)
-            printf(" (and %" PRIu64 " more not shown)", r->unreported);
+        if (unsaid > 0)
+            printf(" (and %" PRIu64 " more not shown)", unsaid);
         printf("\n");
     }
-    r->unreported = 0;
 }
 
-void report_malformed(struct receiver *r, enum hb_error err, const char *key,
+void report_malformed(struct receiver *r, enum heartbeat_error err, const char *key,
                       const struct sockaddr *from, socklen_t fromlen, uint64_t now)
 {
     char reason[64];
 
     if (!may_report(r, now))
         return;
-    hb_error_str(err, key, reason, sizeof(reason));
+    heartbeat_error_str(err, key, reason, sizeof(reason));
     report_problem(r, "malformed", NULL, reason, from, fromlen, now);
 }
 
@@ -289,7 +262,7 @@ static void summary_json(struct receiver *r, uint64_t now)
     json_object_begin(j, "malformed_by_reason");
     for (int e = HB_EMPTY; e < HB_NERRORS; e++)
         if (r->malformed_by[e] > 0)
-            json_u64(j, hb_error_name((enum hb_error)e), r->malformed_by[e]);
+            json_u64(j, heartbeat_error_name((enum heartbeat_error)e), r->malformed_by[e]);
     json_object_end(j);
     json_u64(j, "stale", r->stale);
     json_u64(j, "implausible", r->implausible);
@@ -304,7 +277,7 @@ static void summary_json(struct receiver *r, uint64_t now)
         json_object_begin(j, NULL);
         json_str(j, "node", n->name);
         json_str(j, "addr", node_addr(n, addr));
-        json_str(j, "state", state_keys[n->state]);
+        json_str(j, "state", nodes_state_key(n->state));
         json_u64(j, "received", n->received);
         json_u64(j, "lost", n->lost);
         json_u64(j, "duplicates", n->duplicates);
@@ -354,7 +327,7 @@ void report_summary(struct receiver *r, uint64_t now)
         if (n == NULL)
             continue;
         printf("%-*s  %-22s %-7s %10" PRIu64 " %8" PRIu64 " %5.1f%%  ", width,
-               n->name, node_addr(n, addr), node_state_name(n->state),
+               n->name, node_addr(n, addr), nodes_state_name(n->state),
                n->received, n->lost, loss_pct(n));
         print_age(now - n->last_seen);
     }
@@ -365,7 +338,7 @@ void report_summary(struct receiver *r, uint64_t now)
            r->heartbeats, r->heartbeats == 1 ? "" : "s", r->malformed);
     for (int e = HB_EMPTY, sep = 0; e < HB_NERRORS; e++)
         if (r->malformed_by[e] > 0)
-            printf("%s%s %" PRIu64, sep++ ? ", " : " (", hb_error_name((enum hb_error)e),
+            printf("%s%s %" PRIu64, sep++ ? ", " : " (", heartbeat_error_name((enum heartbeat_error)e),
                    r->malformed_by[e]);
     printf("%s\n", r->malformed > 0 ? ")" : "");
     if (r->forgotten > 0)

@@ -11,15 +11,16 @@
  * DEAD.  Sequence numbers tell lost, duplicated and reordered packets
  * apart, and the incarnation tells a restart from a late packet.
  *
+ * The lesson is receive() below, as plain as recvfrom(2) in a loop, and
+ * track.c: what a heartbeat, or a deadline passing, does to a node.
  * At scale: one hash lookup and one counter update per heartbeat,
  * timers in a heap (no scan of all nodes), datagrams taken 64 at a time
- * (recvmmsg).  A bad datagram is counted and reported, never fatal.
+ * (inbox.c).  A bad datagram is counted and reported, never fatal.
  *
  * Usage: udp_receiver [-p PORT] [-b ADDRESS] [--group MCAST_ADDR] ...
  * See also: udp_sender; the wire format is in lib/heartbeat.h.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -32,11 +33,10 @@
 
 #include "cli.h"
 #include "net.h"
-#include "receiver.h"
-#include "stats.h"
+#include "timing.h"
+#include "udp_receiver.h"
 
 enum {
-    BATCH = 64,                         /* datagrams per recvmmsg(2) */
     TICK_MS = 10,                       /* a busy receiver's timers run this often */
     MAX_NODES = 1 << 20,                /* default --max-nodes: a million and more */
     FLUSH_MS = 100,                     /* output waits this long at most */
@@ -146,354 +146,106 @@ static void parse_options(int argc, char **argv, struct receiver_config *cfg)
         cli_usage_error("--phi is for --detector phi");
 }
 
-/* Join the multicast group 'group' (an address of fd's family). */
-static void join_group(int fd, const char *group)
-{
-    struct addrinfo *ai;
-    int err = net_resolve(group, NULL, SOCK_DGRAM, &ai), rc = -1;
-
-    if (err != 0) {
-        cli_error(0, "--group %s: %s", group, gai_strerror(err));
-        exit(1);
-    }
-    if (!net_is_multicast(ai->ai_addr)) {
-        freeaddrinfo(ai);
-        cli_usage_error("--group: '%s' is not a multicast address (224.0.0.0/4, ff00::/8)", group);
-    }
-    if (ai->ai_family == AF_INET) {
-        struct ip_mreqn m = { .imr_multiaddr = ((struct sockaddr_in *)ai->ai_addr)->sin_addr };
-
-        rc = setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof(m));
-    } else {
-        struct ipv6_mreq m = { .ipv6mr_multiaddr = ((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr };
-
-        rc = setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof(m));
-    }
-    freeaddrinfo(ai);
-    if (rc != 0) {
-        cli_error(errno, "cannot join multicast group %s", group);
-        exit(1);
-    }
-}
-
-/*
- * The socket: every interface on one dual-stack socket by default; the
- * group's family with --group (several receivers may share the port).
- */
-static int open_socket(const struct receiver_config *cfg, const char **how)
-{
-    const char *host = cfg->bind;
-    int fd, gai, size = cfg->rcvbuf;
-
-    *how = host ? "this address only" : "every interface, IPv4 and IPv6";
-    if (cfg->group != NULL && host == NULL) {
-        host = strchr(cfg->group, ':') ? "::" : "0.0.0.0";
-        *how = "every interface";
-    }
-    fd = net_bind_udp(host, cfg->port, cfg->group != NULL, &gai);
-    if (fd < 0) {
-        if (gai != 0)
-            cli_error(0, "cannot listen on %s: %s", host, gai_strerror(gai));
-        else
-            cli_error(errno, "cannot listen on %s port %s", host ? host : "every interface",
-                      cfg->port);
-        exit(1);
-    }
-    /* Room for bursts; the kernel caps it at net.core.rmem_max. */
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-    if (cfg->group != NULL)
-        join_group(fd, cfg->group);
-    return fd;
-}
-
 /* The receiver's clock: ms since it started, monotonic. */
 static uint64_t now_ms(const struct receiver *r)
 {
-    return (stats_now_ns() - r->start_ns) / 1000000;
+    return (timing_now_ns() - r->start_ns) / 1000000;
 }
 
-/* Make sure node 'id' has a timer due no later than 'at'. */
-static void arm(struct receiver *r, struct node *n, uint32_t id, uint64_t at)
+/* Show what happened: at once when idle, within FLUSH_MS when busy. */
+static void flush_output(struct receiver *r, uint64_t now)
 {
-    if (n->armed && n->timer_at <= at)
-        return;                         /* it fires earlier and will look again */
-    if (timers_add(&r->timers, at, id) != 0) {
-        cli_error(errno, "timer for node %s", n->name);
-        exit(1);
-    }
-    n->armed = true;
-    n->timer_at = at;
-}
-
-/*
- * A DEAD or LEFT node: when to forget it (0: never), or forget it now
- * if that time has come (then 0 too).
- */
-static uint64_t forget_at(struct receiver *r, struct node *n, uint32_t id, uint64_t now)
-{
-    uint64_t since = n->state == NODE_LEFT ? n->last_seen
-                                           : detector_deadline(&r->det, n, NODE_DEAD);
-    uint64_t at = since + r->cfg->forget_ms;
-
-    if (r->cfg->forget_ms == 0)
-        return 0;
-    if (now < at)
-        return at;
-    report_forgotten(r, n, now);
-    r->forgotten++;
-    nodes_forget(&r->nodes, id);
-    return 0;
-}
-
-/*
- * A node's timer fired at 'now': move it along ALIVE -> SUSPECT -> DEAD
- * (-> forgotten, with --forget-after) as far as its silence says.
- * Returns when to look again, or 0 (never: only a heartbeat can change
- * that).
- */
-static uint64_t look_at(struct receiver *r, struct node *n, uint32_t id, uint64_t now)
-{
-    uint64_t suspect_at, dead_at;
-
-    if (n->state == NODE_DEAD || n->state == NODE_LEFT)
-        return forget_at(r, n, id, now);
-    suspect_at = detector_deadline(&r->det, n, NODE_SUSPECT);
-    dead_at = detector_deadline(&r->det, n, NODE_DEAD);
-    if (n->state == NODE_ALIVE && now >= suspect_at && suspect_at < dead_at) {
-        n->state = NODE_SUSPECT;
-        report_state(r, n, now, now - n->last_seen);
-    }
-    if (now >= dead_at) {
-        n->state = NODE_DEAD;
-        report_state(r, n, now, now - n->last_seen);
-        return forget_at(r, n, id, now);
-    }
-    return n->state == NODE_ALIVE ? suspect_at : dead_at;
-}
-
-/* Fire every timer that is due.  Stale ones (moved since) are dropped. */
-static void run_timers(struct receiver *r, uint64_t now)
-{
-    const struct timer *t;
-
-    while ((t = timers_first(&r->timers)) != NULL && t->when <= now) {
-        struct node *n = nodes_get(&r->nodes, t->id);
-        uint64_t next;
-
-        if (!n->armed || n->timer_at != t->when) {
-            timers_pop(&r->timers);
-            continue;
-        }
-        next = look_at(r, n, t->id, now);
-        if (next != 0) {
-            n->timer_at = next;
-            timers_move_first(&r->timers, next);
-        } else {
-            n->armed = false;
-            timers_pop(&r->timers);
-        }
-    }
-}
-
-/* The same sender: address and port. */
-static bool same_addr(const union node_addr *a, const union node_addr *b)
-{
-    if (a->sa.sa_family != b->sa.sa_family)
-        return false;
-    if (a->sa.sa_family == AF_INET)
-        return a->in.sin_port == b->in.sin_port &&
-               a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
-    return a->in6.sin6_port == b->in6.sin6_port &&
-           memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, sizeof(a->in6.sin6_addr)) == 0;
-}
-
-/* Unix time in ms, to tell an incarnation from the future (once a batch). */
-static uint64_t wall_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-
-/* One datagram: a heartbeat for some node, or counted as malformed. */
-static void on_datagram(struct receiver *r, const char *buf, size_t len,
-                        bool truncated, const union node_addr *from,
-                        socklen_t fromlen, uint64_t now)
-{
-    struct heartbeat hb;
-    const char *key = NULL;
-    enum hb_error e = truncated ? HB_OVERSIZE : hb_parse(buf, len, &hb, &key);
-    enum node_state was;
-    enum seq_event ev;
-    uint64_t old_inc, last_seen;
-    struct node *n;
-    bool created;
-    uint32_t id;
-
-    if (e != HB_OK) {
-        r->malformed++;
-        r->malformed_by[e]++;
-        report_malformed(r, e, key, &from->sa, fromlen, now);
-        return;
-    }
-    /* An incarnation from the future would make every real one stale. */
-    if (hb.inc > r->wall_now + MAX_CLOCK_SKEW_MS) {
-        r->implausible++;
-        report_ignored(r, &hb, "incarnation from the future", &from->sa, fromlen, now);
-        return;
-    }
-    n = nodes_lookup(&r->nodes, hb.node, hb.node_len, &id, &created);
-    if (n == NULL && errno == ENOSPC) {
-        r->refused++;                   /* --max-nodes: memory stays bounded */
-        report_ignored(r, &hb, "node limit reached (--max-nodes)", &from->sa, fromlen, now);
-        return;
-    }
-    if (n == NULL) {
-        cli_error(errno, "memory for node %s (%zu nodes so far)", hb.node, r->nodes.count);
-        exit(1);
-    }
-    if (hb.leaving && !created && !same_addr(from, &n->addr)) {
-        r->implausible++;               /* only the node itself may say goodbye */
-        n->implausible++;
-        report_ignored(r, &hb, "goodbye from another address than the node's",
-                       &from->sa, fromlen, now);
-        return;
-    }
-    was = n->state;
-    old_inc = n->inc;
-    last_seen = n->last_seen;
-    ev = nodes_count_seq(n, hb.inc, hb.seq, now);
-    if (ev == SEQ_STALE || ev == SEQ_IMPLAUSIBLE) {
-        *(ev == SEQ_STALE ? &r->stale : &r->implausible) += 1;
-        report_ignored(r, &hb, ev == SEQ_STALE ? "an older incarnation"
-                                              : "seq too far ahead for the time since",
-                       &from->sa, fromlen, now);
-        return;
-    }
-    r->heartbeats++;
-    if (seq_advances(ev)) {             /* only news moves the node's address */
-        memcpy(&n->addr, from, fromlen < sizeof(n->addr) ? fromlen : sizeof(n->addr));
-        n->interval_ms = (uint32_t)hb.interval_ms;
-    }
-    report_heartbeat(r, n, &hb, now);
-    if (!seq_advances(ev))
-        return;                         /* old news: says nothing about now */
-
-    /* The gap since the last one teaches phi this node's rhythm. */
-    if (ev == SEQ_NEXT && (was == NODE_ALIVE || was == NODE_SUSPECT) &&
-        detector_arrival(&r->det, n, now) != 0) {
-        cli_error(errno, "memory for node %s", n->name);
-        exit(1);
-    }
-    n->last_seen = now;
-    if (created)
-        report_alive(r, n, now, true, 0);
-    else if (ev == SEQ_RESTART)
-        report_restart(r, n, old_inc, now);
-    if (hb.leaving) {
-        n->state = NODE_LEFT;           /* its timer, if any, finds it LEFT */
-        report_state(r, n, now, 0);
-        if (r->cfg->forget_ms > 0)
-            arm(r, n, id, now + r->cfg->forget_ms);
-        return;
-    }
-    if (!created && was != NODE_ALIVE) {
-        n->state = NODE_ALIVE;
-        report_alive(r, n, now, false, now - last_seen);
-    }
-    arm(r, n, id, detector_deadline(&r->det, n, NODE_SUSPECT));
+    fflush(stdout);
+    cli_check_stdout();
+    r->flushed = now;
 }
 
 /* Wait for datagrams, a timer or a stop signal, whichever comes first. */
-static void wait_for_work(struct receiver *r, int fd, int stop_fd, uint64_t now)
+static void wait_for_work(struct receiver *r, int fd, uint64_t now)
 {
     const struct timer *t = timers_first(&r->timers);
     struct pollfd p[2] = {
         { .fd = fd, .events = POLLIN },
-        { .fd = stop_fd, .events = POLLIN },
+        { .fd = cli_stop_fd(), .events = POLLIN },
     };
     int timeout = -1;
 
     if (t != NULL)
         timeout = t->when <= now ? 0 : t->when - now > 3600000 ? 3600000 : (int)(t->when - now);
-    fflush(stdout);                     /* idle: show what happened, at once */
-    cli_check_stdout();
-    r->flushed = now;
+    flush_output(r, now);
     poll(p, 2, timeout);                /* EINTR: the caller looks at the stop flag */
 }
 
 /*
- * Receive until a stop signal: batches of datagrams, and the timers.
- * Heartbeats that already wait in the socket are taken before any node
- * is judged silent (after the receiver itself was held up, say by
- * Ctrl-Z, its queue holds the proof that nodes are alive); a busy
- * receiver still runs its timers every TICK_MS.  So a node is found
- * SUSPECT or DEAD at its deadline, or at most one tick after it.
+ * The lesson: receive until a stop signal.  Take each datagram that
+ * waits and track it; when none waits, judge the silent nodes, and sleep
+ * until the next deadline or datagram.  Heartbeats that already wait are
+ * taken before any node is judged silent (after the receiver itself was
+ * held up, say by Ctrl-Z, its queue holds the proof that nodes are
+ * alive); a busy receiver still runs its timers every TICK_MS.  So a
+ * node is found SUSPECT or DEAD at its deadline, or one tick after it.
+ * Returns 0, or -1 (said why).
  */
-static void receive(struct receiver *r, int fd, int stop_fd)
+static int receive(struct receiver *r, int fd)
 {
-    static char bufs[BATCH][HB_MAX_LEN + 1];
-    static union node_addr from[BATCH];
-    struct mmsghdr msgs[BATCH];
-    struct iovec iov[BATCH];
-    uint64_t timers_ran = 0;
+    static struct inbox in;             /* recvfrom(2), 64 datagrams at a time */
+    uint64_t judged = 0;
 
-    for (int i = 0; i < BATCH; i++) {
-        iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = sizeof(bufs[i]) };
-        msgs[i].msg_hdr = (struct msghdr){
-            .msg_name = &from[i], .msg_namelen = sizeof(from[i]),
-            .msg_iov = &iov[i], .msg_iovlen = 1,
-        };
-    }
+    inbox_init(&in);
     while (!cli_stop_requested()) {
-        uint64_t now;
-        int n;
+        int n = inbox_fill(&in, fd);
+        uint64_t now = now_ms(r);
 
-        n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
-        now = now_ms(r);
         if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                run_timers(r, now);     /* all caught up: judge the silent */
-                timers_ran = now;
-                wait_for_work(r, fd, stop_fd, now);
-            } else if (errno != EINTR) {
-                cli_error(errno, "receive");
-                exit(1);
-            }
+            cli_error(errno, "receive");
+            return -1;
+        }
+        if (n == 0) {                   /* all caught up: judge the silent, wait */
+            track_timers(r, now);
+            judged = now;
+            wait_for_work(r, fd, now);
             continue;
         }
-        r->wall_now = wall_ms();
+        r->wall_now = timing_wall_ms();   /* for the future-incarnation check */
         for (int i = 0; i < n; i++) {
-            on_datagram(r, bufs[i], msgs[i].msg_len,
-                        msgs[i].msg_len > HB_MAX_LEN || (msgs[i].msg_hdr.msg_flags & MSG_TRUNC),
-                        &from[i], msgs[i].msg_hdr.msg_namelen, now);
-            msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);  /* the kernel shrank it */
+            struct datagram d = inbox_at(&in, i);
+
+            if (track_datagram(r, &d, now) != 0) {
+                cli_error(errno, "memory for nodes (%zu so far)", r->nodes.count);
+                return -1;
+            }
         }
-        if (now - timers_ran >= TICK_MS) {      /* busy: the timers still run */
-            run_timers(r, now);
-            timers_ran = now;
+        if (now - judged >= TICK_MS) {  /* busy: the timers still run */
+            track_timers(r, now);
+            judged = now;
         }
-        if (now - r->flushed >= FLUSH_MS) {     /* busy: still, show it soon */
-            fflush(stdout);
-            cli_check_stdout();
-            r->flushed = now;
-        }
+        if (now - r->flushed >= FLUSH_MS)
+            flush_output(r, now);
     }
+    return 0;
+}
+
+/* "listening on ADDR (how)", and the detector's settings. */
+static void say_listening(struct receiver *r, int fd, const char *how)
+{
+    struct sockaddr_storage local;
+    socklen_t len = sizeof(local);
+    char addr[NET_ADDR_STRLEN];
+
+    getsockname(fd, (struct sockaddr *)&local, &len);
+    report_listening(r, net_format((struct sockaddr *)&local, len, addr),
+                     net_local_port(fd), how);
 }
 
 int main(int argc, char **argv)
 {
     struct receiver_config cfg;
-    struct receiver r;
-    struct sockaddr_storage local;
-    socklen_t len = sizeof(local);
-    char addr[NET_ADDR_STRLEN];
+    struct receiver r = { .cfg = &cfg };
     const char *how;
-    int fd, stop_pipe[2];
+    int fd, status;
 
     cli_init(argv[0]);
+    parse_options(argc, argv, &cfg);    /* exits 0 on --help, 2 on misuse */
     /*
      * Events come in bursts (a thousand nodes seen at once, a thousand
      * gone dead): one write per line would cost more than the work.  So
@@ -501,34 +253,35 @@ int main(int argc, char **argv)
      * FLUSH_MS when it is busy, rather than at every line.
      */
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-    parse_options(argc, argv, &cfg);
-    memset(&r, 0, sizeof(r));
-    r.cfg = &cfg;
+
+    /* 1. A reader of our output that goes away costs an error, not our
+     *    life; Ctrl-C and SIGTERM only ask for the table and the end. */
+    signal(SIGPIPE, SIG_IGN);
+    if (cli_catch_stop_signals() != 0) {
+        cli_error(errno, "signal handlers");
+        return 1;
+    }
+    /* 2. One UDP socket: every interface, or -b ADDRESS, or a group. */
+    fd = listen_open(&cfg, &how);
+    if (fd < 0)
+        return fd == LISTEN_MISUSE ? CLI_EXIT_USAGE : 1;
+
+    /* 3. What a failure detector keeps: each node, and a timer per node. */
     detector_init(&r.det, cfg.kind, cfg.suspect_ms, cfg.dead_ms, cfg.phi);
     nodes_init(&r.nodes, cfg.max_nodes);
     timers_init(&r.timers);
     json_init(&r.j);
-    r.start_ns = stats_now_ns();
+    r.start_ns = timing_now_ns();
+    say_listening(&r, fd, how);
 
-    fd = open_socket(&cfg, &how);
-    getsockname(fd, (struct sockaddr *)&local, &len);
-    report_listening(&r, net_format((struct sockaddr *)&local, len, addr),
-                     net_local_port(fd), how);
-    /* A reader of our output that goes away costs an error, not our life. */
-    signal(SIGPIPE, SIG_IGN);
-    if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0 || cli_catch_stop_signals() != 0) {
-        cli_error(errno, "signal handlers");
-        return 1;
-    }
-    cli_set_stop_fd(stop_pipe[1]);
+    /* 4. The lesson: receive, track, judge the silent, until Ctrl-C. */
+    status = receive(&r, fd);
 
-    receive(&r, fd, stop_pipe[0]);      /* until Ctrl-C or SIGTERM */
-
+    /* 5. The table of every node, and release. */
     report_summary(&r, now_ms(&r));
-    cli_set_stop_fd(-1);
     close(fd);
     nodes_free(&r.nodes);
     timers_free(&r.timers);
     json_free(&r.j);
-    return 0;
+    return status != 0;
 }

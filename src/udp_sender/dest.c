@@ -2,7 +2,7 @@
  * dest - where heartbeats go: unicast, broadcast or multicast, and the
  * socket options each one needs.
  */
-#include "sender.h"
+#include "udp_sender.h"
 
 #include <errno.h>
 #include <net/if.h>
@@ -14,8 +14,8 @@
 
 #include "cli.h"
 
-/* Resolve HOST, or pick the broadcast address.  Exits on failure. */
-static void resolve(const struct sender_config *cfg, struct dest *d)
+/* Resolve HOST, or pick the broadcast address.  Returns 0, or -1 (said why). */
+static int resolve(const struct sender_config *cfg, struct dest *d)
 {
     struct addrinfo *res;
     int err;
@@ -31,32 +31,29 @@ static void resolve(const struct sender_config *cfg, struct dest *d)
             cli_error(0, "--iface %s: %s", cfg->iface,
                       errno == ENODEV ? "no such interface"
                                       : "it has no IPv4 broadcast address");
-            exit(1);
+            return -1;
         }
         sin->sin_port = htons((uint16_t)atoi(cfg->port));
         d->len = sizeof(*sin);
-        return;
+        return 0;
     }
     err = net_resolve(cfg->host, cfg->port, SOCK_DGRAM, &res);
     if (err != 0) {
         cli_error(0, "cannot resolve %s: %s", cfg->host, gai_strerror(err));
-        exit(1);
+        return -1;
     }
     memcpy(&d->sa, res->ai_addr, res->ai_addrlen);
     d->len = res->ai_addrlen;
     freeaddrinfo(res);
+    return 0;
 }
 
-/* Multicast: how far (TTL, hops) and out of which interface. */
-static int set_multicast(int fd, const struct sender_config *cfg, struct dest *d)
+/* Multicast: how far (TTL, hops) and out of which interface.  0, or -1 (errno). */
+static int set_multicast(int fd, const struct sender_config *cfg, unsigned ifindex,
+                         struct dest *d)
 {
     int ttl = (int)cfg->ttl;
-    unsigned ifindex = cfg->iface ? if_nametoindex(cfg->iface) : 0;
 
-    if (cfg->iface != NULL && ifindex == 0) {
-        cli_error(0, "--iface %s: no such interface", cfg->iface);
-        exit(1);
-    }
     if (d->sa.ss_family == AF_INET6) {
         int idx = (int)ifindex;
 
@@ -76,34 +73,51 @@ static int set_multicast(int fd, const struct sender_config *cfg, struct dest *d
     return setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl));
 }
 
+/* Options that only some addresses take.  0, or DEST_MISUSE (said). */
+static int check_options(const struct sender_config *cfg, const struct dest *d)
+{
+    if (cfg->broadcast && d->sa.ss_family != AF_INET)
+        cli_usage_report("--broadcast: %s is not IPv4 (IPv6 has no broadcast: "
+                         "use a multicast HOST such as ff02::1)", d->text);
+    else if (cfg->iface != NULL && !d->broadcast && !d->multicast)
+        cli_usage_report("--iface is for --broadcast or a multicast HOST");
+    else if (cfg->ttl_given && !d->multicast)
+        cli_usage_report("--ttl is for a multicast HOST (224.0.0.0/4, ff00::/8)");
+    else
+        return 0;
+    return DEST_MISUSE;
+}
+
 int dest_open(const struct sender_config *cfg, struct dest *d)
 {
     const struct sockaddr *sa = (const struct sockaddr *)&d->sa;
+    unsigned ifindex = 0;
     int fd, on = 1;
 
     memset(d, 0, sizeof(*d));
-    resolve(cfg, d);
+    if (resolve(cfg, d) != 0)
+        return DEST_FAILED;
     d->multicast = net_is_multicast(sa);
     d->broadcast = !d->multicast && (cfg->broadcast || net_is_broadcast(sa));
     net_format(sa, d->len, d->text);
-
-    if (cfg->broadcast && sa->sa_family != AF_INET)
-        cli_usage_error("--broadcast: %s is not IPv4 (IPv6 has no broadcast: "
-                        "use a multicast HOST such as ff02::1)", d->text);
-    if (cfg->iface != NULL && !d->broadcast && !d->multicast)
-        cli_usage_error("--iface is for --broadcast or a multicast HOST");
-    if (cfg->ttl_given && !d->multicast)
-        cli_usage_error("--ttl is for a multicast HOST (224.0.0.0/4, ff00::/8)");
+    if (check_options(cfg, d) != 0)
+        return DEST_MISUSE;
+    if (d->multicast && cfg->iface != NULL &&
+        (ifindex = if_nametoindex(cfg->iface)) == 0) {
+        cli_error(0, "--iface %s: no such interface", cfg->iface);
+        return DEST_FAILED;
+    }
 
     fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         cli_error(errno, "socket");
-        exit(1);
+        return DEST_FAILED;
     }
     if ((d->broadcast && setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on)) != 0) ||
-        (d->multicast && set_multicast(fd, cfg, d) != 0)) {
+        (d->multicast && set_multicast(fd, cfg, ifindex, d) != 0)) {
         cli_error(errno, "socket options for %s", d->text);
-        exit(1);
+        close(fd);
+        return DEST_FAILED;
     }
     return fd;
 }

@@ -8,9 +8,9 @@
 static const char good[] =
     "HEARTBEAT v=1 node=web-1.example_A inc=1732412345678 seq=42 interval_ms=1000 sent_ms=1732412387000\n";
 
-static enum hb_error parse(const char *s, struct heartbeat *hb, const char **key)
+static enum heartbeat_error parse(const char *s, struct heartbeat *hb, const char **key)
 {
-    return hb_parse(s, strlen(s), hb, key);
+    return heartbeat_parse(s, strlen(s), hb, key);
 }
 
 /* The reason text for a datagram, as the receiver reports it. */
@@ -19,9 +19,9 @@ static const char *reason(const char *s)
     static char buf[64];
     struct heartbeat hb;
     const char *key;
-    enum hb_error e = parse(s, &hb, &key);
+    enum heartbeat_error e = parse(s, &hb, &key);
 
-    return hb_error_str(e, key, buf, sizeof(buf));
+    return heartbeat_error_str(e, key, buf, sizeof(buf));
 }
 
 static void parses_every_field(void)
@@ -50,16 +50,16 @@ static void format_then_parse_is_the_identity(void)
 
     memset(a.node, 'z', HB_NAME_MAX);
     a.node[HB_NAME_MAX] = '\0';
-    n = hb_format(&a, buf, sizeof(buf));
+    n = heartbeat_format(&a, buf, sizeof(buf));
     CHECK(n > 0 && n <= HB_MAX_LEN);
     CHECK_INT(buf[n - 1], ==, '\n');
-    CHECK_INT(hb_parse(buf, n, &b, NULL), ==, HB_OK);
+    CHECK_INT(heartbeat_parse(buf, n, &b, NULL), ==, HB_OK);
     CHECK_STR(b.node, a.node);
     CHECK_U64(b.inc, ==, UINT64_MAX);
     CHECK_U64(b.seq, ==, UINT64_MAX);
     CHECK_U64(b.interval_ms, ==, HB_MAX_INTERVAL_MS);
     CHECK(b.leaving);
-    CHECK_INT(hb_format(&a, buf, 20), ==, 0);       /* does not fit: 0 */
+    CHECK_INT(heartbeat_format(&a, buf, 20), ==, 0);       /* does not fit: 0 */
 }
 
 static void formats_the_exact_bytes_of_the_spec(void)
@@ -68,10 +68,10 @@ static void formats_the_exact_bytes_of_the_spec(void)
                             .interval_ms = 1000, .sent_ms = 1700000000000ULL };
     char buf[HB_MAX_LEN + 1];
 
-    hb_format(&hb, buf, sizeof(buf));
+    heartbeat_format(&hb, buf, sizeof(buf));
     CHECK_STR(buf, "HEARTBEAT v=1 node=n1 inc=7 seq=1 interval_ms=1000 sent_ms=1700000000000\n");
     hb.leaving = true;
-    hb_format(&hb, buf, sizeof(buf));
+    heartbeat_format(&hb, buf, sizeof(buf));
     CHECK_STR(buf, "HEARTBEAT v=1 node=n1 inc=7 seq=1 interval_ms=1000 sent_ms=1700000000000 leaving=1\n");
 }
 
@@ -101,13 +101,13 @@ static void refuses_empty_binary_and_oversize(void)
     CHECK_STR(reason(""), "empty");
     CHECK_STR(reason("\n"), "empty");
     CHECK_STR(reason("\r\n"), "empty");
-    CHECK_INT(hb_parse("HEARTBEAT\0v=1", 13, &hb, NULL), ==, HB_NOT_TEXT);
+    CHECK_INT(heartbeat_parse("HEARTBEAT\0v=1", 13, &hb, NULL), ==, HB_NOT_TEXT);
     CHECK_STR(reason("HEARTBEAT v=1 node=a\tinc=1"), "not text");
     CHECK_STR(reason("HEARTBEAT v=1 node=\xc3\xa9 inc=1"), "not text");
     CHECK_STR(reason("HEARTBEAT v=1\nnode=a"), "not text");        /* two lines */
     memset(big, 'x', sizeof(big));
-    CHECK_INT(hb_parse(big, HB_MAX_LEN + 1, &hb, NULL), ==, HB_OVERSIZE);
-    CHECK_INT(hb_parse(big, HB_MAX_LEN, &hb, NULL), ==, HB_NOT_HEARTBEAT);
+    CHECK_INT(heartbeat_parse(big, HB_MAX_LEN + 1, &hb, NULL), ==, HB_OVERSIZE);
+    CHECK_INT(heartbeat_parse(big, HB_MAX_LEN, &hb, NULL), ==, HB_NOT_HEARTBEAT);
 }
 
 static void refuses_other_messages(void)
@@ -161,8 +161,8 @@ static void checks_the_node_name(void)
     name[HB_NAME_MAX + 1] = '\0';
     snprintf(line, sizeof(line), "HEARTBEAT v=1 node=%s inc=1 seq=1 interval_ms=1 sent_ms=1", name);
     CHECK_STR(reason(line), "bad value for node");
-    CHECK(hb_valid_name("A-z_0.9", 7));
-    CHECK(!hb_valid_name("", 0));
+    CHECK(heartbeat_valid_name("A-z_0.9", 7));
+    CHECK(!heartbeat_valid_name("", 0));
 }
 
 static void checks_numeric_ranges(void)

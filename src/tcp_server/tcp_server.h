@@ -1,9 +1,9 @@
 /*
- * server - what tcp_server's main() and its concurrency models share:
- * the configuration, the counters, the stop signal and accepting.
+ * tcp_server - what tcp_server's main() and its concurrency models share:
+ * the configuration, the counters, accepting and releasing clients.
  */
-#ifndef KIT_SERVER_H
-#define KIT_SERVER_H
+#ifndef KIT_TCP_SERVER_H
+#define KIT_TCP_SERVER_H
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -44,8 +44,13 @@ struct server {
     const struct server_config *cfg;
     struct server_stats *stats;
     int listen_fd;              /* non-blocking */
-    int stop_fd[2];             /* a pipe: readable once the server must stop */
     int spare_fd;               /* kept open for the EMFILE trick */
+    /*
+     * NULL, or (in a prefork worker) a flag in memory shared with the
+     * parent, true while this process holds a client's slot: if the
+     * worker dies serving, the parent frees the slot it held.
+     */
+    atomic_bool *holding;
 };
 
 /* A concurrency model: serve until the stop request; return the exit status. */
@@ -84,14 +89,10 @@ int server_accept_nowait(struct server *srv, struct sockaddr_storage *peer,
  * A client's slot is free again.  Called once per accepted client by
  * whoever outlives it: the thread or process that served it, or, in the
  * fork model, the parent when it reaps the child (a child killed with
- * SIGKILL releases nothing itself).  Async-signal-safe.
+ * SIGKILL releases nothing itself).  With 'holding' set, only the
+ * first of the process and its parent to clear the flag frees the slot.
+ * Async-signal-safe.
  */
 void server_release(struct server *srv);
-
-/* Make every waiter in every model see the stop request.  Async-safe. */
-void server_stop(struct server *srv);
-
-/* Whether the stop has been requested (by a signal or server_stop). */
-bool server_stopping(const struct server *srv);
 
 #endif

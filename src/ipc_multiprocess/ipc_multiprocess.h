@@ -1,13 +1,13 @@
 /*
- * roles - the three jobs of ipc_multiprocess, each run by its own process
+ * ipc_multiprocess - the three jobs of ipc_multiprocess, each run by its own process
  * (or, with --stage, alone on stdin/stdout).
  *
  * Each role reads and writes only the descriptors it is given, prints
  * its steps when 'steps' is set, reports its own failures on stderr,
  * and returns the process's exit status (0 or 1).  None of them exits.
  */
-#ifndef KIT_ROLES_H
-#define KIT_ROLES_H
+#ifndef KIT_IPC_MULTIPROCESS_H
+#define KIT_IPC_MULTIPROCESS_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,6 +1,16 @@
-/* receiver - what the parts of udp_receiver share. */
-#ifndef KIT_RECEIVER_H
-#define KIT_RECEIVER_H
+/*
+ * udp_receiver - what the parts of udp_receiver share.
+ *
+ *   udp_receiver.c  main(): the steps, the options, the receive loop
+ *   track.c         what a heartbeat, or silence, does to a node
+ *   detector.c      when silence means SUSPECT or DEAD (deadline, phi)
+ *   nodes.c         the table of nodes and their sequence numbers
+ *   report.c        every line printed, as text or JSON
+ *   listen.c        the socket: every interface, an address, a group
+ *   inbox.c         datagrams 64 at a time (recvmmsg): speed only
+ */
+#ifndef KIT_UDP_RECEIVER_H
+#define KIT_UDP_RECEIVER_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -10,6 +20,7 @@
 #include "heartbeat.h"
 #include "json.h"
 #include "nodes.h"
+#include "ratelimit.h"
 #include "timers.h"
 
 /* An incarnation (a start time) further ahead of our clock is not believed. */
@@ -41,10 +52,42 @@ struct receiver {
     uint64_t refused;           /* of nodes past --max-nodes */
     uint64_t forgotten;         /* nodes removed by --forget-after */
     uint64_t malformed_by[HB_NERRORS];
-    /* Malformed datagrams: at most REPORTS_PER_SECOND messages a second. */
-    uint64_t report_second, reports, unreported;
+    struct ratelimit problems;  /* datagrams malformed or ignored: 10 said a second */
     struct json j;              /* reused for every JSON event */
 };
+
+/* One datagram as received: its bytes and who sent it. */
+struct datagram {
+    const char *buf;
+    size_t len;
+    bool truncated;             /* longer than any heartbeat: cut short */
+    const union node_addr *from;
+    socklen_t fromlen;
+};
+
+/* listen.c: the socket, or LISTEN_FAILED / LISTEN_MISUSE (said why). */
+enum { LISTEN_FAILED = -1, LISTEN_MISUSE = -2 };
+int listen_open(const struct receiver_config *cfg, const char **how);
+
+/* inbox.c: datagrams taken from the socket up to INBOX_BATCH at a time. */
+enum { INBOX_BATCH = 64 };
+struct inbox {
+    int n;                      /* datagrams held */
+    struct mmsghdr msgs[INBOX_BATCH];
+    struct iovec iov[INBOX_BATCH];
+    union node_addr from[INBOX_BATCH];
+    char bufs[INBOX_BATCH][HB_MAX_LEN + 1];
+};
+void inbox_init(struct inbox *in);
+/* Take what waits on 'fd', without waiting: how many (0: none), or -1 (errno). */
+int inbox_fill(struct inbox *in, int fd);
+struct datagram inbox_at(const struct inbox *in, int i);
+
+/* track.c: one datagram, at 'now' (the receiver's clock, ms).  0, or -1 out
+ * of memory (errno). */
+int track_datagram(struct receiver *r, const struct datagram *d, uint64_t now);
+/* Fire every node timer due by 'now': SUSPECT, DEAD, forgotten on time. */
+void track_timers(struct receiver *r, uint64_t now);
 
 /* report.c: every line the receiver prints, as text or as JSON. */
 void report_listening(struct receiver *r, const char *addr, int port,
@@ -59,13 +102,11 @@ void report_forgotten(struct receiver *r, const struct node *n, uint64_t now);
 void report_state(struct receiver *r, const struct node *n, uint64_t now,
                   uint64_t silent_ms);
 /* A datagram that is not a heartbeat: reported, at most 10 a second. */
-void report_malformed(struct receiver *r, enum hb_error err, const char *key,
+void report_malformed(struct receiver *r, enum heartbeat_error err, const char *key,
                       const struct sockaddr *from, socklen_t fromlen, uint64_t now);
 /* A heartbeat not believed or refused, and why: reported the same way. */
 void report_ignored(struct receiver *r, const struct heartbeat *hb, const char *why,
                     const struct sockaddr *from, socklen_t fromlen, uint64_t now);
 void report_summary(struct receiver *r, uint64_t now);
-
-const char *node_state_name(enum node_state s);
 
 #endif

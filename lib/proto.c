@@ -1,5 +1,5 @@
-/* proto_square - parse a request line, format its reply; no I/O. */
-#include "proto_square.h"
+/* proto - the squares protocol: parse a request line, format its reply; no I/O. */
+#include "proto.h"
 
 #include <string.h>
 

@@ -1,8 +1,8 @@
-/* test_proto_square - requests parsed and replies formatted to the byte. */
+/* test_proto - requests parsed and replies formatted to the byte. */
 #include <stdint.h>
 #include <string.h>
 
-#include "proto_square.h"
+#include "proto.h"
 #include "tap.h"
 
 /* The reply to one request line, as a NUL-terminated string. */

@@ -1,9 +1,9 @@
 /*
- * client - what tcp_client's modes share: the configuration and the
+ * tcp_client - what tcp_client's modes share: the configuration and the
  * connection to the server.
  */
-#ifndef KIT_CLIENT_H
-#define KIT_CLIENT_H
+#ifndef KIT_TCP_CLIENT_H
+#define KIT_TCP_CLIENT_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -36,7 +36,7 @@ struct client_config {
  * HOST in turn; again and again for --retry).  On failure, says why in
  * one line, with a hint, and returns -1.  Returns a blocking descriptor.
  */
-int client_connect(const struct client_config *cfg);
+int connect_to_server(const struct client_config *cfg);
 
 /* --bench: the load generator.  Returns the exit status. */
 int bench_run(const struct client_config *cfg);

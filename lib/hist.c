@@ -1,26 +1,7 @@
-/* stats - monotonic time and rates. */
-#include "stats.h"
+/* hist - a latency histogram with log-spaced buckets. */
+#include "hist.h"
 
 #include <math.h>
-#include <time.h>
-
-uint64_t stats_now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);    /* cannot fail for this clock */
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-double stats_seconds_since(uint64_t start_ns)
-{
-    return (double)(stats_now_ns() - start_ns) / 1e9;
-}
-
-double stats_rate(uint64_t count, double seconds)
-{
-    return seconds > 0 ? (double)count / seconds : 0.0;
-}
 
 /* Bucket of a value: exact below 16, then 16 steps per power of two. */
 static unsigned bucket_of(uint64_t v)
@@ -43,7 +24,7 @@ static uint64_t bucket_mid(unsigned b)
     return low + ((uint64_t)1 << (e - 4)) / 2;
 }
 
-void stats_hist_add(struct stats_hist *h, uint64_t value)
+void hist_add(struct hist *h, uint64_t value)
 {
     h->counts[bucket_of(value)]++;
     h->total++;
@@ -51,7 +32,7 @@ void stats_hist_add(struct stats_hist *h, uint64_t value)
         h->max = value;
 }
 
-uint64_t stats_hist_quantile(const struct stats_hist *h, double q)
+uint64_t hist_quantile(const struct hist *h, double q)
 {
     uint64_t rank, seen = 0;
 
@@ -62,7 +43,7 @@ uint64_t stats_hist_quantile(const struct stats_hist *h, double q)
     rank = (uint64_t)ceil(q * (double)h->total);    /* nearest rank */
     if (rank == 0)
         rank = 1;
-    for (unsigned b = 0; b < STATS_HIST_BUCKETS; b++) {
+    for (unsigned b = 0; b < HIST_BUCKETS; b++) {
         seen += h->counts[b];
         if (seen >= rank)
             return bucket_mid(b) < h->max ? bucket_mid(b) : h->max;

@@ -1,5 +1,5 @@
 /*
- * proto_square - the TCP line protocol of tcp_server and tcp_client,
+ * proto - the TCP line protocol of tcp_server and tcp_client,
  * without any I/O: parse one request line, format its one reply line.
  *
  *     request                      reply
@@ -12,8 +12,8 @@
  *
  * Every reply ends in "\n".  Pure functions, thread-safe.
  */
-#ifndef KIT_PROTO_SQUARE_H
-#define KIT_PROTO_SQUARE_H
+#ifndef KIT_PROTO_H
+#define KIT_PROTO_H
 
 #include <stddef.h>
 #include <stdint.h>

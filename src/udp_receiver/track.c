@@ -1,0 +1,209 @@
+/*
+ * track - what a datagram does to the node it names, and what silence
+ * does: the failure detector's bookkeeping.
+ *
+ * A heartbeat is checked (well-formed? believable?), counted against
+ * its node's sequence numbers, and moves the node's deadline; a timer
+ * per node fires at that deadline and moves it ALIVE -> SUSPECT -> DEAD
+ * with no packet arriving.  A bad datagram is counted and reported,
+ * never fatal.
+ */
+#include "udp_receiver.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Make sure node 'id' has a timer due no later than 'at'.  0, or -1 (ENOMEM). */
+static int arm(struct receiver *r, struct node *n, uint32_t id, uint64_t at)
+{
+    if (n->armed && n->timer_at <= at)
+        return 0;                       /* it fires earlier and will look again */
+    if (timers_add(&r->timers, at, id) != 0)
+        return -1;
+    n->armed = true;
+    n->timer_at = at;
+    return 0;
+}
+
+/* The same sender: address and port. */
+static bool same_addr(const union node_addr *a, const union node_addr *b)
+{
+    if (a->sa.sa_family != b->sa.sa_family)
+        return false;
+    if (a->sa.sa_family == AF_INET)
+        return a->in.sin_port == b->in.sin_port &&
+               a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
+    return a->in6.sin6_port == b->in6.sin6_port &&
+           memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, sizeof(a->in6.sin6_addr)) == 0;
+}
+
+/* A heartbeat counted, not believed: why, and for which node (or NULL). */
+static int ignore(struct receiver *r, uint64_t *counter, struct node *n,
+                  const struct heartbeat *hb, const char *why,
+                  const struct datagram *d, uint64_t now)
+{
+    (*counter)++;
+    if (n != NULL)
+        n->implausible++;
+    report_ignored(r, hb, why, &d->from->sa, d->fromlen, now);
+    return 0;
+}
+
+/* A node as it was before a heartbeat was counted. */
+struct before {
+    enum node_state state;
+    uint64_t inc, last_seen;
+};
+
+/*
+ * A believed heartbeat that brings news (a first, a next, a restart):
+ * the node is alive now; its deadline moves.  0, or -1 out of memory.
+ */
+static int news(struct receiver *r, struct node *n, uint32_t id, const struct before *was,
+                bool created, enum seq_event ev, bool leaving, uint64_t now)
+{
+    /* The gap since the last one teaches phi this node's rhythm. */
+    if (ev == SEQ_NEXT && (was->state == NODE_ALIVE || was->state == NODE_SUSPECT) &&
+        detector_arrival(&r->det, n, now) != 0)
+        return -1;
+    n->last_seen = now;
+    if (created)
+        report_alive(r, n, now, true, 0);
+    else if (ev == SEQ_RESTART)
+        report_restart(r, n, was->inc, now);
+    if (leaving) {
+        n->state = NODE_LEFT;           /* its timer, if any, finds it LEFT */
+        report_state(r, n, now, 0);
+        return r->cfg->forget_ms > 0 ? arm(r, n, id, now + r->cfg->forget_ms) : 0;
+    }
+    if (!created && was->state != NODE_ALIVE) {
+        n->state = NODE_ALIVE;
+        report_alive(r, n, now, false, now - was->last_seen);
+    }
+    return arm(r, n, id, detector_deadline(&r->det, n, NODE_SUSPECT));
+}
+
+/* A well-formed heartbeat for node 'n' (new if 'created').  0, or -1 out of memory. */
+static int heartbeat(struct receiver *r, struct node *n, uint32_t id, bool created,
+                     const struct heartbeat *hb, const struct datagram *d, uint64_t now)
+{
+    struct before was = { n->state, n->inc, n->last_seen };
+    enum seq_event ev;
+
+    if (hb->leaving && !created && !same_addr(d->from, &n->addr))   /* only the node may */
+        return ignore(r, &r->implausible, n, hb,
+                      "goodbye from another address than the node's", d, now);
+    ev = nodes_count_seq(n, hb->inc, hb->seq, now);
+    if (ev == SEQ_STALE)
+        return ignore(r, &r->stale, NULL, hb, "an older incarnation", d, now);
+    if (ev == SEQ_IMPLAUSIBLE)
+        return ignore(r, &r->implausible, NULL, hb, "seq too far ahead for the time since",
+                      d, now);
+    r->heartbeats++;
+    if (seq_advances(ev)) {             /* only news moves the node's address */
+        memcpy(&n->addr, d->from, d->fromlen < sizeof(n->addr) ? d->fromlen : sizeof(n->addr));
+        n->interval_ms = (uint32_t)hb->interval_ms;
+    }
+    report_heartbeat(r, n, hb, now);
+    if (!seq_advances(ev))
+        return 0;                       /* old news: says nothing about now */
+    return news(r, n, id, &was, created, ev, hb->leaving, now);
+}
+
+int track_datagram(struct receiver *r, const struct datagram *d, uint64_t now)
+{
+    struct heartbeat hb;
+    const char *key = NULL;
+    enum heartbeat_error e = d->truncated ? HB_OVERSIZE
+                                          : heartbeat_parse(d->buf, d->len, &hb, &key);
+    struct node *n;
+    bool created;
+    uint32_t id;
+
+    if (e != HB_OK) {
+        r->malformed++;
+        r->malformed_by[e]++;
+        report_malformed(r, e, key, &d->from->sa, d->fromlen, now);
+        return 0;
+    }
+    /* An incarnation from the future would make every real one stale. */
+    if (hb.inc > r->wall_now + MAX_CLOCK_SKEW_MS)
+        return ignore(r, &r->implausible, NULL, &hb, "incarnation from the future", d, now);
+    n = nodes_lookup(&r->nodes, hb.node, hb.node_len, &id, &created);
+    if (n == NULL && errno == ENOSPC)   /* --max-nodes: memory stays bounded */
+        return ignore(r, &r->refused, NULL, &hb, "node limit reached (--max-nodes)", d, now);
+    if (n == NULL)
+        return -1;
+    return heartbeat(r, n, id, created, &hb, d, now);
+}
+
+/*
+ * A DEAD or LEFT node: when to forget it (0: never), or forget it now
+ * if that time has come (then 0 too).
+ */
+static uint64_t forget_at(struct receiver *r, struct node *n, uint32_t id, uint64_t now)
+{
+    uint64_t since = n->state == NODE_LEFT ? n->last_seen
+                                           : detector_deadline(&r->det, n, NODE_DEAD);
+    uint64_t at = since + r->cfg->forget_ms;
+
+    if (r->cfg->forget_ms == 0)
+        return 0;
+    if (now < at)
+        return at;
+    report_forgotten(r, n, now);
+    r->forgotten++;
+    nodes_forget(&r->nodes, id);
+    return 0;
+}
+
+/*
+ * A node's timer fired at 'now': move it along ALIVE -> SUSPECT -> DEAD
+ * (-> forgotten, with --forget-after) as far as its silence says.
+ * Returns when to look again, or 0 (never: only a heartbeat can change
+ * that).
+ */
+static uint64_t look_at(struct receiver *r, struct node *n, uint32_t id, uint64_t now)
+{
+    uint64_t suspect_at, dead_at;
+
+    if (n->state == NODE_DEAD || n->state == NODE_LEFT)
+        return forget_at(r, n, id, now);
+    suspect_at = detector_deadline(&r->det, n, NODE_SUSPECT);
+    dead_at = detector_deadline(&r->det, n, NODE_DEAD);
+    if (n->state == NODE_ALIVE && now >= suspect_at && suspect_at < dead_at) {
+        n->state = NODE_SUSPECT;
+        report_state(r, n, now, now - n->last_seen);
+    }
+    if (now >= dead_at) {
+        n->state = NODE_DEAD;
+        report_state(r, n, now, now - n->last_seen);
+        return forget_at(r, n, id, now);
+    }
+    return n->state == NODE_ALIVE ? suspect_at : dead_at;
+}
+
+void track_timers(struct receiver *r, uint64_t now)
+{
+    const struct timer *t;
+
+    while ((t = timers_first(&r->timers)) != NULL && t->when <= now) {
+        struct node *n = nodes_get(&r->nodes, t->id);
+        uint64_t next;
+
+        if (!n->armed || n->timer_at != t->when) {
+            timers_pop(&r->timers);     /* stale: moved since */
+            continue;
+        }
+        next = look_at(r, n, t->id, now);
+        if (next != 0) {
+            n->timer_at = next;
+            timers_move_first(&r->timers, next);
+        } else {
+            n->armed = false;
+            timers_pop(&r->timers);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/*
+ * one_node - the lesson: one node, one heartbeat datagram per interval.
+ *
+ * The course's loop: wait until the next heartbeat is due, write its
+ * line, sendto(2) it, and go on.  Nothing waits for an answer, and none
+ * would come: whether anyone hears it is the receiver's business.
+ * (--nodes N plays many nodes at once: many_nodes.c.)
+ */
+#include "udp_sender.h"
+
+#include <errno.h>
+
+#include "cli.h"
+#include "timing.h"
+
+/* One datagram to the destination; counted, shown, or its failure said. */
+static void send_one(struct sender *s, uint64_t seq, bool leaving)
+{
+    char line[HB_MAX_LEN + 1];
+    size_t len = send_format(s, 0, seq, timing_wall_ms(), leaving, line);
+    ssize_t n;
+
+    do
+        n = sendto(s->fd, line, len, 0, (struct sockaddr *)&s->dest.sa, s->dest.len);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        send_failed(s, errno);
+    else
+        send_done(s, line, len, leaving);
+}
+
+int beat_one_node(struct sender *s)
+{
+    uint64_t count = s->cfg->count, seq;
+
+    for (seq = 1; count == 0 || seq <= count; seq++) {
+        uint64_t due = sched_due(&s->sched, 0, seq);
+
+        while (!cli_stop_requested() && sched_now(&s->sched, due) < due)
+            sched_sleep(&s->sched, due);
+        if (cli_stop_requested())
+            break;
+        if (sched_drop(&s->sched))
+            send_skipped(s, 0, seq);    /* --drop-rate: its seq is used */
+        else
+            send_one(s, seq, false);
+        cli_check_stdout();
+    }
+    if (cli_stop_requested() && (count == 0 || seq <= count))
+        send_one(s, seq, true);         /* Ctrl-C: goodbye, leaving=1 */
+    return 0;
+}
