@@ -2,11 +2,11 @@
  * tcp_client - asks tcp_server for squares, and checks every answer.
  *
  * Lesson: the other side of request/response.  The client resolves the
- * server's name (IPv4 or IPv6), connects, sends request lines and reads
- * the replies in the same order.  It does not wait for each reply
- * before sending the next (pipelining), but it never has more than a
- * window of requests in flight, so neither side's buffers can fill up
- * and block both.  --bench turns it into a load generator.
+ * server's name (IPv4 or IPv6), connects, writes a request line and
+ * reads the reply line, one at a time (ask.c).  With '-' it reads the
+ * numbers from stdin and pipelines them: many requests in flight, never
+ * more than a window, replies matched in order (pipeline.c).  --bench
+ * turns it into a load generator (bench.c).
  *
  * Usage: tcp_client [HOST] [-p PORT] [NUMBER ...] [-] [--retry S] [--timeout S]
  *        tcp_client [HOST] --bench [-c CONNECTIONS] [-n REQUESTS | --duration S] ...
@@ -14,23 +14,15 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "tcp_client.h"
-#include "io.h"
-#include "linebuf.h"
 #include "opt.h"
-#include "proto.h"
-#include "json.h"
+#include "tcp_client.h"
 #include "timing.h"
-
-enum { WINDOW = 1024, SHOWN = 40 };
 
 static const char usage_text[] =
 "Usage: tcp_client [HOST] [-p PORT] [NUMBER ...] [-] [--retry SECONDS]\n"
@@ -144,292 +136,47 @@ static void parse_options(int argc, char **argv, struct client_config *cfg)
         cfg->timeout_ms = CLIENT_BENCH_TIMEOUT_S * 1000;
 }
 
-/* A request sent and not yet answered. */
-struct pending {
-    char shown[SHOWN + 4];      /* the request, as printed in "square(...)" */
-    char expect[PROTO_MAX_REPLY];   /* the reply it must get */
-    size_t expect_len;
-};
-
-struct session {
-    const struct client_config *cfg;
-    int fd;
-    struct linebuf replies;     /* from the server */
-    struct linebuf input;       /* from stdin, with '-' */
-    bool input_done;
-    int next_arg;               /* the next NUMBER, or the next of 1..10 */
-    struct pending ring[WINDOW];    /* in flight, oldest at head */
-    unsigned head, count;
-    char out[WINDOW * 24];      /* requests gathered for one write */
-    size_t out_len;
-    uint64_t received, failures;
-    uint64_t err_replies, wrong_replies;    /* the failures, by kind */
-};
-
-/*
- * Queue one request line: remember what its reply must be.  A line too
- * long for the protocol (line is NULL when stdin's reader has dropped
- * it) is sent as a stand-in of the same kind, one byte over the limit,
- * which the server refuses as too long: replies stay in step.
- */
-static void enqueue(struct session *s, const char *line, size_t len)
-{
-    struct pending *p = &s->ring[(s->head + s->count++) % WINDOW];
-    int64_t value = 0;
-    bool too_long = line == NULL || len > PROTO_MAX_LINE;
-    enum proto_request req = too_long ? PROTO_ERR_TOO_LONG
-                                      : proto_parse(line, len, &value);
-
-    p->expect_len = proto_format_reply(req, value, p->expect);
-    if (line == NULL)
-        snprintf(p->shown, sizeof(p->shown), "<over %d bytes>", PROTO_MAX_LINE);
-    else
-        snprintf(p->shown, sizeof(p->shown), "%.*s%s", (int)(len < SHOWN ? len : SHOWN),
-                 line, len > SHOWN ? "..." : "");
-    if (too_long)
-        len = PROTO_MAX_LINE + 1;
-    if (s->out_len + len + 1 > sizeof(s->out)) {
-        io_write_all(s->fd, s->out, s->out_len);
-        s->out_len = 0;
-    }
-    if (too_long)
-        memset(s->out + s->out_len, 'x', len);
-    else
-        memcpy(s->out + s->out_len, line, len);
-    s->out_len += len;
-    s->out[s->out_len++] = '\n';
-}
-
-/* Take the next requests from the NUMBERs, 1..10 or stdin, up to the window. */
-static void fill(struct session *s)
-{
-    const struct client_config *cfg = s->cfg;
-    const char *line;
-    size_t len;
-    char num[24];
-
-    while (s->count < WINDOW) {
-        if (cfg->from_stdin) {
-            enum linebuf_event ev = linebuf_next(&s->input, &line, &len);
-
-            if (ev == LINEBUF_MORE)
-                return;
-            enqueue(s, ev == LINEBUF_TOO_LONG ? NULL : line, len);
-        } else if (cfg->nnumbers > 0 && s->next_arg < cfg->nnumbers) {
-            line = cfg->numbers[s->next_arg++];
-            enqueue(s, line, strlen(line));
-        } else if (cfg->nnumbers == 0 && s->next_arg < 10) {
-            len = (size_t)snprintf(num, sizeof(num), "%d", ++s->next_arg);
-            enqueue(s, num, len);
-        } else {
-            return;
-        }
-    }
-}
-
-static bool source_done(const struct session *s)
-{
-    if (s->cfg->from_stdin)
-        return s->input_done;
-    return s->next_arg >= (s->cfg->nnumbers > 0 ? s->cfg->nnumbers : 10);
-}
-
-/* --json: one reply as an event: the request, the reply, and whether it was right. */
-static void print_reply_json(const struct pending *p, const char *line, size_t len,
-                             bool right, bool good)
-{
-    struct json j;
-    char reply[PROTO_MAX_REPLY + 1];
-
-    snprintf(reply, sizeof(reply), "%.*s", (int)(len < PROTO_MAX_REPLY ? len : PROTO_MAX_REPLY),
-             line);
-    json_init(&j);
-    json_event_begin(&j, "reply", "tcp_client");
-    json_str(&j, "request", p->shown);
-    json_str(&j, "reply", reply);
-    if (!right) {
-        snprintf(reply, sizeof(reply), "%.*s", (int)p->expect_len - 1, p->expect);
-        json_str(&j, "expected", reply);
-    }
-    json_bool(&j, "ok", good);
-    cli_print_json(&j);
-}
-
-/* Match one reply to the oldest request in flight, and say how it went. */
-static void check_reply(struct session *s, const char *line, size_t len)
-{
-    struct pending *p = &s->ring[s->head];
-    bool right = len + 1 == p->expect_len && memcmp(line, p->expect, len) == 0;
-    bool good = right && strncmp(line, "ERR", 3) != 0;
-
-    s->head = (s->head + 1) % WINDOW;
-    s->count--;
-    s->received++;
-    if (!good) {
-        s->failures++;
-        *(right ? &s->err_replies : &s->wrong_replies) += 1;
-    }
-    if (good && s->cfg->quiet)
-        return;
-    if (s->cfg->json)
-        print_reply_json(p, line, len, right, good);
-    else if (good)
-        printf("square(%s) = %.*s\n", p->shown, (int)len, line);
-    else if (right)                     /* the ERR reply we expected */
-        printf("square(%s): %.*s\n", p->shown, (int)len, line);
-    else
-        printf("square(%s) = %.*s: WRONG, expected %.*s\n", p->shown, (int)len,
-               line, (int)p->expect_len - 1, p->expect);
-}
-
-/* Read from 'fd' into 'lb'.  Returns what read(2) returned. */
-static ssize_t read_into(int fd, struct linebuf *lb)
-{
-    size_t room;
-    char *space = linebuf_space(lb, &room);
-    ssize_t n = io_read_some(fd, space, room);
-
-    if (n > 0)
-        linebuf_commit(lb, (size_t)n);
-    return n;
-}
-
-/* Read stdin; at its end, a last line without "\n" still counts. */
-static void read_input(struct session *s)
-{
-    if (read_into(STDIN_FILENO, &s->input) > 0)
-        return;
-    linebuf_finish(&s->input);
-    s->input_done = true;
-}
-
-/* The server went away (err: why, or 0 for an orderly close). */
-static void server_gone(const struct session *s, int err)
-{
-    cli_error(err, "the server closed the connection after %llu repl%s, %u unanswered",
-              (unsigned long long)s->received, s->received == 1 ? "y" : "ies", s->count);
-}
-
-/* One turn of waiting: for replies, and for stdin when there is room. */
-static int wait_and_read(struct session *s)
-{
-    struct pollfd p[2] = {
-        { .fd = s->fd, .events = POLLIN },
-        { .fd = STDIN_FILENO, .events = POLLIN },
-    };
-    bool want_input = s->cfg->from_stdin && !s->input_done && s->count < WINDOW;
-    int n = poll(p, want_input ? 2 : 1, s->count > 0 ? s->cfg->timeout_ms : -1);
-    const char *line;
-    size_t len;
-
-    if (n < 0)
-        return errno == EINTR ? 0 : -1;
-    if (n == 0) {
-        cli_error(0, "no reply within %d s (after %llu replies, %u unanswered)",
-                  s->cfg->timeout_ms / 1000, (unsigned long long)s->received, s->count);
-        return -1;
-    }
-    if (want_input && p[1].revents != 0)
-        read_input(s);
-    if (p[0].revents != 0) {
-        ssize_t r = read_into(s->fd, &s->replies);
-
-        if (r <= 0) {
-            server_gone(s, r < 0 ? errno : 0);
-            return -1;
-        }
-        while (linebuf_next(&s->replies, &line, &len) == LINEBUF_LINE && s->count > 0)
-            check_reply(s, line, len);
-    }
-    return 0;
-}
-
-/* The summary: text, or --json's summary event. */
-static void print_summary(const struct session *s, bool interrupted, double seconds)
-{
-    if (s->cfg->json) {
-        struct json j;
-
-        json_init(&j);
-        json_event_begin(&j, "summary", "tcp_client");
-        json_str(&j, "mode", "ask");
-        json_u64(&j, "requests", s->received);
-        json_u64(&j, "err_replies", s->err_replies);
-        json_u64(&j, "wrong_replies", s->wrong_replies);
-        json_u64(&j, "unanswered", s->count);
-        json_bool(&j, "interrupted", interrupted);
-        json_bool(&j, "ok", s->failures == 0 && (s->count == 0 || interrupted));
-        json_double(&j, "seconds", seconds, 6);
-        json_double(&j, "per_sec", timing_rate(s->received, seconds), 0);
-        cli_print_json(&j);
-        return;
-    }
-    printf("%llu repl%s, %llu failed\n", (unsigned long long)s->received,
-           s->received == 1 ? "y" : "ies", (unsigned long long)s->failures);
-    if (interrupted)
-        printf("interrupted: %u request%s unanswered%s\n", s->count,
-               s->count == 1 ? "" : "s", source_done(s) ? "" : ", more not sent");
-}
-
-/* Ask, read, check, until every request is answered. */
-static int run_session(struct session *s)
-{
-    uint64_t start = timing_now_ns();
-    bool interrupted;
-
-    while (!cli_stop_requested()) {
-        fill(s);
-        if (s->out_len > 0 && io_write_all(s->fd, s->out, s->out_len) != 0) {
-            if (errno == EPIPE || errno == ECONNRESET)
-                server_gone(s, errno);  /* found out while sending, that is all */
-            else
-                cli_error(errno, "sending to the server after %llu replies",
-                          (unsigned long long)s->received);
-            return 1;
-        }
-        s->out_len = 0;
-        if (s->count == 0 && source_done(s))
-            break;
-        if (wait_and_read(s) != 0)
-            return 1;
-    }
-    /* Stopped by Ctrl-C: a clean stop, and what it left undone is said. */
-    interrupted = cli_stop_requested() && (s->count > 0 || !source_done(s));
-    print_summary(s, interrupted, timing_seconds_since(start));
-    return s->failures > 0 || (s->count > 0 && !interrupted);
-}
-
 int main(int argc, char **argv)
 {
     struct client_config cfg;
-    static struct session s;            /* big: keep it off the stack */
+    struct session s = { .cfg = &cfg };
+    uint64_t start;
     int status;
 
     cli_init(argv[0]);
     parse_options(argc, argv, &cfg);    /* exits 0 on --help, 2 on misuse */
 
-    /* 1. A server that vanishes must cost us an EPIPE, not our life. */
+    /* 1. A server that vanishes must cost us an EPIPE, not our life;
+     *    Ctrl-C stops us with a summary of what was left unanswered. */
     signal(SIGPIPE, SIG_IGN);
-    cli_catch_stop_signals();
+    if (cli_catch_stop_signals() != 0) {
+        cli_error(errno, "signal handlers");
+        return 1;
+    }
     if (cfg.bench)
-        return bench_run(&cfg);
+        return bench_run(&cfg);         /* the load generator: bench.c */
 
     /* 2. Reach the server: every address of its name, --retry, --timeout. */
-    s.cfg = &cfg;
     s.fd = connect_to_server(&cfg);
     if (s.fd < 0)
         return 1;
-    if (linebuf_init(&s.replies, PROTO_MAX_REPLY, 16384) != 0 ||
-        linebuf_init(&s.input, PROTO_MAX_LINE, 16384) != 0) {
+    if (linebuf_init(&s.replies, PROTO_MAX_REPLY, 16384) != 0) {
         cli_error(ENOMEM, "buffers");
         return 1;
     }
-    /* 3. The lesson: pipelined requests, replies in order, each checked. */
-    status = run_session(&s);
+    /* 3. The lesson: a request, its reply, checked; '-' pipelines them. */
+    start = timing_now_ns();
+    if (cfg.from_stdin)
+        status = ask_pipelined(&s);
+    else
+        status = ask_each(&s);
 
-    /* 4. Release. */
+    /* 4. Account for every request, and release. */
+    if (status == 0)
+        status = reply_summary(&s, timing_seconds_since(start));
+    else
+        status = 1;
     close(s.fd);
     linebuf_free(&s.replies);
-    linebuf_free(&s.input);
     return status;
 }
