@@ -35,6 +35,9 @@ void bqueue_destroy(struct bqueue *q)
 }
 
 /*
+ * Speed only (skip it aloud; the textbook queue is bench/plain_queue.c):
+ * the waiting/woken counters below spare a signal when nobody sleeps.
+ *
  * Sleep on 'cond' (the caller holds 'lock' and loops on its condition:
  * wake-ups can be spurious or stolen), counted in *waiting.  A signaller
  * counts in *woken the sleepers it has woken, so as not to wake them

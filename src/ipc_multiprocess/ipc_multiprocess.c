@@ -27,6 +27,7 @@
 #include "cli.h"
 #include "frame.h"
 #include "io.h"
+#include "proc.h"
 #include "timing.h"
 #include "ipc_multiprocess.h"
 #include "summary.h"
@@ -173,12 +174,7 @@ static void close_unless_kept(int *fd, const int *keep, size_t nkeep)
     *fd = -1;
 }
 
-/*
- * Close every pipe end except those in 'keep'.  Each process calls this
- * right after fork: a pipe's reader gets EOF only once *all* copies of
- * its write end are closed, and a writer gets EPIPE only once all read
- * ends are, so an end left open by mistake turns a dead peer into a hang.
- */
+/* Close every pipe end except those in 'keep' (see spawn for why). */
 static void plumbing_keep_only(struct plumbing *p, const int *keep, size_t nkeep)
 {
     for (unsigned i = 0; i < p->workers; i++)
@@ -222,74 +218,103 @@ static void child_signals(const struct child *kid, const sigset_t *orig_mask)
     sigprocmask(SIG_SETMASK, orig_mask, NULL);
 }
 
-/* Run a child's role on the pipe ends it keeps; returns its exit status. */
-static int run_role(const struct child *kid, struct plumbing *p,
+/*
+ * The pipe ends a role keeps, into 'keep'; returns how many.  The
+ * generator writes every task pipe; worker i reads task pipe i and
+ * writes result pipe i; the storage reads every result pipe and writes
+ * the report to the parent.
+ */
+static size_t role_ends(const struct child *kid, const struct plumbing *p, int *keep)
+{
+    size_t n = 0;
+
+    switch (kid->role) {
+    case ROLE_GENERATE:
+        for (unsigned i = 0; i < p->workers; i++)
+            keep[n++] = p->task[i][1];
+        break;
+    case ROLE_SQUARE:
+        keep[n++] = p->task[kid->id - 1][0];
+        keep[n++] = p->result[kid->id - 1][1];
+        break;
+    default:
+        for (unsigned i = 0; i < p->workers; i++)
+            keep[n++] = p->result[i][0];
+        keep[n++] = p->report[1];
+    }
+    return n;
+}
+
+/* Run a child's role on the ends it kept ('fds', as role_ends gave them). */
+static int run_role(const struct child *kid, const int *fds, unsigned workers,
                     const struct ipc_config *cfg, bool steps)
 {
-    int fds[MAX_WORKERS + 1];
     struct storage_report rep;
     int status;
 
     switch (kid->role) {
-    case ROLE_GENERATE:                 /* writes every task pipe */
-        for (unsigned i = 0; i < p->workers; i++)
-            fds[i] = p->task[i][1];
-        plumbing_keep_only(p, fds, p->workers);
-        return generator_run(fds, p->workers, cfg->count, cfg->batch, steps);
-    case ROLE_SQUARE:                   /* reads its task pipe, writes its result pipe */
-        fds[0] = p->task[kid->id - 1][0];
-        fds[1] = p->result[kid->id - 1][1];
-        plumbing_keep_only(p, fds, 2);
+    case ROLE_GENERATE:
+        return generator_run(fds, workers, cfg->count, cfg->batch, steps);
+    case ROLE_SQUARE:
         return worker_run(fds[0], fds[1], kid->id, steps);
-    default:                            /* reads every result pipe, writes the report */
-        for (unsigned i = 0; i < p->workers; i++)
-            fds[i] = p->result[i][0];
-        fds[p->workers] = p->report[1];
-        plumbing_keep_only(p, fds, p->workers + 1);
-        status = storage_run(fds, p->workers, steps, &rep);
-        if (io_write_all(p->report[1], &rep, sizeof(rep)) != 0)
+    default:
+        status = storage_run(fds, workers, steps, &rep);
+        if (io_write_all(fds[workers], &rep, sizeof(rep)) != 0)
             status = 1;
         return status;
     }
 }
 
-/* The life of one child process, from fork to _exit. */
-static noreturn void child_main(struct child *kid, struct plumbing *p,
-                                const struct ipc_config *cfg, pid_t parent,
-                                const sigset_t *orig_mask)
+/* What ps and top show for a child: "ipc-generator", "ipc-worker-3". */
+static void name_process(const struct child *kid)
 {
-    bool steps = !cfg->quiet && !cfg->json && cfg->count <= STEP_LIMIT;
     char name[16];
-    int status;
 
-    /* If the parent dies, nobody will read our results: die with it. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-        _exit(1);
     if (kid->role == ROLE_SQUARE)
         snprintf(name, sizeof(name), "ipc-worker-%u", kid->id);
     else
-        snprintf(name, sizeof(name), "ipc-%s", child_label(kid));
-    prctl(PR_SET_NAME, name);           /* what ps and top show */
-    child_signals(kid, orig_mask);
-    status = run_role(kid, p, cfg, steps);
-    fflush(stdout);
-    _exit(status);                      /* never exit(): that runs atexit handlers twice */
+        snprintf(name, sizeof(name), "ipc-%.11s", child_label(kid));
+    prctl(PR_SET_NAME, name);
 }
 
-/* Fork one child.  Returns 0, or -1 with errno set. */
+/*
+ * Fork one child, and the whole life of that child, in one place.
+ * Returns 0 in the parent, or -1 with errno set if fork failed.
+ */
 static int spawn(struct child *kid, struct plumbing *p,
                  const struct ipc_config *cfg, const sigset_t *orig_mask)
 {
+    bool steps = !cfg->quiet && !cfg->json && cfg->count <= STEP_LIMIT;
     pid_t parent = getpid();
+    int keep[MAX_WORKERS + 1];
+    size_t nkeep;
 
     fflush(stdout);                     /* or the child prints our buffer again */
     kid->pid = fork();
     if (kid->pid < 0)
         return -1;
-    if (kid->pid == 0)
-        child_main(kid, p, cfg, parent, orig_mask);
-    return 0;
+    if (kid->pid > 0)
+        return 0;                       /* the parent: on to the next child */
+
+    /* The child.  If the parent dies, nobody will read our results. */
+    if (proc_die_with_parent(parent) != 0)
+        _exit(1);
+    name_process(kid);
+    child_signals(kid, orig_mask);
+    /*
+     * Close every pipe end but our own.  A reader gets EOF only once all
+     * copies of the write end are closed, and a writer EPIPE only once
+     * all read ends are: an end kept by mistake turns a dead peer into
+     * a hang.
+     */
+    nkeep = role_ends(kid, p, keep);
+    plumbing_keep_only(p, keep, nkeep);
+    /* Run the role, then _exit(): exit() would flush stdio buffers and
+     * run atexit handlers that belong to the parent. */
+    int status = run_role(kid, keep, p->workers, cfg, steps);
+
+    fflush(stdout);
+    _exit(status);
 }
 
 static void on_sigchld(int sig)
@@ -448,7 +473,8 @@ int main(int argc, char **argv)
         cli_error(errno, "pipe");
         goto out;
     }
-    /* 3. One process per role, in the order the data flows. */
+    /* 3. One process per role, in the order the data flows (spawn: the
+     *    fork, and the child's whole life from there to _exit). */
     kids[n++] = (struct child){ .role = ROLE_GENERATE };
     for (unsigned i = 1; i <= cfg.workers; i++)
         kids[n++] = (struct child){ .role = ROLE_SQUARE, .id = i };

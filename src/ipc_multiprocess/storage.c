@@ -24,7 +24,7 @@ static void store_squares(struct storage_report *rep,
 
         if (wide) {
             memcpy(&square, payload + i * sizeof(square), sizeof(square));
-        } else {
+        } else {                        /* speed only: 8-byte squares, see worker.c */
             uint64_t narrow;
 
             memcpy(&narrow, payload + i * sizeof(narrow), sizeof(narrow));

@@ -32,6 +32,7 @@ static size_t square_frame(const struct frame_header *in,
     unsigned char *sq = out + sizeof(hdr);
     uint64_t x;
 
+    /* Speed only (skip it aloud): squares below 2^64 travel in 8 bytes, not 16. */
     for (uint32_t i = 0; i < in->count; i++) {
         memcpy(&x, payload + i * sizeof(x), sizeof(x));
         if (x > UINT32_MAX)             /* its square needs 128 bits */
