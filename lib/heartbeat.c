@@ -88,68 +88,77 @@ static enum heartbeat_error store(struct heartbeat *hb, enum key k, const char *
     return HB_OK;
 }
 
-enum heartbeat_error heartbeat_parse(const char *buf, size_t len, struct heartbeat *hb,
-                       const char **key)
+/* The line without its end: printable ASCII starting with the word HEARTBEAT? */
+static enum heartbeat_error check_line(const char *buf, size_t *len)
 {
     static const char word[] = "HEARTBEAT";
-    unsigned seen = 0;
-    const char *p, *end;
+    size_t n = *len, w = sizeof(word) - 1;
 
-    if (key != NULL)
-        *key = NULL;
-    if (len > HB_MAX_LEN)
+    if (n > HB_MAX_LEN)
         return HB_OVERSIZE;
-    if (len > 0 && buf[len - 1] == '\n')
-        len--;
-    if (len > 0 && buf[len - 1] == '\r')
-        len--;
-    if (len == 0)
+    if (n > 0 && buf[n - 1] == '\n')
+        n--;
+    if (n > 0 && buf[n - 1] == '\r')
+        n--;
+    *len = n;
+    if (n == 0)
         return HB_EMPTY;
-    for (size_t i = 0; i < len; i++)
+    for (size_t i = 0; i < n; i++)
         if (buf[i] < 0x20 || buf[i] > 0x7e)
             return HB_NOT_TEXT;
-    if (len < sizeof(word) - 1 || memcmp(buf, word, sizeof(word) - 1) != 0 ||
-        (len > sizeof(word) - 1 && buf[sizeof(word) - 1] != ' '))
+    if (n < w || memcmp(buf, word, w) != 0 || (n > w && buf[w] != ' '))
         return HB_NOT_HEARTBEAT;
+    return HB_OK;
+}
+
+/* One key=value field from 'field' to 'end'; *seen marks the keys had. */
+static enum heartbeat_error take_field(struct heartbeat *hb, const char *field,
+                                       const char *end, unsigned *seen, const char **key)
+{
+    const char *eq = memchr(field, '=', (size_t)(end - field));
+    enum key k;
+
+    if (eq == NULL || eq == field || eq + 1 == end)
+        return HB_BAD_FIELD;
+    k = find_key(field, (size_t)(eq - field));
+    if (k == K_COUNT)
+        return HB_OK;                   /* a key of a later version */
+    *key = known[k].name;
+    if (*seen & (1u << k))
+        return HB_DUPLICATE;
+    *seen |= 1u << k;
+    return store(hb, k, eq + 1, (size_t)(end - eq - 1));
+}
+
+enum heartbeat_error heartbeat_parse(const char *buf, size_t len, struct heartbeat *hb,
+                                     const char **key)
+{
+    const char *name = NULL, *p, *end;
+    enum heartbeat_error err = check_line(buf, &len);
+    unsigned seen = 0;
 
     memset(hb, 0, sizeof(*hb));
-    p = buf + sizeof(word) - 1;
+    p = buf + sizeof("HEARTBEAT") - 1;
     end = buf + len;
-    for (;;) {
+    while (err == HB_OK) {              /* blank-separated key=value fields */
         while (p < end && *p == ' ')
             p++;
         if (p == end)
             break;
-        const char *field = p, *eq;
-        enum heartbeat_error err;
-        enum key k;
+        const char *field = p;
 
         while (p < end && *p != ' ')
             p++;
-        eq = memchr(field, '=', (size_t)(p - field));
-        if (eq == NULL || eq == field || eq + 1 == p)
-            return HB_BAD_FIELD;
-        k = find_key(field, (size_t)(eq - field));
-        if (k == K_COUNT)
-            continue;                   /* a key of a later version */
-        if (key != NULL)
-            *key = known[k].name;
-        if (seen & (1u << k))
-            return HB_DUPLICATE;
-        seen |= 1u << k;
-        err = store(hb, k, eq + 1, (size_t)(p - eq - 1));
-        if (err != HB_OK)
-            return err;
+        err = take_field(hb, field, p, &seen, &name);
     }
-    for (int k = 0; k < K_COUNT; k++)
+    for (int k = 0; err == HB_OK && k < K_COUNT; k++)
         if (known[k].required && !(seen & (1u << k))) {
-            if (key != NULL)
-                *key = known[k].name;
-            return HB_MISSING;
+            name = known[k].name;
+            err = HB_MISSING;
         }
     if (key != NULL)
-        *key = NULL;
-    return HB_OK;
+        *key = err == HB_OK || err == HB_BAD_FIELD ? NULL : name;
+    return err;
 }
 
 size_t heartbeat_format(const struct heartbeat *hb, char *buf, size_t size)

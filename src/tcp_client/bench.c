@@ -240,84 +240,118 @@ static void progress(const struct bench *b, uint64_t now, uint64_t *last_ns,
 }
 
 /* The event loop: until every request is issued and answered. */
-static int drive(struct bench *b)
+/*
+ * One connection in a closed loop has nothing else to wait for: a
+ * blocking read is the wait, one system call fewer per request than
+ * epoll_wait and then read.  (SO_RCVTIMEO keeps --timeout working.)
+ */
+static bool go_single(struct bench *b)
 {
-    struct epoll_event evs[256];
-    uint64_t now = timing_now_ns(), last_ns = now, last_done = 0;
-    uint64_t last_reply_ns = now, last_reply_done = 0;     /* for --timeout */
+    int ms = b->cfg->timeout_ms > 0 ? b->cfg->timeout_ms : 1000;
+    struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
 
-    /*
-     * One connection in a closed loop has nothing else to wait for: a
-     * blocking read is the wait, one system call fewer per request than
-     * epoll_wait and then read.  (SO_RCVTIMEO keeps --timeout working.)
-     */
-    bool single = b->cfg->connections == 1 && b->cfg->rate == 0;
+    if (b->cfg->connections != 1 || b->cfg->rate != 0)
+        return false;
+    fcntl(b->conns[0].fd, F_SETFL, 0);
+    setsockopt(b->conns[0].fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    return true;
+}
 
-    if (single) {
-        int ms = b->cfg->timeout_ms > 0 ? b->cfg->timeout_ms : 1000;
-        struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-
-        fcntl(b->conns[0].fd, F_SETFL, 0);
-        setsockopt(b->conns[0].fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    }
-    b->start_ns = now;
-    if (b->cfg->duration > 0)
-        b->end_ns = now + (uint64_t)(b->cfg->duration * 1e9);
+/* Closed loop: every connection starts with PIPELINE requests in flight. */
+static int start_closed_loop(struct bench *b, uint64_t now)
+{
     for (unsigned i = 0; b->cfg->rate == 0 && i < b->cfg->connections; i++) {
         for (unsigned k = 0; k < b->cfg->pipeline && more_to_issue(b, now); k++)
             issue(b, &b->conns[i], now);
         if (send_pending(b, &b->conns[i]) != 0)
             return -1;
     }
+    return 0;
+}
+
+/* How long to wait for events: until the next --rate request is due. */
+static int64_t wait_budget(struct bench *b, uint64_t now)
+{
+    int64_t wait_ns = 1000000000, t;
+
+    if (b->cfg->rate == 0)
+        return wait_ns;
+    t = issue_due(b, now);
+    if (t == -2)
+        return -1;
+    if (t > 0 && t < wait_ns)
+        wait_ns = t;
+    if (t == 0)
+        wait_ns = 1000000;              /* full: a reply will make room */
+    return wait_ns;
+}
+
+/* Wait up to 'wait_ns' and serve what is ready.  0, or -1 (said why). */
+static int serve_events(struct bench *b, bool single, int64_t wait_ns)
+{
+    struct epoll_event evs[256];
+    /* Nanosecond timeouts: a millisecond tick would make requests late. */
+    struct timespec ts = { wait_ns / 1000000000, wait_ns % 1000000000 };
+    int n;
+
+    if (single)                         /* the read itself is the wait */
+        return on_readable(b, &b->conns[0]);
+    n = epoll_pwait2(b->ep, evs, 256, &ts, NULL);
+    if (n < 0 && errno != EINTR) {
+        cli_error(errno, "epoll_wait");
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        struct bconn *c = evs[i].data.ptr;
+
+        if ((evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) && on_readable(b, c) != 0)
+            return -1;
+        if ((evs[i].events & EPOLLOUT) && send_pending(b, c) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* --timeout: no reply at all for that long, with requests out.  -1 (said) then. */
+static int check_stalled(const struct bench *b, uint64_t now, uint64_t *last_reply_ns,
+                         uint64_t *last_reply_done)
+{
+    if (b->done != *last_reply_done) {
+        *last_reply_done = b->done;
+        *last_reply_ns = now;
+        return 0;
+    }
+    if (b->cfg->timeout_ms < 0 || b->done >= b->issued ||
+        now - *last_reply_ns <= (uint64_t)b->cfg->timeout_ms * 1000000u)
+        return 0;
+    cli_error(0, "no reply within %d s: %llu of %llu requests unanswered "
+              "(is the server serving every connection?  --timeout SECONDS "
+              "waits longer)", b->cfg->timeout_ms / 1000,
+              (unsigned long long)(b->issued - b->done),
+              (unsigned long long)b->issued);
+    return -1;
+}
+
+/* The run: issue, wait, serve, until every request is answered. */
+static int drive(struct bench *b)
+{
+    uint64_t now = timing_now_ns(), last_ns = now, last_done = 0;
+    uint64_t last_reply_ns = now, last_reply_done = 0;     /* for --timeout */
+    bool single = go_single(b);
+
+    b->start_ns = now;
+    if (b->cfg->duration > 0)
+        b->end_ns = now + (uint64_t)(b->cfg->duration * 1e9);
+    if (start_closed_loop(b, now) != 0)
+        return -1;
     while ((b->done < b->issued || more_to_issue(b, now)) && !cli_stop_requested()) {
-        /* Nanosecond timeouts: a millisecond tick would make requests late. */
-        int64_t wait_ns = 1000000000;
-        int n;
+        int64_t wait_ns = wait_budget(b, now);
 
-        if (b->cfg->rate > 0) {
-            int64_t t = issue_due(b, now);
-
-            if (t == -2)
-                return -1;
-            if (t > 0 && t < wait_ns)
-                wait_ns = t;
-            if (t == 0)
-                wait_ns = 1000000;      /* full: a reply will make room */
-        }
-        struct timespec ts = { wait_ns / 1000000000, wait_ns % 1000000000 };
-
-        if (single) {                   /* the read itself is the wait */
-            if (on_readable(b, &b->conns[0]) != 0)
-                return -1;
-            n = 0;
-        } else {
-            n = epoll_pwait2(b->ep, evs, 256, &ts, NULL);
-        }
-        if (n < 0 && errno != EINTR) {
-            cli_error(errno, "epoll_wait");
+        if (wait_ns < 0 || serve_events(b, single, wait_ns) != 0)
             return -1;
-        }
-        for (int i = 0; i < n; i++) {
-            struct bconn *c = evs[i].data.ptr;
-
-            if ((evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) && on_readable(b, c) != 0)
-                return -1;
-            if ((evs[i].events & EPOLLOUT) && send_pending(b, c) != 0)
-                return -1;
-        }
         now = timing_now_ns();
-        if (b->done != last_reply_done) {
-            last_reply_done = b->done;
-            last_reply_ns = now;
-        } else if (b->cfg->timeout_ms >= 0 && b->done < b->issued &&
-                   now - last_reply_ns > (uint64_t)b->cfg->timeout_ms * 1000000u) {
-            cli_error(0, "no reply within %d s: %llu of %llu requests unanswered "
-                      "(is the server serving every connection?  --timeout SECONDS "
-                      "waits longer)", b->cfg->timeout_ms / 1000,
-                      (unsigned long long)(b->issued - b->done),
-                      (unsigned long long)b->issued);
+        if (check_stalled(b, now, &last_reply_ns, &last_reply_done) != 0)
             return -1;
-        }
         progress(b, now, &last_ns, &last_done);
     }
     b->end_ns = now;

@@ -32,13 +32,14 @@
 static const struct model {
     const char *name;
     serve_fn *serve;
+    const char *uses;           /* what it runs on, for the start line; %u: -t */
 } models[] = {
-    { "epoll", model_epoll },
-    { "thread", model_thread },
-    { "pool", model_pool },
-    { "fork", model_fork },
-    { "prefork", model_prefork },
-    { "iterative", model_iterative },
+    { "epoll", model_epoll, "%u event loop%s" },
+    { "thread", model_thread, "a thread per client" },
+    { "pool", model_pool, "%u thread%s" },
+    { "fork", model_fork, "a process per client" },
+    { "prefork", model_prefork, "%u process%s" },
+    { "iterative", model_iterative, "one client at a time" },
 };
 
 static const char usage_text[] =
@@ -76,11 +77,11 @@ static const char usage_text[] =
 "  tcp_server -p 0 -b 127.0.0.1 -m fork\n"
 "  tcp_server -m pool -t 8 --max-clients 100 --idle-timeout 30\n";
 
-static serve_fn *find_model(const char *name)
+static const struct model *find_model(const char *name)
 {
     for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
         if (strcmp(models[i].name, name) == 0)
-            return models[i].serve;
+            return &models[i];
     cli_usage_error("-m: '%s' is not epoll, thread, pool, fork, prefork or iterative",
                     name);
 }
@@ -182,9 +183,15 @@ static void print_listening(const struct server *srv)
         json_i64(&j, "port", net_local_port(srv->listen_fd));
         json_str(&j, "model", srv->cfg->model);
         cli_print_json(&j);
-    } else
-        printf("listening on %s (model %s, %u thread%s)\n", addr, srv->cfg->model,
-               srv->cfg->threads, srv->cfg->threads == 1 ? "" : "s");
+    } else {
+        const struct model *m = find_model(srv->cfg->model);
+        unsigned n = srv->cfg->threads;
+        char uses[64];
+
+        snprintf(uses, sizeof(uses), m->uses, n,
+                 n == 1 ? "" : m->serve == model_prefork ? "es" : "s");
+        printf("listening on %s (model %s, %s)\n", addr, m->name, uses);
+    }
 }
 
 static void print_totals(const struct server *srv, int status, double seconds)
@@ -223,7 +230,7 @@ int main(int argc, char **argv)
 
     cli_init(argv[0]);
     parse_options(argc, argv, &cfg, port, sizeof(port));
-    serve_fn *serve = find_model(cfg.model);
+    serve_fn *serve = find_model(cfg.model)->serve;
 
     /* 1. A client that vanishes must cost us an EPIPE, not our life. */
     signal(SIGPIPE, SIG_IGN);

@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +30,7 @@
 #include "timing.h"
 #include "u128.h"
 
-enum { STEP_LIMIT = 20, MAX_CONSUMERS = 256, MAX_BATCH = 1024, APPEND_CHUNK = 64 };
+enum { STEP_LIMIT = 20, STEP_WORK_MS = 20, MAX_CONSUMERS = 256, MAX_BATCH = 1024, APPEND_CHUNK = 64 };
 
 /*
  * Deep enough (512 KiB) that a producer and consumers of about the same
@@ -85,8 +86,11 @@ static const char usage_text[] =
 "  -h, --help                 show this help\n"
 "  -V, --version              show the version\n"
 "\n"
-"Each step is printed when TASKS is at most 20.  Ctrl-C stops the\n"
-"producer; the consumers finish what is queued and the summary follows.\n"
+"Each step is printed when TASKS is at most 20, and then each task also\n"
+"takes a consumer 20 ms of simulated work, as a real job would: the\n"
+"consumers share the work instead of the first one taking it all.\n"
+"Ctrl-C stops the producer; the consumers finish what is queued and the\n"
+"summary follows.\n"
 "\n"
 "Examples:\n"
 "  threading_example -n 8 -c 2 -s 2\n"
@@ -154,6 +158,20 @@ static void *produce(void *arg)
     return NULL;
 }
 
+/*
+ * A small run shows its steps, and each task then takes some time, as
+ * the course's Python does with time.sleep(): squaring alone is so fast
+ * that the first consumer to wake would take every task before the
+ * others were scheduled, and the output would not show the sharing.
+ */
+static void simulate_work(void)
+{
+    struct timespec ts = { 0, STEP_WORK_MS * 1000000L };
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !cli_stop_requested())
+        ;
+}
+
 /* Append what a consumer holds to the shared list, under its lock. */
 static void flush(struct consumer *me, uint64_t *squares, size_t *held)
 {
@@ -180,9 +198,11 @@ static void *consume(void *arg)
     while ((n = bqueue_get_many(&me->sh->queue, tasks, cfg->batch)) > 0) {
         for (size_t i = 0; i < n; i++) {
             squares[held++] = tasks[i] * tasks[i];  /* < 2^64: tasks < 2^32 */
-            if (cfg->steps)
+            if (cfg->steps) {
                 printf("consumer %u: took %" PRIu64 ", squared it: %" PRIu64 "\n",
                        me->id, tasks[i], tasks[i] * tasks[i]);
+                simulate_work();
+            }
         }
         me->taken += n;
         if (held >= APPEND_CHUNK || cfg->steps)
@@ -304,6 +324,25 @@ static bool results_too_big(uint64_t tasks)
     return true;
 }
 
+/* The queue and the result list.  0, or -1 (said why; nothing to free). */
+static int shared_init(struct shared *sh)
+{
+    const struct config *cfg = sh->cfg;
+    int err;
+
+    if ((err = bqueue_init(&sh->queue, cfg->capacity)) != 0) {
+        cli_error(err, "queue of %zu slots", cfg->capacity);
+        return -1;
+    }
+    if (results_too_big(cfg->tasks))
+        err = -1;
+    else if ((err = results_init(&sh->results, cfg->tasks)) != 0)
+        cli_error(err, "result list of %" PRIu64 " entries", cfg->tasks);
+    if (err != 0)
+        bqueue_destroy(&sh->queue);
+    return err != 0 ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     struct config cfg;
@@ -323,20 +362,12 @@ int main(int argc, char **argv)
         return 1;
     }
     /* 2. The shared objects: the queue and the result list, each with its lock. */
-    if ((err = bqueue_init(&sh.queue, cfg.capacity)) != 0) {
-        cli_error(err, "queue of %zu slots", cfg.capacity);
+    if (shared_init(&sh) != 0)
         return 1;
-    }
-    if (results_too_big(cfg.tasks))
-        goto out_queue;
-    if ((err = results_init(&sh.results, cfg.tasks)) != 0) {
-        cli_error(err, "result list of %" PRIu64 " entries", cfg.tasks);
-        goto out_queue;
-    }
     cons = calloc(cfg.consumers, sizeof(*cons));
     if (cons == NULL) {
         cli_error(errno, "consumers");
-        goto out_results;
+        goto out;
     }
     /* 3. Consumers first: they wait on the empty queue, ready for task 1. */
     uint64_t start = timing_now_ns();
@@ -367,10 +398,9 @@ int main(int argc, char **argv)
 out_join:
     for (unsigned i = 0; i < started; i++)
         pthread_join(cons[i].thread, NULL);
+out:
     free(cons);
-out_results:
     results_destroy(&sh.results);
-out_queue:
     bqueue_destroy(&sh.queue);
     return status;
 }

@@ -85,6 +85,18 @@ static const char usage_text[] =
 "  udp_receiver --group 239.1.2.3        # for udp_sender 239.1.2.3\n"
 "  udp_receiver --detector phi --json\n";
 
+/* Options that must agree with each other and with --detector. */
+static void check_detector_options(const struct receiver_config *cfg, bool phi_given)
+{
+    if (cfg->suspect_ms && cfg->dead_ms && cfg->suspect_ms >= cfg->dead_ms)
+        cli_usage_error("--suspect-after (%" PRIu64 ") must be less than --dead-after (%" PRIu64 ")",
+                        cfg->suspect_ms, cfg->dead_ms);
+    if (cfg->kind == DETECT_PHI && (cfg->suspect_ms || cfg->dead_ms))
+        cli_usage_error("--suspect-after and --dead-after are for --detector deadline");
+    if (phi_given && cfg->kind != DETECT_PHI)
+        cli_usage_error("--phi is for --detector phi");
+}
+
 static void parse_options(int argc, char **argv, struct receiver_config *cfg)
 {
     static const struct option longopts[] = {
@@ -137,14 +149,9 @@ static void parse_options(int argc, char **argv, struct receiver_config *cfg)
     }
     if (optind < argc)
         cli_usage_error("unexpected argument '%s'", argv[optind]);
-    if (cfg->suspect_ms && cfg->dead_ms && cfg->suspect_ms >= cfg->dead_ms)
-        cli_usage_error("--suspect-after (%" PRIu64 ") must be less than --dead-after (%" PRIu64 ")",
-                        cfg->suspect_ms, cfg->dead_ms);
-    if (cfg->kind == DETECT_PHI && (cfg->suspect_ms || cfg->dead_ms))
-        cli_usage_error("--suspect-after and --dead-after are for --detector deadline");
-    if (phi_given && cfg->kind != DETECT_PHI)
-        cli_usage_error("--phi is for --detector phi");
+    check_detector_options(cfg, phi_given);
 }
+
 
 /* The receiver's clock: ms since it started, monotonic. */
 static uint64_t now_ms(const struct receiver *r)
