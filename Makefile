@@ -3,7 +3,7 @@
 #   make                    build every program into bin/
 #   make test               build, then run the suite under prove (TAP)
 #   make test T='tests/t1*.sh'   run a subset
-#   make tests              build the programs, unit tests and helpers only
+#   make build-tests        build the programs, unit tests and helpers, run nothing
 #   make asan | tsan        the same suite on sanitized builds
 #   make bench              the benchmarks (slow; not part of test)
 #   make fuzz [FUZZ_SECONDS=N]  every parser under libFuzzer, N s each (clang)
@@ -65,7 +65,7 @@ HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/helpers/*.c bench/*.c))
 $(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-.PHONY: all tests test asan tsan bench fuzz demo demo-lab install uninstall dist version clean
+.PHONY: all build-tests test asan tsan bench fuzz demo demo-lab install uninstall dist version clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -87,10 +87,10 @@ $(BUILD)/src/common/cli.o: $(BUILD)/version.h
 FORCE:
 
 # Everything that the suite needs built, without running it.
-tests: all $(UNIT_TESTS) $(HELPERS)
+build-tests: all $(UNIT_TESTS) $(HELPERS)
 
 T ?= $(UNIT_TESTS) $(wildcard tests/t[0-9]*.sh)
-test: tests
+test: build-tests
 	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)/tests/helpers) \
 	SANITIZE='$(SANITIZE)' tests/run-tests $(T)
 
