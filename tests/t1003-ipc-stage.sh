@@ -44,18 +44,14 @@ test_expect_success 'squares below 2^32 still add up past 2^64' '
 	grep -q "^sum          55340232195358851075$" out
 '
 
-if command -v script >/dev/null; then
-	test_expect_success 'a stage refuses to write frames to a terminal, or read them from one' '
-		script -qec "$BINDIR/ipc_multiprocess --stage generate -n 3" /dev/null >out;
-		grep -q "generate writes frames through a pipe, not a terminal" out &&
-		script -qec "$BINDIR/ipc_multiprocess --stage generate -n 3 | $BINDIR/ipc_multiprocess --stage square" /dev/null >out;
-		grep -q "square writes frames through a pipe, not a terminal" out &&
-		script -qec "$BINDIR/ipc_multiprocess --stage store" /dev/null >out;
-		grep -q "store reads frames through a pipe, not a terminal" out
-	'
-else
-	test_skip 'a stage refuses to write frames to a terminal, or read them from one' 'no script(1): apt-get install bsdutils'
-fi
+test_expect_success SCRIPT 'a stage refuses to write frames to a terminal, or read them from one' '
+	script -qec "$BINDIR/ipc_multiprocess --stage generate -n 3" /dev/null >out;
+	grep -q "generate writes frames through a pipe, not a terminal" out &&
+	script -qec "$BINDIR/ipc_multiprocess --stage generate -n 3 | $BINDIR/ipc_multiprocess --stage square" /dev/null >out;
+	grep -q "square writes frames through a pipe, not a terminal" out &&
+	script -qec "$BINDIR/ipc_multiprocess --stage store" /dev/null >out;
+	grep -q "store reads frames through a pipe, not a terminal" out
+'
 
 test_expect_success 'text fed to a stage: one clear line, exit 1' '
 	echo 5 | test_expect_code 1 "$BINDIR/ipc_multiprocess" --stage square >out 2>err &&

@@ -29,124 +29,124 @@ seq 1 100000 >pipelined
 awk '{ printf "%.0f\n", $1 * $1 }' pipelined >pipelined.expected
 
 for model in ${MODELS:-epoll thread pool fork prefork iterative}; do
-	test_expect_success "$model: exact reply bytes, errors included; QUIT ends it" "
+	test_expect_success "$model: exact reply bytes, errors included; QUIT ends it" '
 		start_server srv -m $model -t 2 &&
-		\"\$talk\" \$port <requests >got &&
+		"$talk" $port <requests >got &&
 		cmp expected got &&
 		stop_server &&
-		grep -q 'disconnected after 13 requests (QUIT)' srv
-	"
+		grep -q "disconnected after 13 requests (QUIT)" srv
+	'
 
-	test_expect_success "$model: CRLF lines, one byte per write" "
+	test_expect_success "$model: CRLF lines, one byte per write" '
 		start_server srv -m $model -t 2 &&
-		printf '3\r\n-4\r\nQUIT\r\n' | \"\$talk\" -1 \$port >got &&
-		printf '9\n16\nBYE\n' >want && { cmp want got || { od -c got; cat srv srv.err; exit 1; }; } &&
+		printf "3\r\n-4\r\nQUIT\r\n" | "$talk" -1 $port >got &&
+		printf "9\n16\nBYE\n" >want && { cmp want got || { od -c got; cat srv srv.err; exit 1; }; } &&
 		stop_server
-	"
+	'
 
-	test_expect_success "$model: one CR is the line end's, a second is the request's" "
+	test_expect_success "$model: one CR is the line end's, a second is the request's" '
 		start_server srv -m $model -t 2 &&
-		printf '7\\r\\r\\n6\\r\\n\\r\\n' | \"\$talk\" \$port >got &&
-		printf 'ERR not an integer\\n36\\nERR empty request\\n' >want && cmp want got &&
+		printf "7\r\r\n6\r\n\r\n" | "$talk" $port >got &&
+		printf "ERR not an integer\n36\nERR empty request\n" >want && cmp want got &&
 		stop_server
-	"
+	'
 
-	test_expect_success "$model: a last request without its newline is answered at the end" "
+	test_expect_success "$model: a last request without its newline is answered at the end" '
 		start_server srv -m $model -t 2 &&
-		printf '7\\n5' | \"\$talk\" \$port >got &&
-		printf '49\\n25\\n' >want && cmp want got &&
-		printf '8\\r' | \"\$talk\" \$port >got &&
+		printf "7\n5" | "$talk" $port >got &&
+		printf "49\n25\n" >want && cmp want got &&
+		printf "8\r" | "$talk" $port >got &&
 		echo 64 >want && cmp want got &&
 		stop_server &&
-		grep -q 'disconnected after 2 requests (closed by client)' srv
-	"
+		grep -q "disconnected after 2 requests (closed by client)" srv
+	'
 
-	test_expect_success "$model: a 3000-byte line is refused, the connection goes on" "
+	test_expect_success "$model: a 3000-byte line is refused, the connection goes on" '
 		start_server srv -m $model -t 2 &&
-		{ awk 'BEGIN { while (i++ < 3000) printf \"7\"; print \"\" }'; echo 6; } |
-			\"\$talk\" \$port >got &&
-		printf 'ERR line too long\n36\n' >want && cmp want got &&
+		{ awk "BEGIN { while (i++ < 3000) printf \"7\"; print \"\" }"; echo 6; } |
+			"$talk" $port >got &&
+		printf "ERR line too long\n36\n" >want && cmp want got &&
 		stop_server
-	"
+	'
 
-	test_expect_success "$model: 100000 pipelined requests in one stream, in order" "
+	test_expect_success "$model: 100000 pipelined requests in one stream, in order" '
 		start_server srv -m $model -t 2 -q &&
-		test_within 60 \"\$talk\" \$port <pipelined >got &&
+		test_within 60 "$talk" $port <pipelined >got &&
 		cmp pipelined.expected got &&
 		stop_server &&
-		grep -q '^requests     100000$' srv
-	"
+		grep -q "^requests     100000$" srv
+	'
 
-	test_expect_success "$model: clients that leave with replies unread do no harm" "
+	test_expect_success "$model: clients that leave with replies unread do no harm" '
 		start_server srv -m $model -t 2 -q &&
-		\"\$talk\" -l 1 \$port <pipelined >/dev/null &&
-		\"\$talk\" -l 1 \$port <pipelined >/dev/null &&
-		echo 11 | \"\$talk\" \$port >got &&
+		"$talk" -l 1 $port <pipelined >/dev/null &&
+		"$talk" -l 1 $port <pipelined >/dev/null &&
+		echo 11 | "$talk" $port >got &&
 		echo 121 >want && cmp want got &&
 		stop_server
-	"
+	'
 
 	# A thousand where the model serves them all at once; fewer where each
 	# client costs a process.
 	clients=1000
 	case $model in fork|prefork|iterative) clients=300 ;; esac
-	test_expect_success "$model: $clients clients at once, each answered" "
+	test_expect_success "$model: $clients clients at once, each answered" '
 		start_server srv -m $model -t 2 -q &&
-		test_within 60 \"\$many\" \$port $clients >got &&
-		grep -q '^$clients ok$' got &&
+		test_within 60 "$many" $port $clients >got &&
+		grep -q "^$clients ok$" got &&
 		stop_server
-	"
+	'
 
-	test_expect_success "$model: --idle-timeout drops a silent client" "
+	test_expect_success "$model: --idle-timeout drops a silent client" '
 		start_server srv -m $model -t 2 --idle-timeout 1 || exit 1
-		(sleep 8; echo 2) | \"\$talk\" \$port >got &
-		test_started \$!
-		wait_until 6 grep -q 'disconnected after 0 requests (idle timeout)' srv &&
+		(sleep 8; echo 2) | "$talk" $port >got &
+		test_started $!
+		wait_until 6 grep -q "disconnected after 0 requests (idle timeout)" srv &&
 		stop_server
-	"
+	'
 
-	test_expect_success "$model: a client that takes no replies is dropped after --send-timeout" "
+	test_expect_success "$model: a client that takes no replies is dropped after --send-timeout" '
 		start_server srv -m $model -t 2 --send-timeout 1 || exit 1
-		\"\$hold\" -s \$port 1 >held &
-		test_started \$! &&
-		wait_until 10 grep -q 'held' held &&
-		wait_until 3 grep -q 'disconnected after [0-9]* requests (not taking its replies)' srv &&
-		echo 6 | \"\$talk\" \$port >got && echo 36 >want && cmp want got &&
+		"$hold" -s $port 1 >held &
+		test_started $! &&
+		wait_until 10 grep -q held held &&
+		wait_until 3 grep -q "disconnected after [0-9]* requests (not taking its replies)" srv &&
+		echo 6 | "$talk" $port >got && echo 36 >want && cmp want got &&
 		stop_server
-	"
+	'
 
-	test_expect_success "$model: stop with 100 clients that take no replies: out within 3 s" "
+	test_expect_success "$model: stop with 100 clients that take no replies: out within 3 s" '
 		start_server srv -m $model -t 2 -q || exit 1
-		\"\$hold\" -s \$port 100 >held &
-		test_started \$! &&
-		wait_until 20 grep -q 'held' held &&
-		kill -TERM \$pid && wait_bounded \$pid 3 &&
-		grep -q '^requests' srv
-	"
+		"$hold" -s $port 100 >held &
+		test_started $! &&
+		wait_until 20 grep -q held held &&
+		kill -TERM $pid && wait_bounded $pid 3 &&
+		grep -q "^requests" srv
+	'
 
-	test_expect_success "$model: SIGINT with a client connected: exit 0, totals, nothing left" "
+	test_expect_success "$model: SIGINT with a client connected: exit 0, totals, nothing left" '
 		start_server srv -m $model -t 2 || exit 1
-		(echo 4; sleep 5) | \"\$talk\" \$port >got &
-		test_started \$!
-		wait_until 10 grep -q 'connection from' srv &&
-		kids=\$(children_of \$pid) &&
+		(echo 4; sleep 5) | "$talk" $port >got &
+		test_started $!
+		wait_until 10 grep -q "connection from" srv &&
+		kids=$(children_of $pid) &&
 		stop_server &&
-		for k in \$kids; do ! pid_exists \$k || { echo \"child \$k left\"; exit 1; }; done
-	"
+		for k in $kids; do ! pid_exists $k || { echo "child $k left"; exit 1; }; done
+	'
 done
 
 for model in ${MODELS:-epoll thread pool fork prefork}; do
 	[ $model = iterative ] && continue
-	test_expect_success "$model: past --max-clients: ERR server busy, and closed" "
+	test_expect_success "$model: past --max-clients: ERR server busy, and closed" '
 		start_server srv -m $model -t 2 --max-clients 1 || exit 1
-		(echo 1; sleep 8) | \"\$talk\" \$port >held &
-		test_started \$!
-		wait_until 10 grep -q 'connection from' srv &&
-		echo 5 | \"\$talk\" \$port >got &&
-		echo 'ERR server busy' >want && cmp want got &&
+		(echo 1; sleep 8) | "$talk" $port >held &
+		test_started $!
+		wait_until 10 grep -q "connection from" srv &&
+		echo 5 | "$talk" $port >got &&
+		echo "ERR server busy" >want && cmp want got &&
 		stop_server &&
-		grep -q '^refused      1$' srv
-	"
+		grep -q "^refused      1$" srv
+	'
 done
 
 test_expect_success "fork: a child killed with SIGKILL gives its client's slot back" '
@@ -214,35 +214,35 @@ test_expect_success 'epoll: 1000 silent connections (slowloris) leave the rate a
 awk 'BEGIN { for (i = 0; i < 4000000; i++) print 123456789 }' >flood
 
 for model in epoll thread pool iterative; do
-	test_expect_success "$model: a client that sends and never reads: memory stays bounded" "
+	test_expect_success "$model: a client that sends and never reads: memory stays bounded" '
 		start_server srv -m $model -t 2 -q || exit 1
-		\"\$talk\" -w -l 0 \$port <flood >/dev/null &
-		test_started \$!
+		"$talk" -w -l 0 $port <flood >/dev/null &
+		test_started $!
 		sleep 2 &&
-		rss=\$(sed -n 's/^VmRSS:[[:space:]]*\\([0-9]*\\) kB/\\1/p' /proc/\$pid/status) &&
-		echo \"server RSS \$rss kB\" &&
-		test \$rss -lt 40000 &&
+		rss=$(sed -n "s/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p" /proc/$pid/status) &&
+		echo "server RSS $rss kB" &&
+		test $rss -lt 40000 &&
 		if [ $model != iterative ]; then
-			echo 6 | \"\$talk\" \$port >got && echo 36 >want && cmp want got
+			echo 6 | "$talk" $port >got && echo 36 >want && cmp want got
 		fi &&
 		stop_server
-	"
+	'
 done
 
 for model in epoll; do
-	test_expect_success "$model: out of descriptors: clients turned away, no busy loop" "
-		(ulimit -n 40; exec \"\$BINDIR/tcp_server\" -p 0 -b 127.0.0.1 -q -m $model -t 1) >srv 2>srv.err &
-		pid=\$! && test_started \$pid && out=srv &&
+	test_expect_success "$model: out of descriptors: clients turned away, no busy loop" '
+		(ulimit -n 40; exec "$BINDIR/tcp_server" -p 0 -b 127.0.0.1 -q -m $model -t 1) >srv 2>srv.err &
+		pid=$! && test_started $pid && out=srv &&
 		wait_until 10 server_listening srv &&
-		port=\$(server_port srv) &&
-		{ \"\$many\" \$port 80 >many.out 2>&1 || true; } &&
-		grep -q 'accept (clients are turned away until some leave): Too many open files' srv.err &&
-		t0=\$(awk '{ print \$14 + \$15 }' /proc/\$pid/stat) && sleep 1 &&
-		t1=\$(awk '{ print \$14 + \$15 }' /proc/\$pid/stat) &&
-		echo \"CPU ticks in 1 s: \$((t1 - t0))\" && test \$((t1 - t0)) -lt 20 &&
-		echo 6 | \"\$talk\" \$port >got && echo 36 >want && cmp want got &&
+		port=$(server_port srv) &&
+		{ "$many" $port 80 >many.out 2>&1 || true; } &&
+		grep -q "accept (clients are turned away until some leave): Too many open files" srv.err &&
+		t0=$(awk "{ print \$14 + \$15 }" /proc/$pid/stat) && sleep 1 &&
+		t1=$(awk "{ print \$14 + \$15 }" /proc/$pid/stat) &&
+		echo "CPU ticks in 1 s: $((t1 - t0))" && test $((t1 - t0)) -lt 20 &&
+		echo 6 | "$talk" $port >got && echo 36 >want && cmp want got &&
 		stop_server
-	"
+	'
 done
 
 test_expect_success 'SIGTERM is a clean stop too' '
@@ -270,7 +270,7 @@ test_expect_success 'every interface by default: IPv4 clients' '
 	stop_server
 '
 
-test_when have_ipv6 'no IPv6 on this machine' 'every interface by default: IPv6 clients too' '
+test_expect_success IPV6 'every interface by default: IPv6 clients too' '
 	"$BINDIR/tcp_server" -p 0 >srv 2>srv.err &
 	pid=$! && test_started $pid && out=srv &&
 	wait_until 10 server_listening srv &&
@@ -280,7 +280,7 @@ test_when have_ipv6 'no IPv6 on this machine' 'every interface by default: IPv6 
 	stop_server
 '
 
-test_when have_ipv6 'no IPv6 on this machine' 'IPv6 loopback with -b ::1' '
+test_expect_success IPV6 'IPv6 loopback with -b ::1' '
 	"$BINDIR/tcp_server" -p 0 -b ::1 >srv 2>srv.err &
 	pid=$! && test_started $pid && out=srv &&
 	wait_until 5 server_listening srv &&

@@ -149,7 +149,7 @@ test_expect_success '--json: the totals as one object' '
 	grep -q "^{\"event\":\"summary\",\"program\":\"udp_sender\",\"to\":\"127.0.0.1:$port\",\"nodes\":1,\"sent\":3,\"skipped\":0,\"errors\":0,\"leaving\":0,\"ok\":true,\"seconds\":[0-9.]*,\"per_sec\":[0-9]*}$" out
 '
 
-test_when have_ipv6 'no IPv6 on this machine' 'IPv6 loopback' '
+test_expect_success IPV6 'IPv6 loopback' '
 	"$HELPERDIR/udp_sink" -b ::1 >sink 2>sink.err &
 	sink=$! && test_started $sink &&
 	wait_until 5 grep -q "^port" sink &&
@@ -184,21 +184,16 @@ test_expect_success 'an interface without broadcast, or none at all: exit 1' '
 
 # Send errors need a network without a route: a namespace of our own
 # (unshare -n: only a loopback, and it is down), root only.
-if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
-	test_expect_success 'no route: each error counted, reported with a hint, sending goes on' '
-		test_expect_code 1 unshare -n "$sender" 127.0.0.1 -i 5 -c 5 >out 2>err &&
-		grep -q "^udp_sender: send to 127.0.0.1:5005: Network is unreachable (no route to that network)$" err &&
-		test "$(wc -l <err)" -eq 1 &&
-		grep -q "^errors       5$" out &&
-		grep -q "^sent         0$" out
-	'
-	test_expect_success 'no route for broadcast: the hint says --iface or a default route' '
-		test_expect_code 1 unshare -n "$sender" --broadcast -c 1 -q 2>err &&
-		grep -q "^udp_sender: send to 255.255.255.255:5005: Network is unreachable (no route for broadcast: give --iface IFNAME, or add a default route)$" err
-	'
-else
-	test_skip 'no route: errors counted and reported' 'needs root for unshare -n'
-	test_skip 'no route for broadcast: the hint' 'needs root for unshare -n'
-fi
+test_expect_success NETNS 'no route: each error counted, reported with a hint, sending goes on' '
+	test_expect_code 1 unshare -n "$sender" 127.0.0.1 -i 5 -c 5 >out 2>err &&
+	grep -q "^udp_sender: send to 127.0.0.1:5005: Network is unreachable (no route to that network)$" err &&
+	test "$(wc -l <err)" -eq 1 &&
+	grep -q "^errors       5$" out &&
+	grep -q "^sent         0$" out
+'
+test_expect_success NETNS 'no route for broadcast: the hint says --iface or a default route' '
+	test_expect_code 1 unshare -n "$sender" --broadcast -c 1 -q 2>err &&
+	grep -q "^udp_sender: send to 255.255.255.255:5005: Network is unreachable (no route for broadcast: give --iface IFNAME, or add a default route)$" err
+'
 
 test_done

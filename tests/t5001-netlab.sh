@@ -115,10 +115,10 @@ ipv6_ready() {
 	! on "$1" ip -6 addr show dev eth0 | grep -q tentative
 }
 
-if ! on node1 ip -6 addr show dev eth0 2>/dev/null | grep -q inet6; then
-	test_skip 'UDP: IPv6 multicast' 'no IPv6 in the lab (disabled on this machine)'
-else
-test_expect_success 'UDP: IPv6 multicast: --group ff05::5, sent out of --iface eth0' '
+test_lazy_prereq LAB_IPV6 'no IPv6 in the lab (disabled on this machine)' '
+	on node1 ip -6 addr show dev eth0 | grep -q inet6
+'
+test_expect_success LAB_IPV6 'UDP: IPv6 multicast: --group ff05::5, sent out of --iface eth0' '
 	wait_until 5 ipv6_ready node1 && wait_until 5 ipv6_ready node2 &&
 	RUN_ON="$lab run node1" start_listener rx udp_receiver --group ff05::5 --json -q || exit 1
 	on node2 "$BINDIR/udp_sender" ff05::5 --iface eth0 -n six -c 2 -i 20 >s &&
@@ -126,7 +126,6 @@ test_expect_success 'UDP: IPv6 multicast: --group ff05::5, sent out of --iface e
 	wait_until 5 grep -q "\"node\":\"six\",\"addr\":\"\[fe80::" rx &&
 	stop_receiver
 '
-fi
 
 test_expect_success 'UDP: the default socket (every interface, IPv4 and IPv6) hears broadcast' '
 	RUN_ON="$lab run node1" start_listener rx udp_receiver --json -q || exit 1
@@ -158,10 +157,7 @@ test_expect_success 'UDP: cut node3: SUSPECT then DEAD on time, node2 stays ALIV
 
 # Both detectors, side by side, over the same lossy link for a fixed
 # run: every DEAD is false (the senders never stop).
-if ! command -v nft >/dev/null 2>&1; then
-	test_skip 'UDP: loss node1 10: deadline vs phi' 'needs nft (nftables)'
-else
-test_expect_success 'UDP: loss node1 10: false DEADs of the deadline and the phi detector' '
+test_expect_success NFT 'UDP: loss node1 10: false DEADs of the deadline and the phi detector' '
 	"$lab" loss node1 10 >/dev/null &&
 	RUN_ON="$lab run node1" start_listener rxd udp_receiver -p 5005 --json -q || exit 1
 	dpid=$pid
@@ -183,7 +179,6 @@ test_expect_success 'UDP: loss node1 10: false DEADs of the deadline and the phi
 		test $((lost * 100 / (rec + lost))) -ge 4 && test $((lost * 100 / (rec + lost))) -le 20 || exit 1
 	done
 '
-fi
 
 test_expect_success 'down removes everything it made; a second down is fine' '
 	"$lab" down >out &&

@@ -44,7 +44,18 @@ test_cleanup() {
 }
 trap test_cleanup EXIT
 
+# test_expect_success [PREREQ,...] 'title' 'shell commands': one test.
+# The commands are eval'ed in a subshell, so single-quote them: variables
+# are expanded when the test runs.  With PREREQs (see test_have_prereq),
+# a test whose prerequisites do not hold is a TAP skip that says why.
 test_expect_success() {
+	if [ $# -eq 3 ]; then
+		if ! test_have_prereq "$1"; then
+			test_skip "$2" "$prereq_missing"
+			return 0
+		fi
+		shift
+	fi
 	test_count=$((test_count + 1))
 	(eval "$2") >"$TRASH/.out" 2>&1
 	rc=$?
@@ -68,21 +79,49 @@ test_skip() {
 	echo "ok $test_count # SKIP $1 ($2)"
 }
 
-# test_when CONDITION REASON 'title' 'shell commands': the test where the
-# shell CONDITION holds, else a TAP skip that gives REASON.
-test_when() {
-	cond=$1 reason=$2
-	shift 2
-	if eval "$cond"; then
-		test_expect_success "$@"
-	else
-		test_skip "$1" "$reason"
-	fi
+# Prerequisites, in the manner of git's test suite.
+# test_lazy_prereq NAME 'reason when it does not hold' 'shell commands':
+# NAME holds when the commands succeed; they run once, at first use.
+test_lazy_prereq() {
+	eval "prereq_script_$1=\$3 prereq_reason_$1=\$2"
 }
+
+# test_have_prereq NAME[,NAME...]: whether every one holds; if not,
+# $prereq_missing says why (the reason of the first that does not).
+test_have_prereq() {
+	for _prq in $(echo "$1" | tr , ' '); do
+		eval "_prq_state=\${prereq_state_$_prq-}"
+		if [ -z "$_prq_state" ]; then
+			eval "_prq_script=\${prereq_script_$_prq-false}"
+			if (eval "$_prq_script") >/dev/null 2>&1; then _prq_state=yes; else _prq_state=no; fi
+			eval "prereq_state_$_prq=$_prq_state"
+		fi
+		if [ "$_prq_state" = no ]; then
+			eval "prereq_missing=\${prereq_reason_$_prq:-missing $_prq}"
+			return 1
+		fi
+	done
+	return 0
+}
+
+# The prerequisites the scripts share.
+test_lazy_prereq IPV6 'no IPv6 on this machine' '
+	grep -q "^00000000000000000000000000000001 " /proc/net/if_inet6
+'
+test_lazy_prereq ROOT 'needs root' '[ "$(id -u)" -eq 0 ]'
+test_lazy_prereq NETNS 'needs root and network namespaces (unshare -n)' '
+	[ "$(id -u)" -eq 0 ] && unshare -n true
+'
+test_lazy_prereq NOT_TSAN 'a data race on purpose: not for ThreadSanitizer' '
+	[ "$SANITIZE" != thread ]
+'
+test_lazy_prereq MANDOC 'needs mandoc' 'command -v mandoc'
+test_lazy_prereq SCRIPT 'needs script(1), util-linux' 'command -v script'
+test_lazy_prereq NFT 'needs nft (nftables)' 'command -v nft'
 
 # have_ipv6: this machine (or namespace) has IPv6 and its loopback ::1.
 have_ipv6() {
-	grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null
+	test_have_prereq IPV6
 }
 
 # test_expect_code CODE COMMAND...: COMMAND must exit with CODE.
