@@ -30,23 +30,23 @@ test_expect_success MANDOC 'every page renders' '
 '
 
 for prog in ipc_multiprocess threading_example tcp_server tcp_client udp_sender udp_receiver; do
-	test_expect_success "$prog: a page, and every option of --help in it" "
-		test -f \"\$man/$prog.1\" &&
-		page_options \"\$man/$prog.1\" >in_page &&
+	test_expect_success "$prog: a page, and every option of --help in it" '
+		test -f "$man/$prog.1" &&
+		page_options "$man/$prog.1" >in_page &&
 		help_options $prog >in_help &&
-		missing=\$(comm -23 in_help in_page) &&
-		{ test -z \"\$missing\" || { echo \"not in the page: \$missing\"; exit 1; }; }
-	"
+		missing=$(comm -23 in_help in_page) &&
+		{ test -z "$missing" || { echo "not in the page: $missing"; exit 1; }; }
+	'
 
 	# An option the program does not know is refused by name; a value
 	# the marker cannot be (no '+' fits a port, name, address or mode).
-	test_expect_success "$prog: every option of the page is accepted" "
-		page_options \"\$man/$prog.1\" >in_page &&
-		for o in \$(cat in_page); do
-			timeout 5 \"\$BINDIR/$prog\" \$o --no+such+option </dev/null >/dev/null 2>err
-			if grep -q \"unknown option '\$o'\" err; then echo \"\$o: \$(cat err)\"; exit 1; fi
+	test_expect_success "$prog: every option of the page is accepted" '
+		page_options "$man/$prog.1" >in_page &&
+		for o in $(cat in_page); do
+			timeout 5 "$BINDIR/$prog" $o --no+such+option </dev/null >/dev/null 2>err
+			if grep -q "unknown option .$o." err; then echo "$o: $(cat err)"; exit 1; fi
 		done
-	"
+	'
 done
 
 test_expect_success 'netlab: a page with every command of its --help' '

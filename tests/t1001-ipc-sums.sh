@@ -7,15 +7,16 @@ for case in "1 1 1" "10 1 1" "10 3 4" "5 8 1" "1000 7 33" "99999 4 1000" \
 	    "100000 1 65536" "12345 128 1" "4097 2 512"
 do
 	set -- $case
-	test_expect_success "count $1, workers $2, batch $3: exact sum, all received" "
-		test_within 60 \"\$BINDIR/ipc_multiprocess\" -n $1 -w $2 -b $3 --json >out &&
-		test \"\$(json_field out ok)\" = true &&
-		test \"\$(json_field out results)\" = $1 &&
-		test \"\$(json_field out sum)\" = \"\$(sum_squares $1)\" &&
-		test \"\$(json_field out expected_sum)\" = \"\$(sum_squares $1)\" &&
-		test \"\$(json_field out workers)\" = $2 &&
-		test \"\$(json_field out batch)\" = $3
-	"
+	count=$1 workers=$2 batch=$3
+	test_expect_success "count $count, workers $workers, batch $batch: exact sum, all received" '
+		test_within 60 "$BINDIR/ipc_multiprocess" -n $count -w $workers -b $batch --json >out &&
+		test "$(json_field out ok)" = true &&
+		test "$(json_field out results)" = $count &&
+		test "$(json_field out sum)" = "$(sum_squares $count)" &&
+		test "$(json_field out expected_sum)" = "$(sum_squares $count)" &&
+		test "$(json_field out workers)" = $workers &&
+		test "$(json_field out batch)" = $batch
+	'
 done
 
 test_expect_success 'count 0: a clear OK answer at once, not a hang' '

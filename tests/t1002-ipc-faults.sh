@@ -32,17 +32,17 @@ none_left() {
 
 for role in ${ROLES:-generator worker-1 worker-2 storage}; do
 	label=$(echo $role | sed 's/-/ /')
-	test_expect_success "kill -9 of the $label: exit 1, named, nothing left" "
+	test_expect_success "kill -9 of the $label: exit 1, named, nothing left" '
 		start_run &&
-		victim=\$(child_by_name ipc-$role) &&
-		test -n \"\$victim\" &&
+		victim=$(child_by_name ipc-$role) &&
+		test -n "$victim" &&
 		sleep 0.2 &&
-		kill -KILL \$victim &&
-		test_expect_code 1 wait_bounded \$pid 10 &&
-		grep -q \"^ipc_multiprocess: $label (pid \$victim) was killed by signal 9 (Killed)\$\" err &&
-		grep -q '^result       MISMATCH\$' out &&
+		kill -KILL $victim &&
+		test_expect_code 1 wait_bounded $pid 10 &&
+		grep -q "^ipc_multiprocess: $label (pid $victim) was killed by signal 9 (Killed)$" err &&
+		grep -q "^result       MISMATCH$" out &&
 		none_left
-	"
+	'
 done
 
 test_expect_success 'after a worker dies, the storage reports what arrived' '

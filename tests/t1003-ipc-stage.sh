@@ -5,17 +5,18 @@ test_description='--stage generate | --stage square | --stage store'
 
 for case in "1000 1" "1000 7" "65537 1024" "1 1" "0 1"; do
 	set -- $case
-	test_expect_success "shell pipeline, count $1 batch $2: same sum as built in" "
-		\"\$BINDIR/ipc_multiprocess\" --stage generate -n $1 -b $2 |
-			\"\$BINDIR/ipc_multiprocess\" --stage square |
-			\"\$BINDIR/ipc_multiprocess\" --stage store --json >shell &&
-		\"\$BINDIR/ipc_multiprocess\" -n $1 -b $2 --json >builtin &&
+	count=$1 batch=$2
+	test_expect_success "shell pipeline, count $count batch $batch: same sum as built in" '
+		"$BINDIR/ipc_multiprocess" --stage generate -n $count -b $batch |
+			"$BINDIR/ipc_multiprocess" --stage square |
+			"$BINDIR/ipc_multiprocess" --stage store --json >shell &&
+		"$BINDIR/ipc_multiprocess" -n $count -b $batch --json >builtin &&
 		for k in event program count results sum expected_sum ok; do
-			test \"\$(json_field shell \$k)\" = \"\$(json_field builtin \$k)\" ||
-				{ echo \"\$k differs\"; exit 1; }
+			test "$(json_field shell $k)" = "$(json_field builtin $k)" ||
+				{ echo "$k differs"; exit 1; }
 		done &&
-		test \"\$(json_field shell ok)\" = true
-	"
+		test "$(json_field shell ok)" = true
+	'
 done
 
 test_expect_success 'the text summary of the shell pipeline matches too' '

@@ -13,15 +13,16 @@ for case in "1 1 1 1" "10 3 1024 1" "1000 16 1 1" "100000 2 1024 64" \
 	    "12345 5 3 7" "0 3 4 1" "50000 256 2 1024"
 do
 	set -- $case
-	test_expect_success "tasks $1, consumers $2, capacity $3, batch $4: exact" "
-		test_within 60 \"\$BINDIR/threading_example\" -n $1 -c $2 -s $3 -k $4 --json >out &&
-		test \"\$(json_field out ok)\" = true &&
-		test \"\$(json_field out results)\" = $1 &&
-		test \"\$(json_field out sum)\" = \"\$(sum_squares $1)\" &&
-		test \"\$(per_consumer_total out)\" = $1 &&
-		test \"\$(json_field out consumers)\" = $2 &&
-		test \"\$(json_field out capacity)\" = $3
-	"
+	tasks=$1 consumers=$2 capacity=$3 batch=$4
+	test_expect_success "tasks $tasks, consumers $consumers, capacity $capacity, batch $batch: exact" '
+		test_within 60 "$BINDIR/threading_example" -n $tasks -c $consumers -s $capacity -k $batch --json >out &&
+		test "$(json_field out ok)" = true &&
+		test "$(json_field out results)" = $tasks &&
+		test "$(json_field out sum)" = "$(sum_squares $tasks)" &&
+		test "$(per_consumer_total out)" = $tasks &&
+		test "$(json_field out consumers)" = $consumers &&
+		test "$(json_field out capacity)" = $capacity
+	'
 done
 
 test_expect_success '--json has the SPEC keys, one line' '

@@ -22,39 +22,39 @@ sum_of_run() {
 
 for role in generator worker-1 storage; do
 	label=$(echo $role | sed 's/-/ /')
-	test_expect_success "ipc_multiprocess: $ROUNDS rounds of kill -9 of the $label at a random moment" "
+	test_expect_success "ipc_multiprocess: $ROUNDS rounds of kill -9 of the $label at a random moment" '
 		round=0
-		while [ \$round -lt $ROUNDS ]; do
-			round=\$((round + 1))
-			\"\$BINDIR/ipc_multiprocess\" -n 4000000000 -w 1 -b 64 -q >out 2>err &
-			pid=\$!
-			test_started \$pid
-			wait_until 10 has_children \$pid 3 || exit 1
-			kids=\$(children_of \$pid)
+		while [ $round -lt $ROUNDS ]; do
+			round=$((round + 1))
+			"$BINDIR/ipc_multiprocess" -n 4000000000 -w 1 -b 64 -q >out 2>err &
+			pid=$!
+			test_started $pid
+			wait_until 10 has_children $pid 3 || exit 1
+			kids=$(children_of $pid)
 			victim=
-			for c in \$kids; do
-				[ \"\$(cat /proc/\$c/comm 2>/dev/null)\" = ipc-$role ] && victim=\$c
+			for c in $kids; do
+				[ "$(cat /proc/$c/comm 2>/dev/null)" = ipc-$role ] && victim=$c
 			done
-			test -n \"\$victim\" || { echo \"round \$round: no ipc-$role among \$kids\"; exit 1; }
+			test -n "$victim" || { echo "round $round: no ipc-$role among $kids"; exit 1; }
 			pause_ms 200
-			kill -KILL \$victim
-			test_expect_code 1 wait_bounded \$pid 10 || { echo \"round \$round: exit\"; exit 1; }
-			grep -q \"^ipc_multiprocess: $label (pid \$victim) was killed by signal 9 (Killed)\$\" err ||
-				{ echo \"round \$round: cause not named\"; cat err; exit 1; }
-			for c in \$kids; do
-				! pid_exists \$c || { echo \"round \$round: child \$c left\"; exit 1; }
+			kill -KILL $victim
+			test_expect_code 1 wait_bounded $pid 10 || { echo "round $round: exit"; exit 1; }
+			grep -q "^ipc_multiprocess: $label (pid $victim) was killed by signal 9 (Killed)$" err ||
+				{ echo "round $round: cause not named"; cat err; exit 1; }
+			for c in $kids; do
+				! pid_exists $c || { echo "round $round: child $c left"; exit 1; }
 			done
 			if [ $role = storage ]; then
-				grep -q '^received     unknown: the storage process died' out || exit 1
+				grep -q "^received     unknown: the storage process died" out || exit 1
 			else
 				# One worker: 1..k arrived in order, and their sum is exact.
-				k=\$(sed -n 's/^received     \\([0-9]*\\) of.*/\\1/p' out)
-				got=\$(sed -n 's/^sum *//p' out)
-				test -n \"\$k\" && test \"\$got\" = \"\$(sum_of_run \$k)\" ||
-					{ echo \"round \$round: \$k received, sum \$got\"; exit 1; }
+				k=$(sed -n "s/^received     \\([0-9]*\\) of.*/\\1/p" out)
+				got=$(sed -n "s/^sum *//p" out)
+				test -n "$k" && test "$got" = "$(sum_of_run $k)" ||
+					{ echo "round $round: $k received, sum $got"; exit 1; }
 			fi
 		done
-	"
+	'
 done
 
 # serving_child PID N: a child of PID that holds N sockets or more (a
@@ -72,30 +72,30 @@ serving_child() {
 for model in fork prefork; do
 	sockets=1
 	[ $model = prefork ] && sockets=2
-	test_expect_success "tcp_server -m $model: $ROUNDS rounds of kill -9 of the child serving a client" "
+	test_expect_success "tcp_server -m $model: $ROUNDS rounds of kill -9 of the child serving a client" '
 		start_server srv -m $model -t 2 -q --max-clients 2 || exit 1
 		round=0
-		while [ \$round -lt $ROUNDS ]; do
-			round=\$((round + 1))
-			before=\$(children_of \$pid)
-			seq 1 100000000 | \"\$BINDIR/tcp_client\" -q -p \$port - >cl.out 2>cl.err &
-			cpid=\$!
-			test_started \$cpid
-			wait_until 10 serving_child \$pid $sockets >victim ||
-				{ echo \"round \$round: no child serving\"; exit 1; }
-			victim=\$(cat victim)
+		while [ $round -lt $ROUNDS ]; do
+			round=$((round + 1))
+			before=$(children_of $pid)
+			seq 1 100000000 | "$BINDIR/tcp_client" -q -p $port - >cl.out 2>cl.err &
+			cpid=$!
+			test_started $cpid
+			wait_until 10 serving_child $pid $sockets >victim ||
+				{ echo "round $round: no child serving"; exit 1; }
+			victim=$(cat victim)
 			pause_ms 300
-			kill -KILL \$victim
-			test_expect_code 1 wait_bounded \$cpid 10 || { echo \"round \$round: client\"; exit 1; }
-			grep -q 'the server closed the connection after [0-9]* replies' cl.err ||
-				{ echo \"round \$round:\"; cat cl.err; exit 1; }
+			kill -KILL $victim
+			test_expect_code 1 wait_bounded $cpid 10 || { echo "round $round: client"; exit 1; }
+			grep -q "the server closed the connection after [0-9]* replies" cl.err ||
+				{ echo "round $round:"; cat cl.err; exit 1; }
 		done
-		wait_until 5 has_children \$pid \$([ $model = fork ] && echo 0 || echo 2) &&
-		echo 5 | test_within 5 \"\$HELPERDIR/tcp_talk\" \$port >got && echo 25 >want && cmp want got &&
-		echo 6 | test_within 5 \"\$HELPERDIR/tcp_talk\" \$port >got && echo 36 >want && cmp want got &&
+		wait_until 5 has_children $pid $([ $model = fork ] && echo 0 || echo 2) &&
+		echo 5 | test_within 5 "$HELPERDIR/tcp_talk" $port >got && echo 25 >want && cmp want got &&
+		echo 6 | test_within 5 "$HELPERDIR/tcp_talk" $port >got && echo 36 >want && cmp want got &&
 		stop_server &&
-		grep -q '^refused      0\$' srv
-	"
+		grep -q "^refused      0$" srv
+	'
 done
 
 test_expect_success "tcp_server -m epoll: $ROUNDS clients killed mid-stream, every slot back" '
