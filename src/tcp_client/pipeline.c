@@ -134,7 +134,7 @@ static int wait_and_read(struct pipeline *pl)
     return 0;
 }
 
-int ask_pipelined(struct session *s)
+int pipeline_ask(struct session *s)
 {
     static struct pipeline pl;          /* big: keep it off the stack */
     int rc = 0;

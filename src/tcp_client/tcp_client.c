@@ -167,7 +167,7 @@ int main(int argc, char **argv)
     /* 3. The lesson: a request, its reply, checked; '-' pipelines them. */
     start = timing_now_ns();
     if (cfg.from_stdin)
-        status = ask_pipelined(&s);
+        status = pipeline_ask(&s);
     else
         status = ask_each(&s);
 

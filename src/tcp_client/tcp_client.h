@@ -65,7 +65,7 @@ struct session {
 /* ask.c, pipeline.c: until every request is answered or Ctrl-C.  Return
  * 0, or -1 when the conversation broke off (said why). */
 int ask_each(struct session *s);
-int ask_pipelined(struct session *s);
+int pipeline_ask(struct session *s);
 
 /* replies.c */
 /*

@@ -79,8 +79,8 @@ static int take_due(struct fleet *f, uint64_t now, uint64_t sent_ms)
         if (cfg->count != 0 && seq >= cfg->count)
             timers_pop(&f->due);        /* its last: from now on, silence */
         else
-            timers_move_first(&f->due, sched_due(&f->s->sched, id, seq + 1));
-        if (sched_drop(&f->s->sched))
+            timers_move_first(&f->due, schedule_due(&f->s->sched, id, seq + 1));
+        if (schedule_drop(&f->s->sched))
             send_skipped(f->s, id, seq);
         else
             prepare(f, n++, id, seq, sent_ms, false);
@@ -116,7 +116,7 @@ static int fleet_init(struct fleet *f, struct sender *s)
     f->next_seq = malloc(nodes * sizeof(uint64_t));
     for (uint32_t id = 0; f->next_seq != NULL && id < nodes; id++) {
         f->next_seq[id] = 1;
-        if (timers_add(&f->due, sched_due(&s->sched, id, 1), id) != 0)
+        if (timers_add(&f->due, schedule_due(&s->sched, id, 1), id) != 0)
             break;
     }
     if (f->next_seq == NULL || f->due.n < nodes) {
@@ -126,7 +126,7 @@ static int fleet_init(struct fleet *f, struct sender *s)
     return 0;
 }
 
-int beat_many_nodes(struct sender *s)
+int many_nodes_beat(struct sender *s)
 {
     struct fleet *f = calloc(1, sizeof(*f));
     const struct timer *t;
@@ -137,12 +137,12 @@ int beat_many_nodes(struct sender *s)
     else if (fleet_init(f, s) == 0) {
         /* Send what is due, in time order, in batches; sleep until the next. */
         while (!cli_stop_requested() && (t = timers_first(&f->due)) != NULL) {
-            int n = take_due(f, sched_now(&s->sched, t->when), timing_wall_ms());
+            int n = take_due(f, schedule_now(&s->sched, t->when), timing_wall_ms());
 
             if (n > 0)
                 send_batch(f, n);
             else if ((t = timers_first(&f->due)) != NULL)
-                sched_sleep(&s->sched, t->when);
+                schedule_sleep(&s->sched, t->when);
             cli_check_stdout();
         }
         if (cli_stop_requested())

@@ -29,18 +29,18 @@ static void send_one(struct sender *s, uint64_t seq, bool leaving)
         send_done(s, line, len, leaving);
 }
 
-int beat_one_node(struct sender *s)
+int one_node_beat(struct sender *s)
 {
     uint64_t count = s->cfg->count, seq;
 
     for (seq = 1; count == 0 || seq <= count; seq++) {
-        uint64_t due = sched_due(&s->sched, 0, seq);
+        uint64_t due = schedule_due(&s->sched, 0, seq);
 
-        while (!cli_stop_requested() && sched_now(&s->sched, due) < due)
-            sched_sleep(&s->sched, due);
+        while (!cli_stop_requested() && schedule_now(&s->sched, due) < due)
+            schedule_sleep(&s->sched, due);
         if (cli_stop_requested())
             break;
-        if (sched_drop(&s->sched))
+        if (schedule_drop(&s->sched))
             send_skipped(s, 0, seq);    /* --drop-rate: its seq is used */
         else
             send_one(s, seq, false);

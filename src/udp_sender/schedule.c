@@ -25,7 +25,7 @@ static uint64_t next_random(uint64_t *state)
     return z ^ (z >> 31);
 }
 
-void sched_init(struct schedule *sc, const struct sender_config *cfg)
+void schedule_init(struct schedule *sc, const struct sender_config *cfg)
 {
     *sc = (struct schedule){ .start_ns = timing_now_ns(),
                              .interval_ns = cfg->interval_ms * 1000000ULL,
@@ -34,7 +34,7 @@ void sched_init(struct schedule *sc, const struct sender_config *cfg)
     sc->rng = sc->start_ns ^ ((uint64_t)getpid() << 32);
 }
 
-uint64_t sched_due(struct schedule *sc, uint32_t id, uint64_t seq)
+uint64_t schedule_due(struct schedule *sc, uint32_t id, uint64_t seq)
 {
     uint64_t t = sc->start_ns + id * (sc->interval_ns / sc->nodes) +
                  (seq - 1) * sc->interval_ns;
@@ -51,7 +51,7 @@ uint64_t sched_due(struct schedule *sc, uint32_t id, uint64_t seq)
  * would, instead of sending the backlog in a burst.  Shifting the clock
  * keeps the order of every deadline.
  */
-uint64_t sched_now(struct schedule *sc, uint64_t earliest_due)
+uint64_t schedule_now(struct schedule *sc, uint64_t earliest_due)
 {
     uint64_t now = timing_now_ns() - sc->behind_ns;
 
@@ -62,7 +62,7 @@ uint64_t sched_now(struct schedule *sc, uint64_t earliest_due)
     return now;
 }
 
-void sched_sleep(const struct schedule *sc, uint64_t due)
+void schedule_sleep(const struct schedule *sc, uint64_t due)
 {
     uint64_t when = due + sc->behind_ns, now = timing_now_ns();
     struct pollfd p = { .fd = cli_stop_fd(), .events = POLLIN };
@@ -75,7 +75,7 @@ void sched_sleep(const struct schedule *sc, uint64_t due)
     ppoll(&p, 1, &ts, NULL);            /* EINTR or the pipe: the caller looks */
 }
 
-bool sched_drop(struct schedule *sc)
+bool schedule_drop(struct schedule *sc)
 {
     return sc->drop_pct > 0 && next_random(&sc->rng) % 100 < sc->drop_pct;
 }

@@ -227,14 +227,14 @@ int main(int argc, char **argv)
     /* 3. Who we are: a name, and an incarnation (our start time), so
      *    that a receiver tells a restart from a late packet. */
     s.inc = timing_wall_ms();
-    sched_init(&s.sched, &cfg);
+    schedule_init(&s.sched, &cfg);
     print_banner(&s);
 
     /* 4. The lesson: beat until Ctrl-C (goodbye) or COUNT (silence). */
     if (cfg.nodes == 1)
-        status = beat_one_node(&s);
+        status = one_node_beat(&s);
     else
-        status = beat_many_nodes(&s);
+        status = many_nodes_beat(&s);
 
     /* 5. Account for everything.  Nothing got through at all: a failure. */
     print_totals(&s, timing_seconds_since(s.sched.start_ns));

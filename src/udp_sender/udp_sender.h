@@ -64,19 +64,19 @@ struct sender {
 /* one_node.c, many_nodes.c: beat until Ctrl-C (then say goodbye with
  * leaving=1) or until COUNT heartbeats (then fall silent).  Return 0, or
  * -1 out of memory (said). */
-int beat_one_node(struct sender *s);
-int beat_many_nodes(struct sender *s);
+int one_node_beat(struct sender *s);
+int many_nodes_beat(struct sender *s);
 
 /* schedule.c */
-void sched_init(struct schedule *sc, const struct sender_config *cfg);
+void schedule_init(struct schedule *sc, const struct sender_config *cfg);
 /* When node 'id' (0..nodes-1) sends heartbeat 'seq' (from 1), in schedule time. */
-uint64_t sched_due(struct schedule *sc, uint32_t id, uint64_t seq);
+uint64_t schedule_due(struct schedule *sc, uint32_t id, uint64_t seq);
 /* Schedule time now; more than an interval past 'earliest_due', catch up first. */
-uint64_t sched_now(struct schedule *sc, uint64_t earliest_due);
+uint64_t schedule_now(struct schedule *sc, uint64_t earliest_due);
 /* Sleep until 'due' (schedule time) or a stop signal, whichever first. */
-void sched_sleep(const struct schedule *sc, uint64_t due);
+void schedule_sleep(const struct schedule *sc, uint64_t due);
 /* Whether to skip this heartbeat (--drop-rate). */
-bool sched_drop(struct schedule *sc);
+bool schedule_drop(struct schedule *sc);
 
 /* send.c */
 /* The line of heartbeat 'seq' of node 'id' into 'buf'; returns its length. */
