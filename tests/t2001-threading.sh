@@ -42,6 +42,17 @@ test_expect_success 'small TASKS prints every step and the final list' '
 	grep -q "^result       OK$" out
 '
 
+# Squaring is so fast that the first consumer awake used to take every
+# task of a small run; each task now takes 20 ms of simulated work.
+test_expect_success 'a small run shows the work shared: every consumer takes some' '
+	for i in 1 2 3; do
+		"$BINDIR/threading_example" >out &&
+		per=$(sed -n "s/^per consumer *//p" out) &&
+		test -n "$per" &&
+		case " $per " in *" 0 "*) echo "run $i: per consumer $per"; exit 1 ;; esac
+	done
+'
+
 test_expect_success '-q prints only the summary' '
 	"$BINDIR/threading_example" -n 4 -q >out &&
 	! grep -q "producer\|consumer [0-9]:\|^list" out &&

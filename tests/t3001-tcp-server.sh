@@ -28,6 +28,16 @@ printf '49\n85070591730234615865843651857942052864\n8507059173023461584739690778
 seq 1 100000 >pipelined
 awk '{ printf "%.0f\n", $1 * $1 }' pipelined >pipelined.expected
 
+test_expect_success 'the start line names what each model runs on' '
+	for m in "epoll 2 event loops" "thread a thread per client" "pool 2 threads" \
+		 "fork a process per client" "prefork 2 processes" "iterative one client at a time"; do
+		start_server srv -m ${m%% *} -t 2 &&
+		grep -q "^listening on 127.0.0.1:[0-9]* (model ${m%% *}, ${m#* })$" srv &&
+		stop_server || { cat srv; exit 1; }
+	done &&
+	start_server srv -m pool -t 1 && grep -q "(model pool, 1 thread)$" srv && stop_server
+'
+
 for model in ${MODELS:-epoll thread pool fork prefork iterative}; do
 	test_expect_success "$model: exact reply bytes, errors included; QUIT ends it" '
 		start_server srv -m $model -t 2 &&

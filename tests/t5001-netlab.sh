@@ -67,6 +67,9 @@ test_expect_success 'TCP: tcp_server on node1, tcp_client on node2 and node3 at 
 	RUN_ON="$lab run node1" start_listener srv tcp_server -q || exit 1
 	on node2 "$BINDIR/tcp_client" 10.77.3.1 $(seq 1 300) >c2 2>c2.err &
 	c2=$! && test_started $c2
+	"$lab" status >status &&
+	grep -q "^node1 .* runs tcp_server\[$pid\] $" status &&
+	grep -q "^node3 .* runs nothing$" status &&
 	on node3 "$BINDIR/tcp_client" 10.77.3.1 -- $(seq -300 -1) >c3 2>c3.err &
 	c3=$! && test_started $c3
 	wait_bounded $c2 20 && wait_bounded $c3 20 &&
