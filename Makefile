@@ -3,6 +3,7 @@
 #   make                    build every program into bin/
 #   make test               build, then run the suite under prove (TAP)
 #   make test T='tests/t1*.sh'   run a subset
+#   make mpi                mpi_squares only (Open MPI), or why it cannot be built
 #   make build-tests        build the programs, unit tests and helpers, run nothing
 #   make asan | tsan        the same suite on sanitized builds
 #   make bench              the benchmarks (slow; not part of test)
@@ -60,15 +61,43 @@ $(BUILD)/tests/unit/%.o: ALL_CFLAGS += -Itests -Isrc/threading_example -Isrc/ipc
 $(UNIT_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# mpi_squares, example 5, needs Open MPI (its compiler wrapper, mpicc,
+# around $(CC)); the six other programs need only libc and pthreads, and
+# are built without it.  'make mpi' builds it or says how to get it.
+MPICC    ?= mpicc
+HAVE_MPI := $(shell command -v $(MPICC) >/dev/null 2>&1 && echo yes)
+MPI_HINT := apt-get install openmpi-bin libopenmpi-dev
+MPI_BIN  := $(BINDIR)/mpi_squares
+MPI_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/mpi_squares/*.c))
+$(BUILD)/src/mpi_squares/%.o: src/mpi_squares/%.c
+	@mkdir -p $(@D)
+	OMPI_CC=$(CC) $(MPICC) $(ALL_CFLAGS) -c -o $@ $<
+$(MPI_BIN): $(MPI_OBJS) $(COMMON_OBJS) $(LIB_OBJS)
+	@mkdir -p $(@D)
+	OMPI_CC=$(CC) $(MPICC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # Small C programs that the test scripts and benchmarks need.
 HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/helpers/*.c bench/*.c))
 $(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-.PHONY: all build-tests test asan tsan bench fuzz demo demo-lab install uninstall dist version clean
+.PHONY: all mpi mpi-missing build-tests test asan tsan bench fuzz demo demo-lab install uninstall dist version clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
+ifeq ($(HAVE_MPI),yes)
+all: $(MPI_BIN)
+else
+all: mpi-missing
+endif
+
+mpi-missing:
+	@echo "mpi_squares is not built: it needs Open MPI ($(MPI_HINT)); the other programs are"
+
+mpi:
+	@command -v $(MPICC) >/dev/null 2>&1 || \
+	  { echo "make mpi: mpi_squares needs Open MPI's $(MPICC): $(MPI_HINT)"; exit 1; }
+	@$(MAKE) --no-print-directory $(MPI_BIN)
 
 $(BINS):
 	@mkdir -p $(@D)
@@ -150,14 +179,14 @@ demo-lab: all
 # that no file in your checkout belongs to root.  Uninstall removes
 # exactly what install put there.
 PAGES := $(wildcard man/*.[17])
-INSTALLED := $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(PROGRAMS) netlab) \
+INSTALLED := $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(PROGRAMS) mpi_squares netlab) \
 	$(foreach p,$(PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(p)))/$(notdir $(p)))
 
 install:
 	@for b in $(BINS); do [ -x $$b ] || \
 	  { echo "make install: $$b is not built; run 'make' first (as yourself), then 'make install'"; exit 1; }; done
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
-	install -m 755 $(BINS) scripts/netlab $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BINS) $(wildcard $(MPI_BIN)) scripts/netlab $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(filter %.1,$(PAGES)) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(filter %.7,$(PAGES)) $(DESTDIR)$(MANDIR)/man7
 

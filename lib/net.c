@@ -1,6 +1,7 @@
 /* net - resolve, listen, connect with a timeout, print addresses. */
 #include "net.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
@@ -230,4 +231,22 @@ bool net_is_multicast(const struct sockaddr *sa)
     if (sa->sa_family == AF_INET6)
         return IN6_IS_ADDR_MULTICAST(&((const struct sockaddr_in6 *)sa)->sin6_addr);
     return false;
+}
+
+const char *net_first_ipv4(char *buf)
+{
+    struct ifaddrs *ifs, *i;
+
+    snprintf(buf, NET_ADDR_STRLEN, "127.0.0.1");
+    if (getifaddrs(&ifs) != 0)
+        return buf;
+    for (i = ifs; i != NULL; i = i->ifa_next)
+        if (i->ifa_addr != NULL && i->ifa_addr->sa_family == AF_INET &&
+            (i->ifa_flags & IFF_UP) && !(i->ifa_flags & IFF_LOOPBACK)) {
+            inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, buf,
+                      NET_ADDR_STRLEN);
+            break;
+        }
+    freeifaddrs(ifs);
+    return buf;
 }

@@ -75,6 +75,13 @@ bool net_is_broadcast(const struct sockaddr *sa);
 /* Is 'sa' a multicast address (224.0.0.0/4, ff00::/8)? */
 bool net_is_multicast(const struct sockaddr *sa);
 
+/*
+ * This machine's (or network namespace's) first IPv4 address on an
+ * interface that is up and not loopback, as text in 'buf' (at least
+ * NET_ADDR_STRLEN bytes); "127.0.0.1" when there is none.  Returns 'buf'.
+ */
+const char *net_first_ipv4(char *buf);
+
 /* The local port 'fd' is bound to, or -1 with errno set. */
 int net_local_port(int fd);
 

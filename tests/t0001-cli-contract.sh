@@ -57,6 +57,7 @@ check_program tcp_server -p abc
 check_program tcp_client -p abc
 check_program udp_sender -p abc
 check_program udp_receiver -p abc
+check_program mpi_squares -n abc
 
 test_expect_success 'ipc_multiprocess: COUNT above 2^32 is out of range' '
 	test_expect_code 2 "$BINDIR/ipc_multiprocess" -n 4294967297 2>err &&

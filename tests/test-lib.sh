@@ -208,10 +208,10 @@ wait_bounded() {
 	wait "$1"
 }
 
-# sum_squares N: 1^2 + ... + N^2 counted the slow way (exact below 2^53),
-# to check the programs' sums without trusting their closed form.
+# sum_squares N: 1^2 + ... + N^2, exact at any size (perl's bigint),
+# to check the programs' 128-bit sums with arithmetic of another kind.
 sum_squares() {
-	awk -v n="$1" 'BEGIN { s = 0; for (i = 1; i <= n; i++) s += i * i; printf "%.0f\n", s }'
+	perl -Mbigint -e 'my $n = shift; print $n * ($n + 1) * (2 * $n + 1) / 6, "\n"' "$1"
 }
 
 # json_field FILE KEY: the value of KEY in a one-line JSON object

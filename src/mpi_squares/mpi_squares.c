@@ -1,0 +1,261 @@
+/*
+ * mpi_squares - the job of ipc_multiprocess, run by Open MPI: on one
+ * machine, on the lab's nodes, on a cluster.
+ *
+ * Lesson: when one machine is not enough, the field does not write its
+ * own launcher, placement and transport; it uses an engine.  mpirun
+ * starts N copies of this program (ranks), on one machine or many, and
+ * MPI carries their messages, over shared memory or TCP.  --pipeline
+ * (the default) is ipc_multiprocess's picture with ranks for processes
+ * and messages for pipes (pipeline.c); --reduce is how MPI would rather
+ * do it: every rank squares its share, one MPI_Reduce adds them up
+ * (reduce.c).  Either way the sum is exact and checked.
+ *
+ * Faults: the job is all or nothing.  A rank that dies ends the whole
+ * job (mpirun says which); --timeout bounds a job that would hang.
+ *
+ * Usage: mpirun -np N mpi_squares [-n COUNT] [-b BATCH] [--pipeline|--reduce] ...
+ * See also: ipc_multiprocess, the same job with processes and pipes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <mpi.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "json.h"
+#include "mpi_squares.h"
+#include "timing.h"
+
+enum { STEP_LIMIT = 20, MAX_BATCH = 65536 };
+
+static const char usage_text[] =
+"Usage: mpi_squares [-n COUNT] [-b BATCH] [--pipeline | --reduce]\n"
+"                   [--timeout SECONDS] [-q] [--json]\n"
+"       started by mpirun: mpirun -np RANKS mpi_squares ...\n"
+"\n"
+"The job of ipc_multiprocess with MPI ranks for processes: squares 1..COUNT\n"
+"and checks the exact sum against n(n+1)(2n+1)/6.\n"
+"\n"
+"      --pipeline          rank 0 generates, ranks 1..RANKS-2 square, the last\n"
+"                          rank stores: at least 3 ranks (the default)\n"
+"      --reduce            every rank squares its share; MPI_Reduce adds them\n"
+"  -n, --count COUNT       numbers to square, 0..4294967296 (default 10)\n"
+"  -b, --batch BATCH       numbers per message, 1..65536 (default 1)\n"
+"      --timeout SECONDS   end the whole job if it is not done by then\n"
+"                          (default: no limit)\n"
+"  -q, --quiet             print only the summary\n"
+"      --json              print the summary as one JSON object\n"
+"  -h, --help              show this help (no mpirun needed)\n"
+"  -V, --version           show the version\n"
+"\n"
+"Each step is printed, with its rank, host and pid, when COUNT is at most 20.\n"
+"\n"
+"Examples:\n"
+"  mpirun -np 4 mpi_squares -n 8\n"
+"  mpirun -np 3 mpi_squares -n 100000000 -b 1024 -q\n"
+"  mpirun -np 2 mpi_squares --reduce -n 1000000000 -q\n";
+
+/*
+ * The rank mpirun gave this process, before MPI_Init: only rank 0 says
+ * what is wrong with the command line, not every copy of the program.
+ */
+static int launcher_rank(void)
+{
+    const char *r = getenv("OMPI_COMM_WORLD_RANK");
+
+    return r != NULL ? atoi(r) : 0;
+}
+
+static void parse_options(int argc, char **argv, struct mpi_config *cfg)
+{
+    static const struct option longopts[] = {
+        { "count", required_argument, NULL, 'n' },
+        { "batch", required_argument, NULL, 'b' },
+        { "pipeline", no_argument, NULL, 'P' },
+        { "reduce", no_argument, NULL, 'R' },
+        { "timeout", required_argument, NULL, 'T' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *name;
+    int c;
+
+    *cfg = (struct mpi_config){ .count = 10, .batch = 1 };
+    if (launcher_rank() != 0)
+        freopen("/dev/null", "w", stderr);  /* rank 0 says it, once */
+    while ((c = cli_next_option(argc, argv, ":n:b:qhV", longopts, usage_text,
+                                &name)) != -1) {
+        switch (c) {
+        case 'n': cfg->count = cli_parse_u64(name, optarg, 0, 1ULL << 32); break;
+        case 'b': cfg->batch = (unsigned)cli_parse_u64(name, optarg, 1, MAX_BATCH); break;
+        case 'P': cfg->reduce = false; break;
+        case 'R': cfg->reduce = true; break;
+        case 'T': cfg->timeout_s = (unsigned)cli_parse_u64(name, optarg, 1, 86400); break;
+        case 'q': cfg->quiet = true; break;
+        case 'j': cfg->json = true; break;
+        }
+    }
+    if (optind < argc)
+        cli_usage_error("unexpected argument '%s'", argv[optind]);
+}
+
+/* --timeout: a watchdog of our own.  The rank that fires ends, and mpirun
+ * then ends the whole job, on every node. */
+static void on_alarm(int sig)
+{
+    static const char msg[] = ": --timeout: the job is not done in time; ending it\n";
+    const char *prog = cli_prog();
+
+    (void)sig;
+    if (write(STDERR_FILENO, prog, strlen(prog)) < 0 ||
+        write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+        /* Nothing more to say it with. */
+    }
+    _exit(1);
+}
+
+/* Every rank's name, host and address, gathered on 'root' (others: NULL). */
+static struct whoami *gather_nodes(const struct whoami *me, int root)
+{
+    struct whoami *all = me->rank == root ? calloc((size_t)me->size, sizeof(*all)) : NULL;
+
+    MPI_Gather(me, (int)sizeof(*me), MPI_BYTE, all, (int)sizeof(*me), MPI_BYTE, root,
+               MPI_COMM_WORLD);
+    return all;
+}
+
+static bool result_ok(const struct mpi_result *r)
+{
+    return r->ended == r->workers && r->received == r->generated &&
+           r->sum == u128_sum_of_squares(r->generated);
+}
+
+static void print_json(const struct mpi_config *cfg, const struct mpi_result *r,
+                       const struct whoami *all, int size, double seconds)
+{
+    struct json j;
+
+    json_init(&j);
+    json_event_begin(&j, "summary", "mpi_squares");
+    json_str(&j, "mode", cfg->reduce ? "reduce" : "pipeline");
+    json_u64(&j, "count", cfg->count);
+    json_u64(&j, "ranks", (uint64_t)size);
+    json_u64(&j, "workers", r->workers);
+    json_u64(&j, "batch", cfg->batch);
+    json_u64(&j, "results", r->received);
+    json_u128(&j, "sum", r->sum);
+    json_u128(&j, "expected_sum", u128_sum_of_squares(cfg->count));
+    json_bool(&j, "ok", result_ok(r));
+    json_double(&j, "seconds", seconds, 6);
+    json_double(&j, "per_sec", timing_rate(r->received, seconds), 0);
+    json_array_begin(&j, "nodes");
+    for (int i = 0; all != NULL && i < size; i++) {
+        json_object_begin(&j, NULL);
+        json_i64(&j, "rank", all[i].rank);
+        json_str(&j, "host", all[i].host);
+        json_str(&j, "addr", all[i].addr);
+        json_i64(&j, "pid", all[i].pid);
+        json_object_end(&j);
+    }
+    json_array_end(&j);
+    cli_print_json(&j);
+}
+
+/* The summary, on the rank that holds the result: the lines of ipc_multiprocess, and the ranks. */
+static void print_summary(const struct mpi_config *cfg, const struct mpi_result *r,
+                          const struct whoami *all, int size, double seconds)
+{
+    char sum[U128_DEC_SIZE], expected[U128_DEC_SIZE];
+
+    if (cfg->json) {
+        print_json(cfg, r, all, size, seconds);
+        return;
+    }
+    u128_format(r->sum, sum);
+    u128_format(u128_sum_of_squares(cfg->count), expected);
+    if (cfg->reduce)
+        printf("received     %llu of %llu squares (%u ranks, each its share, one MPI_Reduce)\n",
+               (unsigned long long)r->received, (unsigned long long)cfg->count, r->workers);
+    else
+        printf("received     %llu of %llu squares (%u worker%s, up to %u per message)\n",
+               (unsigned long long)r->received, (unsigned long long)cfg->count, r->workers,
+               r->workers == 1 ? "" : "s", r->max_batch);
+    printf("sum          %s\n", sum);
+    printf("expected     %s  (n(n+1)(2n+1)/6 for n = %llu)\n", expected,
+           (unsigned long long)cfg->count);
+    printf("result       %s\n", result_ok(r) ? "OK" : "MISMATCH");
+    printf("elapsed      %.3f s, %.0f numbers/s\n", seconds, timing_rate(r->received, seconds));
+    for (int i = 0; all != NULL && i < size; i++)
+        printf("rank %-7d %s (%s), pid %d\n", all[i].rank, all[i].host, all[i].addr,
+               all[i].pid);
+}
+
+/* Who am I: rank, size, host, address, pid. */
+static void identify(struct whoami *me)
+{
+    memset(me, 0, sizeof(*me));
+    MPI_Comm_rank(MPI_COMM_WORLD, &me->rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &me->size);
+    me->pid = (int)getpid();
+    gethostname(me->host, sizeof(me->host) - 1);
+    net_first_ipv4(me->addr);
+}
+
+int main(int argc, char **argv)
+{
+    struct mpi_config cfg;
+    struct mpi_result res = { 0 };
+    struct whoami me, *all;
+    int status, reporter;
+    uint64_t start;
+    bool steps;
+
+    cli_init(argv[0]);
+    parse_options(argc, argv, &cfg);    /* --help, --version: no MPI needed */
+
+    /* 1. Join the job: mpirun started this copy; MPI says which rank it is. */
+    MPI_Init(&argc, &argv);
+    identify(&me);
+    if (!cfg.reduce && me.size < 3) {
+        if (me.rank == RANK_ROOT)
+            cli_usage_report("--pipeline needs 3 ranks or more (a generator, a worker, "
+                             "a storage); this job has %d: mpirun -np 3 ...", me.size);
+        MPI_Finalize();
+        return CLI_EXIT_USAGE;
+    }
+    /* 2. A watchdog: a job that hangs is ended, not waited for. */
+    if (cfg.timeout_s > 0) {
+        signal(SIGALRM, on_alarm);
+        alarm(cfg.timeout_s);
+    }
+    /* 3. The lesson: this rank's part of the job. */
+    steps = !cfg.quiet && !cfg.json && cfg.count <= STEP_LIMIT;
+    MPI_Barrier(MPI_COMM_WORLD);
+    start = timing_now_ns();
+    if (cfg.reduce)
+        status = reduce_run(&cfg, &me, steps, &res);
+    else
+        status = pipeline_run(&cfg, &me, steps, &res);
+    if (status != 0)
+        MPI_Abort(MPI_COMM_WORLD, 1);   /* one rank cannot go on: nor can the job */
+
+    /* 4. The rank that holds the result reports it, with where every rank ran. */
+    reporter = cfg.reduce ? RANK_ROOT : me.size - 1;
+    fflush(stdout);
+    all = gather_nodes(&me, reporter);
+    if (me.rank == reporter)
+        print_summary(&cfg, &res, all, me.size, timing_seconds_since(start));
+    free(all);
+    status = me.rank == reporter && !result_ok(&res);
+    MPI_Finalize();
+    return status;
+}

@@ -1,0 +1,55 @@
+/*
+ * mpi_squares - what the parts of mpi_squares share.
+ *
+ *   mpi_squares.c   main(): options, MPI_Init, the mode, the summary
+ *   pipeline.c      --pipeline: generator -> workers -> storage, as messages
+ *   reduce.c        --reduce: every rank its share, one MPI_Reduce
+ */
+#ifndef KIT_MPI_SQUARES_H
+#define KIT_MPI_SQUARES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "net.h"
+#include "u128.h"
+
+struct mpi_config {
+    uint64_t count;
+    unsigned batch;
+    bool reduce;                /* --reduce; else --pipeline */
+    bool quiet, json;
+    unsigned timeout_s;         /* --timeout: the whole run, 0: none */
+};
+
+/* Who this rank is, and where it runs. */
+struct whoami {
+    int rank, size;
+    int pid;
+    char host[64];
+    char addr[NET_ADDR_STRLEN];
+};
+
+/* What a run produced, as the rank that reports it knows it. */
+struct mpi_result {
+    uint64_t received;          /* squares added up */
+    uint64_t generated;         /* numbers made, from the end marks */
+    u128 sum;
+    unsigned ended;             /* end marks that arrived */
+    unsigned workers;           /* --pipeline: ranks that squared */
+    unsigned max_batch;         /* most squares in one message */
+};
+
+/* The first rank that needs what mode: the generator (and, in --reduce, the root). */
+enum { RANK_ROOT = 0 };
+
+/* pipeline.c: this rank's role.  Returns 0, or -1 (said why).  *res is
+ * filled on the storage rank, the last. */
+int pipeline_run(const struct mpi_config *cfg, const struct whoami *me, bool steps,
+                 struct mpi_result *res);
+
+/* reduce.c: this rank's share, summed on RANK_ROOT into *res. */
+int reduce_run(const struct mpi_config *cfg, const struct whoami *me, bool steps,
+               struct mpi_result *res);
+
+#endif

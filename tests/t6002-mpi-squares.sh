@@ -1,0 +1,135 @@
+#!/bin/sh
+# t6002-mpi-squares - example 5: the pipeline on Open MPI, and its faults.
+test_description='mpi_squares: exact sums, both modes, usage, JSON, kill -9, --timeout'
+. "$(dirname "$0")/test-lib.sh"
+
+mpi="$BINDIR/mpi_squares"
+# More ranks than this machine has cores, and root where CI is root:
+# both are refused by mpirun unless said (see README, example 5).
+export OMPI_MCA_rmaps_base_oversubscribe=1
+if [ "$(id -u)" -eq 0 ]; then
+	export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+# Open MPI keeps memory to the end on purpose: not a leak of ours.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+
+test_lazy_prereq MPI 'needs Open MPI and mpi_squares: apt-get install openmpi-bin libopenmpi-dev, then make' '
+	command -v mpirun && test -x "$BINDIR/mpi_squares"
+'
+# Open MPI's own threads are not built for ThreadSanitizer: its reports
+# would be about them, not about us (mpi_squares itself has one thread).
+test_lazy_prereq MPI_NOT_TSAN 'Open MPI is not built for ThreadSanitizer' '[ "$SANITIZE" != thread ]'
+
+# run_mpi RANKS ARGS...: mpi_squares on RANKS ranks, bounded in time.
+run_mpi() {
+	np=$1
+	shift
+	test_within 120 mpirun -np "$np" "$mpi" "$@" </dev/null
+}
+
+test_expect_success MPI '--help and --version work without mpirun' '
+	"$mpi" --help >out && grep -q "^Usage: mpi_squares" out &&
+	"$mpi" --version | grep -q "^mpi_squares "
+'
+
+for case in "3 10 1" "4 1000 7" "5 1 1" "5 0 1" "6 3 1" "3 100000 1024" "4 99999 1000" \
+	    "3 4000000 4096"
+do
+	set -- $case
+	ranks=$1 count=$2 batch=$3
+	test_expect_success MPI,MPI_NOT_TSAN "--pipeline, $ranks ranks, count $count, batch $batch: the exact sum" '
+		run_mpi $ranks -n $count -b $batch --json >out &&
+		test "$(json_field out ok)" = true &&
+		test "$(json_field out results)" = $count &&
+		test "$(json_field out sum)" = "$(sum_squares $count)" &&
+		test "$(json_field out ranks)" = $ranks
+	'
+done
+
+for case in "1 10" "2 0" "2 1" "3 1000001" "4 3" "2 4000000"; do
+	set -- $case
+	ranks=$1 count=$2
+	test_expect_success MPI,MPI_NOT_TSAN "--reduce, $ranks ranks, count $count: the exact sum, as --pipeline has it" '
+		run_mpi $ranks --reduce -n $count --json >out &&
+		test "$(json_field out ok)" = true &&
+		test "$(json_field out sum)" = "$(sum_squares $count)" &&
+		run_mpi 3 -n $count -b 64 --json >pipe &&
+		test "$(json_field out sum)" = "$(json_field pipe sum)"
+	'
+done
+
+test_expect_success MPI,MPI_NOT_TSAN 'small runs show each step with its rank, host and pid' '
+	run_mpi 3 -n 3 >out &&
+	host=$(hostname) &&
+	grep -q "^generator \[rank 0, $host, pid [0-9]*\]: sending 3 to worker 1$" out &&
+	grep -q "^worker 1 \[rank 1, $host, pid [0-9]*\]: 3 squared is 9$" out &&
+	grep -q "^storage \[rank 2, $host, pid [0-9]*\]: stored 9 from worker 1$" out &&
+	grep -q "^result       OK$" out &&
+	test "$(grep -c "^rank [0-2] *$host (.*), pid [0-9]*$" out)" -eq 3
+'
+
+test_expect_success MPI,MPI_NOT_TSAN '--json: the keys of ipc_multiprocess, and ranks and nodes' '
+	run_mpi 3 -n 100 -b 10 --json >out &&
+	test "$(wc -l <out)" -eq 1 &&
+	for k in event program mode count ranks workers batch results sum expected_sum ok seconds per_sec nodes; do
+		grep -q "\"$k\":" out || { echo "no $k"; exit 1; }
+	done &&
+	test "$(json_field out program)" = mpi_squares &&
+	test "$(grep -o "{\"rank\":[0-9]*,\"host\":\"[^\"]*\",\"addr\":\"[0-9.]*\",\"pid\":[0-9]*}" out | wc -l)" -eq 3
+'
+
+test_expect_success MPI,MPI_NOT_TSAN 'a wrong option: one line, from rank 0 only, exit 2' '
+	test_expect_code 2 run_mpi 3 -n 5 --bogus >out 2>err &&
+	test "$(grep -c "^mpi_squares:" err)" -eq 1 &&
+	grep -q "^mpi_squares: unknown option .--bogus. (try .mpi_squares --help.)$" err &&
+	test_expect_code 2 run_mpi 3 -n abc 2>err &&
+	test "$(grep -c "^mpi_squares:" err)" -eq 1
+'
+
+test_expect_success MPI,MPI_NOT_TSAN '--pipeline on 2 ranks: says it needs 3, once, exit 2' '
+	test_expect_code 2 run_mpi 2 -n 5 >out 2>err &&
+	test "$(grep -c "^mpi_squares: --pipeline needs 3 ranks or more" err)" -eq 1 &&
+	! test -s out
+'
+
+# all_gone PID...: none of these processes is left.
+all_gone() {
+	for p in "$@"; do ! pid_exists $p || return 1; done
+}
+# ended_by_itself: wait_bounded (its stderr in wb) did not have to kill it.
+ended_by_itself() {
+	! grep -q "still running" wb
+}
+# start_job RANKS: a long job in the background; its ranks in 'ranks'.
+start_job() {
+	mpirun -np "$1" "$mpi" -n 4000000000 -b 64 -q </dev/null >out 2>err &
+	pid=$!
+	test_started $pid
+	wait_until 20 has_children $pid "$1" || { cat err; return 1; }
+	children_of $pid >ranks
+}
+
+for victim in 1 3; do
+	what=worker; [ $victim = 3 ] && what=storage
+	test_expect_success MPI,MPI_NOT_TSAN "kill -9 of the $what (rank $victim): the whole job ends, named, nothing left" '
+		start_job 4 &&
+		sleep 0.5 &&
+		kill -KILL $(sed -n "$((victim + 1))p" ranks) &&
+		{ wait_bounded $pid 10 2>wb; rc=$?; } ;
+		ended_by_itself && test $rc -ne 0 &&
+		grep -q "process rank $victim .* exited on signal 9" err &&
+		wait_until 10 all_gone $(cat ranks)
+	'
+done
+
+test_expect_success MPI,MPI_NOT_TSAN '--timeout: a job not done in time is ended, every rank, and says so' '
+	mpirun -np 3 "$mpi" -n 4000000000 -b 1 -q --timeout 2 </dev/null >out 2>err &
+	pid=$! && test_started $pid &&
+	wait_until 20 has_children $pid 3 && children_of $pid >ranks &&
+	{ wait_bounded $pid 15 2>wb; rc=$?; } ;
+	ended_by_itself && test $rc -ne 0 &&
+	grep -q "^mpi_squares: --timeout: the job is not done in time; ending it$" err &&
+	wait_until 10 all_gone $(cat ranks)
+'
+
+test_done
