@@ -8,9 +8,11 @@
  * end mark with how many numbers were made, and passes it on: the
  * storage knows the stream is complete when every worker's has come.
  *
- * Sends are non-blocking, with a few buffers in turn (MPI_Isend, then
- * MPI_Wait before a buffer is refilled): the next batch is made or
- * squared while the last one is still on its way.
+ * Speed only (skip it aloud): sends are non-blocking, with a few
+ * buffers in turn (MPI_Isend, then MPI_Wait before a buffer is
+ * refilled), and receives are posted ahead the same way (MPI_Irecv), so
+ * that the next batch travels while the last one is made, squared or
+ * added up.  The plain version is MPI_Send and MPI_Recv, one at a time.
  */
 #include "mpi_squares.h"
 
@@ -69,6 +71,60 @@ static void sender_free(struct sender *s)
         free(s->buf[i]);
 }
 
+/* Receive buffers posted ahead, used in the order they were posted:
+ * MPI matches messages to receives in that order, so they come in the
+ * order each sender sent them (an end mark after its batches). */
+struct inbox {
+    uint64_t *buf[NBUF];
+    MPI_Request req[NBUF];
+    int words, source;
+    unsigned next;
+};
+
+static void inbox_post(struct inbox *in, unsigned i)
+{
+    MPI_Irecv(in->buf[i], in->words, MPI_UINT64_T, in->source, MPI_ANY_TAG,
+              MPI_COMM_WORLD, &in->req[i]);
+}
+
+static int inbox_init(struct inbox *in, int words, int source)
+{
+    *in = (struct inbox){ .words = words, .source = source };
+    for (unsigned i = 0; i < NBUF; i++)
+        in->req[i] = MPI_REQUEST_NULL;
+    for (unsigned i = 0; i < NBUF; i++)
+        if ((in->buf[i] = malloc((size_t)words * sizeof(uint64_t))) == NULL)
+            return -1;
+    for (unsigned i = 0; i < NBUF; i++)
+        inbox_post(in, i);
+    return 0;
+}
+
+/* The next message, in order; hand it back with inbox_done. */
+static uint64_t *inbox_next(struct inbox *in, MPI_Status *st)
+{
+    MPI_Wait(&in->req[in->next], st);
+    return in->buf[in->next];
+}
+
+static void inbox_done(struct inbox *in)
+{
+    inbox_post(in, in->next);
+    in->next = (in->next + 1) % NBUF;
+}
+
+/* Take back the receives still posted, and free the buffers. */
+static void inbox_free(struct inbox *in)
+{
+    for (unsigned i = 0; i < NBUF; i++) {
+        if (in->buf[i] != NULL && in->req[i] != MPI_REQUEST_NULL) {
+            MPI_Cancel(&in->req[i]);
+            MPI_Wait(&in->req[i], MPI_STATUS_IGNORE);
+        }
+        free(in->buf[i]);
+    }
+}
+
 /* Rank 0: 1..COUNT in batches, dealt round robin; then an end mark each. */
 static void generate(const struct mpi_config *cfg, const struct whoami *me, bool steps,
                      struct sender *out)
@@ -116,43 +172,43 @@ static int square(const uint64_t *in, int n, uint64_t *sq, const struct whoami *
 }
 
 /* Ranks 1..N-2: receive, square, send on; pass the end mark on. */
-static void work(const struct mpi_config *cfg, const struct whoami *me, bool steps,
-                 struct sender *out, uint64_t *in)
+static void work(const struct whoami *me, bool steps, struct sender *out, struct inbox *in)
 {
     int storage = me->size - 1;
 
     for (;;) {
         MPI_Status st;
+        uint64_t *b = inbox_next(in, &st);
         int n;
 
-        MPI_Recv(in, (int)cfg->batch, MPI_UINT64_T, RANK_ROOT, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
         if (st.MPI_TAG == TAG_END) {
-            MPI_Send(in, 1, MPI_UINT64_T, storage, TAG_END, MPI_COMM_WORLD);
+            MPI_Send(b, 1, MPI_UINT64_T, storage, TAG_END, MPI_COMM_WORLD);
             return;
         }
         MPI_Get_count(&st, MPI_UINT64_T, &n);
         uint64_t *sq = sender_take(out);
-        int tag = square(in, n, sq, me, steps);
+        int tag = square(b, n, sq, me, steps);
 
+        inbox_done(in);
         sender_send(out, tag == TAG_SQUARES ? 2 * n : n, storage, tag);
     }
 }
 
 /* Rank N-1: add up every square until every worker's end mark is in. */
-static void store(const struct mpi_config *cfg, const struct whoami *me, bool steps,
-                  uint64_t *in, struct mpi_result *res)
+static void store(const struct whoami *me, bool steps, struct inbox *box,
+                  struct mpi_result *res)
 {
     *res = (struct mpi_result){ .workers = (unsigned)me->size - 2 };
     while (res->ended < res->workers) {
         MPI_Status st;
+        uint64_t *in = inbox_next(box, &st);
         int n;
 
-        MPI_Recv(in, 2 * (int)cfg->batch, MPI_UINT64_T, MPI_ANY_SOURCE, MPI_ANY_TAG,
-                 MPI_COMM_WORLD, &st);
         MPI_Get_count(&st, MPI_UINT64_T, &n);
         if (st.MPI_TAG == TAG_END) {
             res->ended++;
             res->generated = in[0];
+            inbox_done(box);
             continue;
         }
         if (st.MPI_TAG == TAG_SQUARES)
@@ -168,28 +224,31 @@ static void store(const struct mpi_config *cfg, const struct whoami *me, bool st
         res->received += (uint64_t)n;
         if ((unsigned)n > res->max_batch)
             res->max_batch = (unsigned)n;
+        inbox_done(box);
     }
 }
 
 int pipeline_run(const struct mpi_config *cfg, const struct whoami *me, bool steps,
                  struct mpi_result *res)
 {
+    bool generator = me->rank == RANK_ROOT, storage = me->rank == me->size - 1;
+    int words = 2 * (int)cfg->batch;    /* room for 128-bit squares */
     struct sender out = { 0 };
-    uint64_t *in = malloc(2 * (size_t)cfg->batch * sizeof(uint64_t));
+    struct inbox in = { 0 };
+    int rc = 0;
 
-    if (in == NULL || sender_init(&out, 2 * (size_t)cfg->batch) != 0) {
+    if ((!storage && sender_init(&out, (size_t)words) != 0) ||
+        (!generator && inbox_init(&in, words, storage ? MPI_ANY_SOURCE : RANK_ROOT) != 0)) {
         cli_error(0, "rank %d: out of memory for batches of %u", me->rank, cfg->batch);
-        sender_free(&out);
-        free(in);
-        return -1;
-    }
-    if (me->rank == RANK_ROOT)
+        rc = -1;
+    } else if (generator) {
         generate(cfg, me, steps, &out);
-    else if (me->rank < me->size - 1)
-        work(cfg, me, steps, &out, in);
-    else
-        store(cfg, me, steps, in, res);
+    } else if (!storage) {
+        work(me, steps, &out, &in);
+    } else {
+        store(me, steps, &in, res);
+    }
     sender_free(&out);
-    free(in);
-    return 0;
+    inbox_free(&in);
+    return rc;
 }
