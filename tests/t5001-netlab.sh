@@ -112,6 +112,22 @@ test_expect_success 'UDP: node1 hears unicast, broadcast, --iface broadcast and 
 	grep -q "^{\"event\":\"alive\",\"program\":\"udp_receiver\",\"node\":\"mcast\",\"addr\":\"10.77.3.2:" rx
 '
 
+# rank_on NODE: the pid of the mpi_squares rank running on NODE.
+rank_on() {
+	for p in $(ip netns pids "$NETLAB_PREFIX-$1" 2>/dev/null); do
+		[ "$(cat /proc/$p/comm 2>/dev/null)" = mpi_squares ] && { echo $p; return 0; }
+	done
+	return 1
+}
+# no_ranks_left: no rank, and no Open MPI daemon, on any node.
+no_ranks_left() {
+	for n in node1 node2 node3; do
+		for p in $(ip netns pids "$NETLAB_PREFIX-$n" 2>/dev/null); do
+			case "$(cat /proc/$p/comm 2>/dev/null)" in mpi_squares|orted|mpirun) return 1 ;; esac
+		done
+	done
+}
+
 # ipv6_ready NODE: its link-local address is there and no longer tentative.
 ipv6_ready() {
 	on "$1" ip -6 addr show dev eth0 scope link | grep -q "inet6 fe80" &&
@@ -181,6 +197,29 @@ test_expect_success NFT 'UDP: loss node1 10: false DEADs of the deadline and the
 		echo "loss node1 10, $f: received $rec, lost $lost ($((lost * 100 / (rec + lost)))%), false DEADs $dead" >>"$TRASH/figures"
 		test $((lost * 100 / (rec + lost))) -ge 4 && test $((lost * 100 / (rec + lost))) -le 20 || exit 1
 	done
+'
+
+test_expect_success MPI 'MPI: netlab mpirun: a rank on each node, in its own namespace; the exact sum' '
+	test_within 60 "$lab" mpirun "$BINDIR/mpi_squares" -n 100000 -b 100 --json </dev/null >out 2>err &&
+	test "$(json_field out ok)" = true &&
+	test "$(json_field out sum)" = "$(sum_squares 100000)" &&
+	for n in 1 2 3; do
+		grep -q "{\"rank\":$((n - 1)),\"host\":\"node$n\",\"addr\":\"10.77.3.$n\"" out ||
+			{ cat out err; exit 1; }
+	done &&
+	test_within 60 "$lab" mpirun "$BINDIR/mpi_squares" --reduce -n 100000 --json </dev/null >red &&
+	test "$(json_field red sum)" = "$(json_field out sum)"
+'
+
+test_expect_success MPI 'MPI: kill -9 of the rank on node2 ends the job on every node, named' '
+	"$lab" mpirun "$BINDIR/mpi_squares" -n 4000000000 -b 64 -q </dev/null >out 2>err &
+	pid=$! && test_started $pid &&
+	wait_until 20 rank_on node2 >victim &&
+	kill -KILL $(cat victim) &&
+	{ wait_bounded $pid 15 2>wb; rc=$?; } ;
+	! grep -q "still running" wb && test $rc -ne 0 &&
+	grep -q "process rank 1 with PID [0-9]* on node 10.77.3.2 exited on signal 9" err &&
+	wait_until 10 no_ranks_left
 '
 
 test_expect_success 'down removes everything it made; a second down is fine' '
