@@ -15,7 +15,8 @@ skip_all() {
 	         'TCP: --bench across nodes' 'TCP: a server bound to 127.0.0.1' \
 	         'UDP: unicast, broadcast, --iface broadcast, multicast' 'UDP: IPv6 multicast' \
 	         'UDP: broadcast to the default socket' \
-	         'UDP: cut and heal' 'UDP: loss, deadline vs phi' 'down' 'not root'; do
+	         'UDP: cut and heal' 'UDP: loss, deadline vs phi' 'MPI: a rank per node' \
+	         'MPI: kill -9 of a remote rank' 'MPI: a node cut mid-run' 'down' 'not root'; do
 		test_skip "$t" "$1"
 	done
 	test_done
@@ -220,6 +221,18 @@ test_expect_success MPI 'MPI: kill -9 of the rank on node2 ends the job on every
 	! grep -q "still running" wb && test $rc -ne 0 &&
 	grep -q "process rank 1 with PID [0-9]* on node 10.77.3.2 exited on signal 9" err &&
 	wait_until 10 no_ranks_left
+'
+
+test_expect_success MPI 'MPI: node3 cut mid-run: the job ends within seconds, nothing left' '
+	"$lab" mpirun "$BINDIR/mpi_squares" -n 4000000000 -b 64 -q --timeout 10 </dev/null >out 2>err &
+	pid=$! && test_started $pid &&
+	wait_until 20 rank_on node3 >/dev/null &&
+	"$lab" cut node3 >/dev/null &&
+	{ wait_bounded $pid 30 2>wb; rc=$?; } ;
+	"$lab" heal node3 >/dev/null;
+	! grep -q "still running" wb && test $rc -ne 0 &&
+	grep -q "lost communication with a remote daemon\|--timeout: the job is not done in time" err &&
+	wait_until 15 no_ranks_left
 '
 
 test_expect_success 'down removes everything it made; a second down is fine' '
