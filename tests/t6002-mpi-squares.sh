@@ -13,9 +13,6 @@ fi
 # Open MPI keeps memory to the end on purpose: not a leak of ours.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
-# Open MPI's own threads are not built for ThreadSanitizer: its reports
-# would be about them, not about us (mpi_squares itself has one thread).
-test_lazy_prereq MPI_NOT_TSAN 'Open MPI is not built for ThreadSanitizer' '[ "$SANITIZE" != thread ]'
 
 # run_mpi RANKS ARGS...: mpi_squares on RANKS ranks, bounded in time.
 run_mpi() {

@@ -118,6 +118,9 @@ test_lazy_prereq NOT_TSAN 'a data race on purpose: not for ThreadSanitizer' '
 test_lazy_prereq MANDOC 'needs mandoc' 'command -v mandoc'
 test_lazy_prereq SCRIPT 'needs script(1), util-linux' 'command -v script'
 test_lazy_prereq NFT 'needs nft (nftables)' 'command -v nft'
+# Open MPI's own threads are not built for ThreadSanitizer: its reports
+# would be about them, not about us (mpi_squares itself has one thread).
+test_lazy_prereq MPI_NOT_TSAN 'Open MPI is not built for ThreadSanitizer' '[ "$SANITIZE" != thread ]'
 test_lazy_prereq MPI 'needs Open MPI and mpi_squares: apt-get install openmpi-bin libopenmpi-dev, then make' '
 	command -v mpirun && test -x "$BINDIR/mpi_squares"
 '
