@@ -75,14 +75,21 @@ void cli_usage_report(const char *fmt, ...)
 
 enum { CLI_EXIT_USAGE = 2 };    /* the exit status of a bad command line */
 
+/* The entries that end every program's getopt_long table. */
+#define CLI_STANDARD_OPTIONS \
+    { "help", no_argument, NULL, 'h' }, \
+    { "version", no_argument, NULL, 'V' }, \
+    { NULL, 0, NULL, 0 }
+
 /*
  * The next option from getopt_long, with what every program does the
  * same way already done: -h/--help prints 'usage' on stdout and exits
  * 0, -V/--version prints the version and exits 0, an unknown option or
  * a missing value is a usage error (exit 2).  *name is set to the
  * option as the user typed it ("-n" or "--count"), for messages.
- * 'shortopts' must start with ':' and include "hV"; 'longopts' must
- * map "help" to 'h' and "version" to 'V'.  Returns -1 at the end.
+ * 'shortopts' must start with ':' and include "hV"; 'longopts' must end
+ * with CLI_STANDARD_OPTIONS, which
+ * maps "help" to 'h' and "version" to 'V'.  Returns -1 at the end.
  */
 int cli_next_option(int argc, char *const argv[], const char *shortopts,
                     const void *longopts, const char *usage,

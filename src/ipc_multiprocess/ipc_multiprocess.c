@@ -109,9 +109,7 @@ static void parse_options(int argc, char **argv, struct ipc_config *cfg)
         { "quiet", no_argument, NULL, 'q' },
         { "json", no_argument, NULL, 'j' },
         { "stage", required_argument, NULL, 's' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { NULL, 0, NULL, 0 },
+        CLI_STANDARD_OPTIONS,   /* --help, --version, the end */
     };
     const char *name;
     int c;

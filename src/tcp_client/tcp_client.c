@@ -99,9 +99,7 @@ static void parse_options(int argc, char **argv, struct client_config *cfg)
         { "rate", required_argument, NULL, 'r' },
         { "request", required_argument, NULL, 'Q' },
         { "json", no_argument, NULL, 'j' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { NULL, 0, NULL, 0 },
+        CLI_STANDARD_OPTIONS,   /* --help, --version, the end */
     };
     static char port[8];
     const char *name;

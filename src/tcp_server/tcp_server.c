@@ -99,9 +99,7 @@ static void parse_options(int argc, char **argv, struct server_config *cfg,
         { "send-timeout", required_argument, NULL, 'S' },
         { "quiet", no_argument, NULL, 'q' },
         { "json", no_argument, NULL, 'j' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { NULL, 0, NULL, 0 },
+        CLI_STANDARD_OPTIONS,   /* --help, --version, the end */
     };
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     const char *name;

@@ -112,9 +112,7 @@ static void parse_options(int argc, char **argv, struct receiver_config *cfg)
         { "forget-after", required_argument, NULL, 'F' },
         { "quiet", no_argument, NULL, 'q' },
         { "json", no_argument, NULL, 'j' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { NULL, 0, NULL, 0 },
+        CLI_STANDARD_OPTIONS,   /* --help, --version, the end */
     };
     const char *name;
     bool phi_given = false;

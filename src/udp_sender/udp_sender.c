@@ -115,9 +115,7 @@ static void parse_options(int argc, char **argv, struct sender_config *cfg)
         { "nodes", required_argument, NULL, 'N' },
         { "quiet", no_argument, NULL, 'q' },
         { "json", no_argument, NULL, 'j' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { NULL, 0, NULL, 0 },
+        CLI_STANDARD_OPTIONS,   /* --help, --version, the end */
     };
     const char *name;
     int c;
