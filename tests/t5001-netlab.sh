@@ -56,6 +56,7 @@ test_expect_success 'up 3: the lab, and nothing in our own namespace' '
 	test "$(grep -c "^node[123] *10.77.3.[123] *link up *loss 0%" status)" -eq 3 &&
 	test "$("$lab" addr node2)" = 10.77.3.2 &&
 	on node2 ip -brief addr show eth0 | grep -q "10.77.3.2/24" &&
+	test "$(on node2 cat /proc/sys/net/ipv4/tcp_retries2)" = 3 &&
 	own_namespace >own.after &&
 	cmp "$TRASH/own.before" own.after &&
 	test_expect_code 1 "$lab" up 2 2>err &&
@@ -123,6 +124,14 @@ rank_on() {
 		[ "$(cat /proc/$p/comm 2>/dev/null)" = mpi_squares ] && { echo $p; return 0; }
 	done
 	return 1
+}
+# rank_running NODE: the same, once it is mid-run: it has a TCP
+# connection to another rank (made at its first message, after MPI_Init).
+# A rank killed before that is not named by mpirun.
+rank_running() {
+	p=$(rank_on "$1") &&
+	"$lab" run "$1" ss -Htnp state established | grep -q "pid=$p," &&
+	echo $p
 }
 # no_ranks_left: no rank, and no Open MPI daemon, on any node.
 no_ranks_left() {
@@ -219,9 +228,11 @@ test_expect_success MPI,MPI_NOT_TSAN 'MPI: netlab mpirun: a rank on each node, i
 test_expect_success MPI,MPI_NOT_TSAN 'MPI: kill -9 of the rank on node2 ends the job on every node, named' '
 	env "$mpi_env" "$lab" mpirun "$BINDIR/mpi_squares" -n 4000000000 -b 64 -q </dev/null >out 2>err &
 	pid=$! && test_started $pid &&
-	wait_until 20 rank_on node2 >victim &&
+	wait_until 20 rank_running node2 >victim &&
 	kill -KILL $(cat victim) &&
 	{ wait_bounded $pid 15 2>wb; rc=$?; } ;
+	# What mpirun said, shown if a check below fails.
+	echo "mpirun exit $rc; killed $(cat victim)"; cat wb err out &&
 	! grep -q "still running" wb && test $rc -ne 0 &&
 	# mpirun names the rank it noticed first: the killed one, or (slower
 	# under the sanitizers) rank 0, whose send to it failed.
@@ -236,6 +247,7 @@ test_expect_success MPI,MPI_NOT_TSAN 'MPI: node3 cut mid-run: the job ends withi
 	"$lab" cut node3 >/dev/null &&
 	{ wait_bounded $pid 30 2>wb; rc=$?; } ;
 	"$lab" heal node3 >/dev/null;
+	echo "mpirun exit $rc"; cat wb err;
 	! grep -q "still running" wb && test $rc -ne 0 &&
 	grep -q "lost communication with a remote daemon\|--timeout: the job is not done in time" err &&
 	wait_until 15 no_ranks_left

@@ -220,7 +220,13 @@ int main(int argc, char **argv)
     cli_init(argv[0]);
     parse_options(argc, argv, &cfg);    /* --help, --version: no MPI needed */
 
-    /* 1. Join the job: mpirun started this copy; MPI says which rank it is. */
+    /* 1. A watchdog: a job that hangs is ended, not waited for (armed
+     *    first: joining the job can hang too, when a node is cut). */
+    if (cfg.timeout_s > 0) {
+        signal(SIGALRM, on_alarm);
+        alarm(cfg.timeout_s);
+    }
+    /* 2. Join the job: mpirun started this copy; MPI says which rank it is. */
     MPI_Init(&argc, &argv);
     identify(&me);
     if (!cfg.reduce && me.size < 3) {
@@ -229,11 +235,6 @@ int main(int argc, char **argv)
                              "a storage); this job has %d: mpirun -np 3 ...", me.size);
         MPI_Finalize();
         return CLI_EXIT_USAGE;
-    }
-    /* 2. A watchdog: a job that hangs is ended, not waited for. */
-    if (cfg.timeout_s > 0) {
-        signal(SIGALRM, on_alarm);
-        alarm(cfg.timeout_s);
     }
     /* 3. The lesson: this rank's part of the job. */
     steps = !cfg.quiet && !cfg.json && cfg.count <= STEP_LIMIT;
