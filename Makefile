@@ -48,9 +48,21 @@ objs = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c))
 LIB_OBJS    := $(call objs,lib)
 COMMON_OBJS := $(call objs,src/common)
 
+# tcp_server's io_uring model (-m uring) needs liburing; without it the
+# other models are built and -m uring says how to get it.
+URING_HINT := apt-get install liburing-dev
+HAVE_URING := $(shell echo 'int main(void) { return 0; }' | \
+		$(CC) -x c -include liburing.h - -o /dev/null -luring 2>/dev/null && echo yes)
+URING_OBJ  := $(BUILD)/src/tcp_server/model_uring.o
+ifeq ($(HAVE_URING),yes)
+KIT_CFLAGS += -DKIT_HAVE_URING
+$(BINDIR)/tcp_server: LDLIBS += -luring
+endif
+
 # A program is every .c file in src/<program>/, plus src/common and lib/.
 BINS := $(addprefix $(BINDIR)/,$(PROGRAMS))
-$(foreach p,$(PROGRAMS),$(eval $(BINDIR)/$(p): $(call objs,src/$(p)) $(COMMON_OBJS) $(LIB_OBJS)))
+$(foreach p,$(PROGRAMS),$(eval $(BINDIR)/$(p): $(filter-out $(if $(HAVE_URING),,$(URING_OBJ)),\
+	$(call objs,src/$(p))) $(COMMON_OBJS) $(LIB_OBJS)))
 
 # A unit test links lib/ and the program modules it names here.
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
@@ -81,7 +93,7 @@ HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/helpers/*.c bench/*.c))
 $(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-.PHONY: all mpi mpi-missing build-tests test asan tsan bench fuzz demo demo-lab install uninstall dist version clean
+.PHONY: all mpi mpi-missing uring-missing build-tests test asan tsan bench fuzz demo demo-lab install uninstall dist version clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -90,6 +102,13 @@ all: $(MPI_BIN)
 else
 all: mpi-missing
 endif
+
+ifneq ($(HAVE_URING),yes)
+all: uring-missing
+endif
+
+uring-missing:
+	@echo "tcp_server is built without -m uring (io_uring): it needs liburing ($(URING_HINT))"
 
 mpi-missing:
 	@echo "mpi_squares is not built: it needs Open MPI ($(MPI_HINT)); the other programs are"

@@ -30,7 +30,9 @@ awk '{ printf "%.0f\n", $1 * $1 }' pipelined >pipelined.expected
 
 test_expect_success 'the start line names what each model runs on' '
 	for m in "epoll 2 event loops" "thread a thread per client" "pool 2 threads" \
-		 "fork a process per client" "prefork 2 processes" "iterative one client at a time"; do
+		 "fork a process per client" "prefork 2 processes" "iterative one client at a time" \
+		 "uring 2 io_uring loops"; do
+		[ "${m%% *}" = uring ] && ! test_have_prereq URING_BUILT,URING && continue
 		start_server srv -m ${m%% *} -t 2 &&
 		grep -q "^listening on 127.0.0.1:[0-9]* (model ${m%% *}, ${m#* })$" srv &&
 		stop_server || { cat srv; exit 1; }
@@ -38,8 +40,14 @@ test_expect_success 'the start line names what each model runs on' '
 	start_server srv -m pool -t 1 && grep -q "(model pool, 1 thread)$" srv && stop_server
 '
 
-for model in ${MODELS:-epoll thread pool fork prefork iterative}; do
-	test_expect_success "$model: exact reply bytes, errors included; QUIT ends it" '
+# models_pre MODEL: the prerequisites of a model's tests (uring: io_uring).
+model_pre() {
+	[ "$1" = uring ] && echo URING_BUILT,URING
+}
+
+for model in ${MODELS:-epoll thread pool fork prefork iterative uring}; do
+	pre=$(model_pre $model)
+	test_expect_success $pre "$model: exact reply bytes, errors included; QUIT ends it" '
 		start_server srv -m $model -t 2 &&
 		"$talk" $port <requests >got &&
 		cmp expected got &&
@@ -47,21 +55,21 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative}; do
 		grep -q "disconnected after 13 requests (QUIT)" srv
 	'
 
-	test_expect_success "$model: CRLF lines, one byte per write" '
+	test_expect_success $pre "$model: CRLF lines, one byte per write" '
 		start_server srv -m $model -t 2 &&
 		printf "3\r\n-4\r\nQUIT\r\n" | "$talk" -1 $port >got &&
 		printf "9\n16\nBYE\n" >want && { cmp want got || { od -c got; cat srv srv.err; exit 1; }; } &&
 		stop_server
 	'
 
-	test_expect_success "$model: one CR is the line end's, a second is the request's" '
+	test_expect_success $pre "$model: one CR is the line end's, a second is the request's" '
 		start_server srv -m $model -t 2 &&
 		printf "7\r\r\n6\r\n\r\n" | "$talk" $port >got &&
 		printf "ERR not an integer\n36\nERR empty request\n" >want && cmp want got &&
 		stop_server
 	'
 
-	test_expect_success "$model: a last request without its newline is answered at the end" '
+	test_expect_success $pre "$model: a last request without its newline is answered at the end" '
 		start_server srv -m $model -t 2 &&
 		printf "7\n5" | "$talk" $port >got &&
 		printf "49\n25\n" >want && cmp want got &&
@@ -71,7 +79,7 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative}; do
 		grep -q "disconnected after 2 requests (closed by client)" srv
 	'
 
-	test_expect_success "$model: a 3000-byte line is refused, the connection goes on" '
+	test_expect_success $pre "$model: a 3000-byte line is refused, the connection goes on" '
 		start_server srv -m $model -t 2 &&
 		{ awk "BEGIN { while (i++ < 3000) printf \"7\"; print \"\" }"; echo 6; } |
 			"$talk" $port >got &&
@@ -79,7 +87,7 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative}; do
 		stop_server
 	'
 
-	test_expect_success "$model: 100000 pipelined requests in one stream, in order" '
+	test_expect_success $pre "$model: 100000 pipelined requests in one stream, in order" '
 		start_server srv -m $model -t 2 -q &&
 		test_within 60 "$talk" $port <pipelined >got &&
 		cmp pipelined.expected got &&
@@ -87,7 +95,7 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative}; do
 		grep -q "^requests     100000$" srv
 	'
 
-	test_expect_success "$model: clients that leave with replies unread do no harm" '
+	test_expect_success $pre "$model: clients that leave with replies unread do no harm" '
 		start_server srv -m $model -t 2 -q &&
 		"$talk" -l 1 $port <pipelined >/dev/null &&
 		"$talk" -l 1 $port <pipelined >/dev/null &&
@@ -100,14 +108,14 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative}; do
 	# client costs a process.
 	clients=1000
 	case $model in fork|prefork|iterative) clients=300 ;; esac
-	test_expect_success "$model: $clients clients at once, each answered" '
+	test_expect_success $pre "$model: $clients clients at once, each answered" '
 		start_server srv -m $model -t 2 -q &&
 		test_within 60 "$many" $port $clients >got &&
 		grep -q "^$clients ok$" got &&
 		stop_server
 	'
 
-	test_expect_success "$model: --idle-timeout drops a silent client" '
+	test_expect_success $pre "$model: --idle-timeout drops a silent client" '
 		start_server srv -m $model -t 2 --idle-timeout 1 || exit 1
 		(sleep 8; echo 2) | "$talk" $port >got &
 		test_started $!
@@ -115,7 +123,7 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative}; do
 		stop_server
 	'
 
-	test_expect_success "$model: a client that takes no replies is dropped after --send-timeout" '
+	test_expect_success $pre "$model: a client that takes no replies is dropped after --send-timeout" '
 		start_server srv -m $model -t 2 --send-timeout 1 || exit 1
 		"$hold" -s $port 1 >held &
 		test_started $! &&
@@ -125,7 +133,7 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative}; do
 		stop_server
 	'
 
-	test_expect_success "$model: stop with 100 clients that take no replies: out within 3 s" '
+	test_expect_success $pre "$model: stop with 100 clients that take no replies: out within 3 s" '
 		start_server srv -m $model -t 2 -q || exit 1
 		"$hold" -s $port 100 >held &
 		test_started $! &&
@@ -134,7 +142,7 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative}; do
 		grep -q "^requests" srv
 	'
 
-	test_expect_success "$model: SIGINT with a client connected: exit 0, totals, nothing left" '
+	test_expect_success $pre "$model: SIGINT with a client connected: exit 0, totals, nothing left" '
 		start_server srv -m $model -t 2 || exit 1
 		(echo 4; sleep 5) | "$talk" $port >got &
 		test_started $!
@@ -145,9 +153,10 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative}; do
 	'
 done
 
-for model in ${MODELS:-epoll thread pool fork prefork}; do
+for model in ${MODELS:-epoll thread pool fork prefork uring}; do
 	[ $model = iterative ] && continue
-	test_expect_success "$model: past --max-clients: ERR server busy, and closed" '
+	pre=$(model_pre $model)
+	test_expect_success $pre "$model: past --max-clients: ERR server busy, and closed" '
 		start_server srv -m $model -t 2 --max-clients 1 || exit 1
 		(echo 1; sleep 8) | "$talk" $port >held &
 		test_started $!
@@ -201,12 +210,15 @@ test_expect_success 'prefork: a worker killed while serving gives its slot back'
 	stop_server
 '
 
-test_expect_success 'epoll: 10000 clients at once, each answered' '
-	start_server srv -m epoll -q &&
-	test_within 120 "$many" $port 10000 >got &&
-	grep -q "^10000 ok$" got &&
-	stop_server
-'
+for model in epoll uring; do
+	pre=$(model_pre $model)
+	test_expect_success $pre "$model: 10000 clients at once, each answered" '
+		start_server srv -m $model -q &&
+		test_within 120 "$many" $port 10000 >got &&
+		grep -q "^10000 ok$" got &&
+		stop_server
+	'
+done
 
 test_expect_success 'epoll: 1000 silent connections (slowloris) leave the rate at least half' '
 	start_server srv -m epoll -q || exit 1
@@ -223,8 +235,9 @@ test_expect_success 'epoll: 1000 silent connections (slowloris) leave the rate a
 
 awk 'BEGIN { for (i = 0; i < 4000000; i++) print 123456789 }' >flood
 
-for model in epoll thread pool iterative; do
-	test_expect_success "$model: a client that sends and never reads: memory stays bounded" '
+for model in epoll thread pool iterative uring; do
+	pre=$(model_pre $model)
+	test_expect_success $pre "$model: a client that sends and never reads: memory stays bounded" '
 		start_server srv -m $model -t 2 -q || exit 1
 		"$talk" -w -l 0 $port <flood >/dev/null &
 		test_started $!
@@ -239,8 +252,9 @@ for model in epoll thread pool iterative; do
 	'
 done
 
-for model in epoll; do
-	test_expect_success "$model: out of descriptors: clients turned away, no busy loop" '
+for model in epoll uring; do
+	pre=$(model_pre $model)
+	test_expect_success $pre "$model: out of descriptors: clients turned away, no busy loop" '
 		(ulimit -n 40; exec "$BINDIR/tcp_server" -p 0 -b 127.0.0.1 -q -m $model -t 1) >srv 2>srv.err &
 		pid=$! && test_started $pid && out=srv &&
 		wait_until 10 server_listening srv &&
@@ -311,7 +325,7 @@ test_expect_success '--json: a listening event, then the totals' '
 
 test_expect_success 'an unknown model is a usage error' '
 	test_expect_code 2 "$BINDIR/tcp_server" -m spawn 2>err &&
-	grep -q "^tcp_server: -m: .spawn. is not epoll, thread, pool, fork, prefork or iterative" err
+	grep -q "^tcp_server: -m: .spawn. is not epoll, thread, pool, fork, prefork, iterative or uring" err
 '
 
 test_done

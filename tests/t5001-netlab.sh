@@ -126,11 +126,12 @@ rank_on() {
 	return 1
 }
 # rank_running NODE: the same, once it is mid-run: it has a TCP
-# connection to another rank (made at its first message, after MPI_Init).
+# connection over the lab to another rank (made at its first message,
+# after MPI_Init; the one on 127.0.0.1 to its daemon comes before).
 # A rank killed before that is not named by mpirun.
 rank_running() {
 	p=$(rank_on "$1") &&
-	"$lab" run "$1" ss -Htnp state established | grep -q "pid=$p," &&
+	"$lab" run "$1" ss -Htnp state established | grep -q "^[0-9 ]*10\.77\.3\.[0-9]*:.*pid=$p," &&
 	echo $p
 }
 # no_ranks_left: no rank, and no Open MPI daemon, on any node.

@@ -124,6 +124,17 @@ test_lazy_prereq MPI_NOT_TSAN 'Open MPI is not built for ThreadSanitizer' '[ "$S
 test_lazy_prereq MPI 'needs Open MPI and mpi_squares: apt-get install openmpi-bin libopenmpi-dev, then make' '
 	command -v mpirun && test -x "$BINDIR/mpi_squares"
 '
+# tcp_server -m uring: built with liburing, and io_uring allowed here
+# (the model says so and exits 1 when the kernel refuses it).
+test_lazy_prereq URING_BUILT 'tcp_server is built without io_uring: apt-get install liburing-dev, then make' '
+	"$BINDIR/tcp_server" -m uring --help >/dev/null 2>&1
+'
+test_lazy_prereq URING 'the kernel refuses io_uring here (kernel.io_uring_disabled, or a seccomp filter)' '
+	"$BINDIR/tcp_server" -m uring -t 1 -p 0 -b 127.0.0.1 -q >uring.probe 2>&1 &
+	probe=$! &&
+	wait_until 10 grep -q "^listening" uring.probe &&
+	kill -TERM $probe && wait $probe
+'
 
 # have_ipv6: this machine (or namespace) has IPv6 and its loopback ::1.
 have_ipv6() {

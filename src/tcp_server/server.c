@@ -27,7 +27,7 @@ void server_release(struct server *srv)
  * kept for this, accept the client and close it at once (it sees the
  * connection reset), and take the spare again.  (libuv does the same.)
  */
-static bool shed_one_client(struct server *srv)
+bool server_shed_one(struct server *srv)
 {
     bool shed;
 
@@ -51,11 +51,13 @@ static bool shed_one_client(struct server *srv)
     return shed;
 }
 
-/* Count a new client in; past --max-clients, say so and close it. */
-static bool admit(struct server *srv, int fd)
+bool server_admit(struct server *srv, int fd)
 {
     static const char busy[] = "ERR server busy\n";
+    int on = 1;
 
+    /* Replies go out at once: no waiting for a full packet (Nagle). */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
     if (atomic_fetch_add(&srv->stats->active, 1) < srv->cfg->max_clients) {
         if (srv->holding != NULL)
             atomic_store(srv->holding, true);
@@ -75,14 +77,14 @@ int server_accept_nowait(struct server *srv, struct sockaddr_storage *peer,
                          socklen_t *len, int flags)
 {
     for (;;) {
-        int fd, on = 1;
+        int fd;
 
         *len = sizeof(*peer);
         fd = accept4(srv->listen_fd, (struct sockaddr *)peer, len,
                      SOCK_CLOEXEC | flags);
         if (fd < 0) {
             if (errno == EMFILE || errno == ENFILE) {
-                if (shed_one_client(srv))
+                if (server_shed_one(srv))
                     continue;           /* then try the next one */
                 errno = EAGAIN;         /* nobody was waiting after all */
                 return -1;
@@ -91,9 +93,7 @@ int server_accept_nowait(struct server *srv, struct sockaddr_storage *peer,
                 return -1;              /* EAGAIN: nobody is waiting */
             continue;
         }
-        /* Replies go out at once: no waiting for a full packet (Nagle). */
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-        if (admit(srv, fd))
+        if (server_admit(srv, fd))
             return fd;
     }
 }

@@ -40,6 +40,9 @@ static const struct model {
     { "fork", model_fork, "a process per client" },
     { "prefork", model_prefork, "%u process%s" },
     { "iterative", model_iterative, "one client at a time" },
+#ifdef KIT_HAVE_URING
+    { "uring", model_uring, "%u io_uring loop%s" },
+#endif
 };
 
 static const char usage_text[] =
@@ -53,9 +56,9 @@ static const char usage_text[] =
 "  -p, --port PORT            TCP port, 0 for any free one (default 65432)\n"
 "  -b, --bind ADDRESS         listen on this address only (default: every\n"
 "                             interface, IPv4 and IPv6)\n"
-"  -m, --model MODEL          epoll (default), thread, pool, fork, prefork\n"
-"                             or iterative\n"
-"  -t, --threads THREADS      event loops (epoll), threads (pool) or\n"
+"  -m, --model MODEL          epoll (default), thread, pool, fork, prefork,\n"
+"                             iterative or uring (io_uring, if built in)\n"
+"  -t, --threads THREADS      event loops (epoll, uring), threads (pool) or\n"
 "                             processes (prefork), 1..1024 (default: CPUs)\n"
 "      --max-clients N        clients served at once; more get\n"
 "                             'ERR server busy' (default 10000)\n"
@@ -82,7 +85,10 @@ static const struct model *find_model(const char *name)
     for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
         if (strcmp(models[i].name, name) == 0)
             return &models[i];
-    cli_usage_error("-m: '%s' is not epoll, thread, pool, fork, prefork or iterative",
+    if (strcmp(name, "uring") == 0)
+        cli_usage_error("-m uring: this tcp_server was built without io_uring "
+                        "(apt-get install liburing-dev, then make)");
+    cli_usage_error("-m: '%s' is not epoll, thread, pool, fork, prefork, iterative or uring",
                     name);
 }
 

@@ -57,7 +57,7 @@ struct server {
 typedef int serve_fn(struct server *srv);
 
 serve_fn model_iterative, model_fork, model_prefork, model_thread,
-         model_pool, model_epoll;
+         model_pool, model_epoll, model_uring;
 
 /*
  * Wait for and accept one client, TCP_NODELAY set, counted in 'active'
@@ -84,6 +84,20 @@ void server_child_setup(struct server *srv, pid_t parent);
  */
 int server_accept_nowait(struct server *srv, struct sockaddr_storage *peer,
                          socklen_t *len, int flags);
+
+/*
+ * For a model that accepts by other means (io_uring): count the client
+ * 'fd' in, TCP_NODELAY set, and return true; past --max-clients, tell
+ * it "ERR server busy", close it and return false.
+ */
+bool server_admit(struct server *srv, int fd);
+
+/*
+ * Accepting failed for lack of descriptors (EMFILE, ENFILE): accept one
+ * waiting client on the spare descriptor and close it, so that the next
+ * try does not fail again at once.  Returns whether one was shed.
+ */
+bool server_shed_one(struct server *srv);
 
 /*
  * A client's slot is free again.  Called once per accepted client by

@@ -1,0 +1,454 @@
+/*
+ * model_uring - THREADS event loops on io_uring (liburing), a ring each.
+ *
+ * What io_uring changes: with epoll the kernel says "this socket is
+ * ready" and the loop then reads and writes it itself, a system call
+ * each.  With io_uring the loop hands the kernel the work itself
+ * (accept, receive, send) in a queue shared with it, and one system call
+ * submits every request queued since the last one and waits for the
+ * completions of earlier ones.  Busy clients then cost a fraction of a
+ * system call per request, not two or three.  Accepting is one
+ * multishot request (a completion for each new client); a receive takes
+ * a buffer from a ring of provided buffers only once data has come, so
+ * an idle client holds none; replies go out as sends queued with the
+ * next batch.
+ *
+ * When it does not help: one client at a time (each request still
+ * waits out its round trip), or requests whose cost is the work, not
+ * the system calls.
+ *
+ * The rest is model_epoll's: one receive at a time per client, and none
+ * while its replies wait for room (bounded memory); --send-timeout and
+ * --idle-timeout checked every SWEEP_MS; at the stop, replies get
+ * SERVER_STOP_FLUSH_MS to leave.
+ */
+#include "tcp_server.h"
+
+#include <errno.h>
+#include <liburing.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "conn.h"
+#include "thread.h"
+#include "timing.h"
+
+enum {
+    RING_ENTRIES = 1024,        /* submission queue; completions get twice that */
+    BUF_COUNT = 256,            /* provided receive buffers, per ring */
+    BUF_SIZE = CONN_READ_SIZE,
+    BUF_GROUP = 1,
+    SWEEP_MS = 250,             /* how often idle and stalled clients are looked for */
+};
+
+/* What a completion is for: a client's receive or send (its address,
+ * tagged in the low bits), or one of the loop's own requests. */
+enum {
+    OP_RECV = 1,
+    OP_SEND = 2,
+    OP_MASK = 3,
+    UD_ACCEPT = 0x10,
+    UD_STOP = 0x20,
+    UD_IGNORE = 0x30,           /* cancellations: their own completions */
+};
+
+/* A client of a loop, on the loop's list while it is served. */
+struct uconn {
+    struct conn c;
+    struct uconn *prev, *next;
+    uint64_t last_active_ns;
+    uint64_t progress_ns;       /* while a send waits: when replies last moved */
+    bool receiving, sending;    /* a request of each kind in the kernel */
+    bool more;                  /* lines wait for room in the reply buffer */
+    bool dropped;               /* off the list; freed when its requests are back */
+};
+
+struct uloop {
+    struct server *srv;
+    struct io_uring ring;
+    bool ring_ok;
+    struct io_uring_buf_ring *br;
+    char *bufs;
+    struct uconn *conns;
+    unsigned parked;            /* dropped, with requests still in the kernel */
+    bool accepting, stopping;
+    uint64_t stop_deadline_ns, last_sweep_ns;
+    pthread_t thread;
+};
+
+/* A free submission slot; a full queue is submitted first. */
+static struct io_uring_sqe *sqe_get(struct uloop *l)
+{
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&l->ring);
+
+    while (sqe == NULL) {
+        io_uring_submit(&l->ring);
+        sqe = io_uring_get_sqe(&l->ring);
+    }
+    return sqe;
+}
+
+static void arm_accept(struct uloop *l)
+{
+    struct io_uring_sqe *sqe = sqe_get(l);
+
+    io_uring_prep_multishot_accept(sqe, l->srv->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    io_uring_sqe_set_data64(sqe, UD_ACCEPT);
+    l->accepting = true;
+}
+
+/* Receive into a provided buffer, at most what the line buffer can take. */
+static void arm_recv(struct uloop *l, struct uconn *u)
+{
+    struct io_uring_sqe *sqe = sqe_get(l);
+    size_t room;
+
+    linebuf_space(&u->c.in, &room);
+    io_uring_prep_recv(sqe, u->c.fd, NULL, room < BUF_SIZE ? room : BUF_SIZE, 0);
+    sqe->flags |= IOSQE_BUFFER_SELECT;
+    sqe->buf_group = BUF_GROUP;
+    io_uring_sqe_set_data64(sqe, (uintptr_t)u | OP_RECV);
+    u->receiving = true;
+}
+
+/* Send the replies not yet sent.  Replies added while it is in flight
+ * go after them in the buffer, and out with the next send. */
+static void arm_send(struct uloop *l, struct uconn *u, uint64_t now)
+{
+    struct io_uring_sqe *sqe = sqe_get(l);
+
+    io_uring_prep_send(sqe, u->c.fd, u->c.out + u->c.out_sent, u->c.out_len - u->c.out_sent,
+                       MSG_NOSIGNAL);
+    io_uring_sqe_set_data64(sqe, (uintptr_t)u | OP_SEND);
+    u->sending = true;
+    u->progress_ns = now;
+}
+
+static void cancel(struct uloop *l, uint64_t what)
+{
+    struct io_uring_sqe *sqe = sqe_get(l);
+
+    io_uring_prep_cancel64(sqe, what, 0);
+    io_uring_sqe_set_data64(sqe, UD_IGNORE);
+}
+
+/* Free a dropped client once the kernel holds none of its requests. */
+static void release_if_idle(struct uloop *l, struct uconn *u)
+{
+    if (u->receiving || u->sending)
+        return;
+    l->parked--;
+    conn_free(&u->c);
+    server_release(l->srv);
+    free(u);
+}
+
+static void drop(struct uloop *l, struct uconn *u, const char *why)
+{
+    if (u->prev)
+        u->prev->next = u->next;
+    else
+        l->conns = u->next;
+    if (u->next)
+        u->next->prev = u->prev;
+    u->dropped = true;
+    l->parked++;
+    conn_end(&u->c, l->srv, why);
+    if (u->receiving)
+        cancel(l, (uintptr_t)u | OP_RECV);
+    if (u->sending)
+        cancel(l, (uintptr_t)u | OP_SEND);
+    release_if_idle(l, u);
+}
+
+static void new_client(struct uloop *l, int fd, uint64_t now)
+{
+    struct sockaddr_storage peer;
+    socklen_t len = sizeof(peer);
+    struct uconn *u;
+
+    if (!server_admit(l->srv, fd))
+        return;                         /* told it is busy, and closed */
+    getpeername(fd, (struct sockaddr *)&peer, &len);
+    u = calloc(1, sizeof(*u));
+    if (u == NULL || conn_init(&u->c, fd, &peer, len) != 0) {
+        cli_error(ENOMEM, "connection buffers");
+        free(u);
+        close(fd);
+        server_release(l->srv);
+        return;
+    }
+    u->next = l->conns;
+    if (l->conns)
+        l->conns->prev = u;
+    l->conns = u;
+    u->last_active_ns = now;
+    conn_begin(&u->c, l->srv);
+    arm_recv(l, u);
+}
+
+/* What a client needs next: a send, a receive, or its end. */
+static void next_step(struct uloop *l, struct uconn *u, uint64_t now)
+{
+    struct conn *c = &u->c;
+
+    if (!u->sending && c->out_sent < c->out_len)
+        arm_send(l, u, now);
+    if (u->sending || u->receiving)
+        return;
+    if (c->quit || c->eof || l->stopping)
+        drop(l, u, c->quit ? "QUIT" : c->eof ? "closed by client" : "server stopping");
+    else if (!u->more)
+        arm_recv(l, u);                 /* read only while replies have room */
+}
+
+static void on_recv(struct uloop *l, struct uconn *u, int res, unsigned flags, uint64_t now)
+{
+    u->receiving = false;
+    if (u->dropped) {
+        release_if_idle(l, u);
+        return;
+    }
+    if (res == -ENOBUFS || res == -EINTR || res == -ECANCELED) {
+        /* No buffer free this moment (they come back below), or the stop. */
+    } else if (res < 0) {
+        drop(l, u, strerror(-res));
+        return;
+    } else if (res == 0) {
+        conn_end_of_input(&u->c);       /* a last line without "\n" counts */
+    } else {
+        unsigned bid = flags >> IORING_CQE_BUFFER_SHIFT;
+        size_t room;
+        char *space = linebuf_space(&u->c.in, &room);
+
+        /* The receive asked for no more than 'room'; nothing touched the
+         * line buffer since. */
+        memcpy(space, l->bufs + (size_t)bid * BUF_SIZE, (size_t)res);
+        linebuf_commit(&u->c.in, (size_t)res);
+        io_uring_buf_ring_add(l->br, l->bufs + (size_t)bid * BUF_SIZE, BUF_SIZE, (unsigned short)bid,
+                              io_uring_buf_ring_mask(BUF_COUNT), 0);
+        io_uring_buf_ring_advance(l->br, 1);
+    }
+    u->last_active_ns = now;
+    u->more = conn_answer(&u->c, l->srv->stats);
+    next_step(l, u, now);
+}
+
+static void on_send(struct uloop *l, struct uconn *u, int res, uint64_t now)
+{
+    struct conn *c = &u->c;
+
+    u->sending = false;
+    if (u->dropped) {
+        release_if_idle(l, u);
+        return;
+    }
+    if (res < 0 && res != -EINTR) {
+        drop(l, u, strerror(-res));
+        return;
+    }
+    if (res > 0) {
+        c->out_sent += (size_t)res;
+        u->last_active_ns = u->progress_ns = now;
+    }
+    if (c->out_sent == c->out_len) {
+        c->out_len = c->out_sent = 0;
+        /* Room again: answer the lines that waited for it. */
+        if (u->more)
+            u->more = conn_answer(c, l->srv->stats);
+    }
+    next_step(l, u, now);
+}
+
+/* The stop: no more clients; each keeps only the replies it is owed. */
+static void begin_stop(struct uloop *l, uint64_t now)
+{
+    l->stopping = true;
+    l->stop_deadline_ns = now + SERVER_STOP_FLUSH_MS * 1000000ull;
+    if (l->accepting)
+        cancel(l, UD_ACCEPT);
+    for (struct uconn *u = l->conns, *next; u != NULL; u = next) {
+        next = u->next;
+        if (u->receiving)
+            cancel(l, (uintptr_t)u | OP_RECV);
+        else
+            next_step(l, u, now);
+    }
+}
+
+static void dispatch(struct uloop *l, const struct io_uring_cqe *cqe, uint64_t now)
+{
+    uint64_t ud = io_uring_cqe_get_data64(cqe);
+    struct uconn *u = (struct uconn *)(uintptr_t)(ud & ~(uint64_t)OP_MASK);
+
+    switch (ud) {
+    case UD_IGNORE:
+        return;
+    case UD_STOP:
+        begin_stop(l, now);
+        return;
+    case UD_ACCEPT:
+        if (!(cqe->flags & IORING_CQE_F_MORE))
+            l->accepting = false;       /* re-armed by the loop, unless stopping */
+        if (cqe->res >= 0 && l->stopping)
+            close(cqe->res);
+        else if (cqe->res >= 0)
+            new_client(l, cqe->res, now);
+        else if (cqe->res == -EMFILE || cqe->res == -ENFILE)
+            server_shed_one(l->srv);    /* else the re-armed accept fails at once */
+        return;
+    }
+    if ((ud & OP_MASK) == OP_RECV)
+        on_recv(l, u, cqe->res, cqe->flags, now);
+    else
+        on_send(l, u, cqe->res, now);
+}
+
+/* Drop the clients silent past --idle-timeout, and those not taking
+ * replies; at the stop, those whose replies outlived its deadline. */
+static void sweep(struct uloop *l, uint64_t now)
+{
+    uint64_t idle = (uint64_t)l->srv->cfg->idle_ms * 1000000u;
+    uint64_t stalled = (uint64_t)l->srv->cfg->send_timeout_ms * 1000000u;
+
+    l->last_sweep_ns = now;
+    for (struct uconn *u = l->conns, *next; u != NULL; u = next) {
+        next = u->next;
+        if (l->stopping && now >= l->stop_deadline_ns)
+            drop(l, u, "server stopping");
+        else if (u->sending && now - u->progress_ns >= stalled)
+            drop(l, u, "not taking its replies");
+        else if (l->srv->cfg->idle_ms >= 0 && !u->sending && now - u->last_active_ns >= idle)
+            drop(l, u, "idle timeout");
+    }
+}
+
+/* The ring (made by the thread that uses it: one submitter, and the
+ * kernel's completion work is done when that thread waits), the provided
+ * buffers, and a watch on the stop pipe. */
+static int loop_init(struct uloop *l)
+{
+    struct io_uring_params p = { .flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+                                 .cq_entries = 2 * RING_ENTRIES };
+    size_t ring_bytes = BUF_COUNT * sizeof(struct io_uring_buf);
+    int err;
+
+    p.flags |= IORING_SETUP_CQSIZE;
+    err = io_uring_queue_init_params(RING_ENTRIES, &l->ring, &p);
+    if (err == -EINVAL) {               /* a kernel older than 6.1 */
+        p = (struct io_uring_params){ .flags = IORING_SETUP_CQSIZE, .cq_entries = 2 * RING_ENTRIES };
+        err = io_uring_queue_init_params(RING_ENTRIES, &l->ring, &p);
+    }
+    if (err < 0)
+        return err;
+    l->ring_ok = true;
+    l->br = mmap(NULL, ring_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    l->bufs = malloc((size_t)BUF_COUNT * BUF_SIZE);
+    if (l->br == MAP_FAILED || l->bufs == NULL)
+        return -ENOMEM;
+    struct io_uring_buf_reg reg = { .ring_addr = (uintptr_t)l->br, .ring_entries = BUF_COUNT,
+                                    .bgid = BUF_GROUP };
+
+    if ((err = io_uring_register_buf_ring(&l->ring, &reg, 0)) < 0)
+        return err;
+    io_uring_buf_ring_init(l->br);
+    for (unsigned i = 0; i < BUF_COUNT; i++)
+        io_uring_buf_ring_add(l->br, l->bufs + (size_t)i * BUF_SIZE, BUF_SIZE, (unsigned short)i,
+                              io_uring_buf_ring_mask(BUF_COUNT), (int)i);
+    io_uring_buf_ring_advance(l->br, BUF_COUNT);
+
+    struct io_uring_sqe *sqe = sqe_get(l);
+
+    io_uring_prep_poll_add(sqe, cli_stop_fd(), POLLIN);
+    io_uring_sqe_set_data64(sqe, UD_STOP);
+    return 0;
+}
+
+static void loop_free(struct uloop *l)
+{
+    if (l->ring_ok)
+        io_uring_queue_exit(&l->ring);
+    if (l->br != NULL && l->br != MAP_FAILED)
+        munmap(l->br, BUF_COUNT * sizeof(struct io_uring_buf));
+    free(l->bufs);
+}
+
+static void *run_loop(void *arg)
+{
+    struct uloop *l = arg;
+    int err = loop_init(l);
+    void *failed = NULL;
+
+    if (err < 0) {
+        cli_error(-err, err == -EPERM || err == -ENOSYS
+                  ? "io_uring (not allowed here: kernel.io_uring_disabled, or a seccomp filter)"
+                  : "io_uring");
+        cli_request_stop();
+        loop_free(l);
+        return l;                       /* not NULL: this loop failed */
+    }
+    while (!l->stopping || l->conns != NULL || l->parked > 0 || l->accepting) {
+        struct __kernel_timespec ts = { .tv_nsec = SWEEP_MS * 1000000 };
+        struct io_uring_cqe *cqe;
+        unsigned head, seen = 0;
+        uint64_t now;
+
+        if (!l->accepting && !l->stopping)
+            arm_accept(l);
+        err = io_uring_submit_and_wait_timeout(&l->ring, &cqe, 1,
+                                               l->conns != NULL || l->srv->cfg->idle_ms >= 0 ? &ts : NULL,
+                                               NULL);
+        if (err < 0 && err != -ETIME && err != -EINTR) {
+            cli_error(-err, "io_uring_enter");
+            failed = l;
+            break;
+        }
+        now = timing_now_ns();
+        io_uring_for_each_cqe(&l->ring, head, cqe) {
+            dispatch(l, cqe, now);
+            seen++;
+        }
+        io_uring_cq_advance(&l->ring, seen);
+        if (now - l->last_sweep_ns >= SWEEP_MS * 1000000ull)
+            sweep(l, now);
+    }
+    loop_free(l);
+    return failed;
+}
+
+int model_uring(struct server *srv)
+{
+    unsigned n = srv->cfg->threads, started = 1;
+    struct uloop *loops = calloc(n, sizeof(*loops));
+    void *failed;
+    int err = 0;
+
+    if (loops == NULL) {
+        cli_error(ENOMEM, "event loops");
+        return 1;
+    }
+    for (unsigned i = 0; i < n; i++)
+        loops[i].srv = srv;
+    /* Loops 2..n in threads that block signals; loop 1 is main()'s own. */
+    for (; started < n && !cli_stopping(); started++)
+        if ((err = thread_start(&loops[started].thread, NULL, run_loop, &loops[started])) != 0) {
+            cli_error(err, "pthread_create");
+            cli_request_stop();
+            break;
+        }
+    failed = run_loop(&loops[0]);
+    cli_request_stop();                   /* if loop 1 ended on an error */
+    for (unsigned i = 1; i < started; i++) {
+        void *r;
+
+        pthread_join(loops[i].thread, &r);
+        failed = failed != NULL ? failed : r;
+    }
+    free(loops);
+    return err == 0 && failed == NULL ? 0 : 1;
+}
