@@ -400,9 +400,9 @@ static void *run_loop(void *arg)
 
         if (!l->accepting && !l->stopping)
             arm_accept(l);
-        err = io_uring_submit_and_wait_timeout(&l->ring, &cqe, 1,
-                                               l->conns != NULL || l->srv->cfg->idle_ms >= 0 ? &ts : NULL,
-                                               NULL);
+        /* Never an endless wait: a sanitizer that defers signal handlers
+         * to its own checkpoints would otherwise never run the stop's. */
+        err = io_uring_submit_and_wait_timeout(&l->ring, &cqe, 1, &ts, NULL);
         if (err < 0 && err != -ETIME && err != -EINTR) {
             cli_error(-err, "io_uring_enter");
             failed = l;
