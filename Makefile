@@ -147,11 +147,18 @@ asan:
 tsan:
 	$(MAKE) BUILD=build/tsan BINDIR=build/tsan/bin SANITIZE=thread test
 
+# Every line each script prints goes to bench/out/results.jsonl too;
+# bench/report then writes results.json and report.md (with plots).
+BENCH_ENV = BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) $(if $(QUICK),QUICK=$(QUICK))
 bench: all $(HELPERS)
 	bench/deps
-	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) bench/run
-	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) bench/tcp
-	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) bench/udp
+	@mkdir -p bench/out && : >bench/out/results.jsonl
+	@for s in run tcp latency udp; do \
+	  echo "== bench/$$s" >&2; \
+	  { $(BENCH_ENV) bench/$$s; echo $$? >bench/out/.rc; } | tee -a bench/out/results.jsonl; \
+	  [ "$$(cat bench/out/.rc)" = 0 ] || exit 1; \
+	done
+	bench/report bench/out
 
 # Fuzzing: one libFuzzer program per parser (fuzz/fuzz_*.c), built by
 # clang with ASan and UBSan.  Each first runs its seeds (fuzz/corpus/T)
