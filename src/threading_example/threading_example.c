@@ -15,7 +15,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
@@ -27,6 +26,7 @@
 #include "json.h"
 #include "results.h"
 #include "sysmem.h"
+#include "thread.h"
 #include "timing.h"
 #include "u128.h"
 
@@ -279,17 +279,6 @@ static void print_text(const struct shared *sh, const struct consumer *cons,
            timing_rate(sh->results.len, o->seconds));
 }
 
-/* Block SIGINT/SIGTERM in this thread (and the threads it creates). */
-static int block_stop_signals(sigset_t *orig)
-{
-    sigset_t set;
-
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    return pthread_sigmask(SIG_BLOCK, &set, orig);
-}
-
 /* Start the consumers.  Returns how many started; *err says why not all. */
 static unsigned start_consumers(struct consumer *cons, struct shared *sh, int *err)
 {
@@ -297,7 +286,7 @@ static unsigned start_consumers(struct consumer *cons, struct shared *sh, int *e
 
     for (i = 0; i < sh->cfg->consumers; i++) {
         cons[i] = (struct consumer){ .id = i + 1, .sh = sh };
-        *err = pthread_create(&cons[i].thread, NULL, consume, &cons[i]);
+        *err = thread_start(&cons[i].thread, NULL, consume, &cons[i]);
         if (*err != 0)
             break;
     }
@@ -348,14 +337,13 @@ int main(int argc, char **argv)
     struct consumer *cons = NULL;
     pthread_t producer;
     unsigned started = 0;
-    sigset_t orig_mask;
     int err, status = 1;
 
     cli_init(argv[0]);
     parse_options(argc, argv, &cfg);    /* exits 0 on --help, 2 on misuse */
 
-    /* 1. Protect: stop signals reach main() only; it is the one that waits. */
-    if (cli_catch_stop_signals() != 0 || block_stop_signals(&orig_mask) != 0) {
+    /* 1. Protect: Ctrl-C reaches main() only (thread_start blocks it in the others). */
+    if (cli_catch_stop_signals() != 0) {
         cli_error(errno, "signal handlers");
         return 1;
     }
@@ -372,13 +360,12 @@ int main(int argc, char **argv)
     started = start_consumers(cons, &sh, &err);
     /* 4. Then the producer; if anything failed, close the queue instead. */
     if (started < cfg.consumers ||
-        (err = pthread_create(&producer, NULL, produce, &sh)) != 0) {
+        (err = thread_start(&producer, NULL, produce, &sh)) != 0) {
         cli_error(err, "pthread_create");
         bqueue_close(&sh.queue);
         goto out_join;
     }
-    /* 5. Let Ctrl-C in here, and wait: the producer closes, the consumers drain. */
-    pthread_sigmask(SIG_SETMASK, &orig_mask, NULL);
+    /* 5. Wait: the producer closes the queue, the consumers drain it. */
     pthread_join(producer, NULL);
     for (unsigned i = 0; i < started; i++)
         pthread_join(cons[i].thread, NULL);
