@@ -47,6 +47,26 @@ static void close_gently(int fd)
     close(fd);
 }
 
+void conn_list_add(struct conn **list, struct conn *c)
+{
+    c->prev = NULL;
+    c->next = *list;
+    if (*list != NULL)
+        (*list)->prev = c;
+    *list = c;
+}
+
+void conn_list_remove(struct conn **list, struct conn *c)
+{
+    if (c->prev != NULL)
+        c->prev->next = c->next;
+    else
+        *list = c->next;
+    if (c->next != NULL)
+        c->next->prev = c->prev;
+    c->prev = c->next = NULL;
+}
+
 void conn_free(struct conn *c)
 {
     if (c->fd >= 0)

@@ -29,11 +29,21 @@ struct conn {
     uint64_t requests;          /* answered on this connection */
     bool quit;                  /* QUIT answered: send BYE, then close */
     bool eof;                   /* the client has closed its side */
+    struct conn *prev, *next;   /* an event loop's list of its clients */
 };
 
 /* Set up a connection on 'fd'.  Returns 0, or -1 with errno ENOMEM. */
 int conn_init(struct conn *c, int fd, const struct sockaddr_storage *peer,
               socklen_t len);
+
+/*
+ * An event loop (epoll, uring) keeps its clients on a list, to look for
+ * the idle and the stalled ones: 'c' goes on the front of '*list', or
+ * off it.  The loop's own struct begins with the conn, so the loop gets
+ * it back from a conn by a cast.
+ */
+void conn_list_add(struct conn **list, struct conn *c);
+void conn_list_remove(struct conn **list, struct conn *c);
 
 /* Close the descriptor and free the buffers. */
 void conn_free(struct conn *c);

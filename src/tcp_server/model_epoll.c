@@ -36,8 +36,7 @@ enum {
 
 /* A connection of an event loop, on the loop's list (for idle checks). */
 struct econn {
-    struct conn c;
-    struct econn *prev, *next;
+    struct conn c;              /* first: the loop's list links conns */
     uint64_t last_active_ns;
     uint64_t progress_ns;       /* while replies wait: when they last moved */
     uint32_t events;            /* what epoll watches for it now */
@@ -47,7 +46,7 @@ struct econn {
 struct loop {
     struct server *srv;
     int ep;
-    struct econn *conns;        /* every connection of this loop */
+    struct conn *conns;         /* every connection of this loop */
     unsigned waiting;           /* of those, how many wait for EPOLLOUT */
     uint64_t last_sweep_ns;
     pthread_t thread;
@@ -57,12 +56,7 @@ static int listen_marker, stop_marker;  /* epoll data of the two shared fds */
 
 static void drop(struct loop *l, struct econn *e, const char *why)
 {
-    if (e->prev)
-        e->prev->next = e->next;
-    else
-        l->conns = e->next;
-    if (e->next)
-        e->next->prev = e->prev;
+    conn_list_remove(&l->conns, &e->c);
     l->waiting -= (e->events & EPOLLOUT) != 0;
     conn_end(&e->c, l->srv, why);
     conn_free(&e->c);                   /* close() takes it out of the epoll set */
@@ -99,10 +93,7 @@ static void accept_clients(struct loop *l)
             server_release(l->srv);
             continue;
         }
-        e->next = l->conns;
-        if (l->conns)
-            l->conns->prev = e;
-        l->conns = e;
+        conn_list_add(&l->conns, &e->c);
         conn_begin(&e->c, l->srv);
     }
 }
@@ -202,8 +193,10 @@ static void sweep(struct loop *l, uint64_t now)
     uint64_t stalled = (uint64_t)l->srv->cfg->send_timeout_ms * 1000000u;
 
     l->last_sweep_ns = now;
-    for (struct econn *e = l->conns, *next; e != NULL; e = next) {
-        next = e->next;
+    for (struct conn *c = l->conns, *next; c != NULL; c = next) {
+        struct econn *e = (struct econn *)c;
+
+        next = c->next;
         if ((e->events & EPOLLOUT) && now - e->progress_ns >= stalled)
             drop(l, e, "not taking its replies");
         else if (l->srv->cfg->idle_ms >= 0 && now - e->last_active_ns >= idle)
@@ -223,10 +216,11 @@ static void drain_all(struct loop *l)
     /* From now on only the clients' sockets may wake us. */
     epoll_ctl(l->ep, EPOLL_CTL_DEL, cli_stop_fd(), NULL);
     epoll_ctl(l->ep, EPOLL_CTL_DEL, l->srv->listen_fd, NULL);
-    for (struct econn *e = l->conns, *next; e != NULL; e = next) {
+    for (struct conn *c = l->conns, *next; c != NULL; c = next) {
+        struct econn *e = (struct econn *)c;
         struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = e };
 
-        next = e->next;
+        next = c->next;
         if (flush(e, now) != 1)
             drop(l, e, "server stopping");
         else
@@ -244,7 +238,7 @@ static void drain_all(struct loop *l)
         }
     }
     while (l->conns != NULL)
-        drop(l, l->conns, "server stopping");
+        drop(l, (struct econn *)l->conns, "server stopping");
 }
 
 static void *run_loop(void *arg)

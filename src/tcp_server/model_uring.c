@@ -59,8 +59,7 @@ enum {
 
 /* A client of a loop, on the loop's list while it is served. */
 struct uconn {
-    struct conn c;
-    struct uconn *prev, *next;
+    struct conn c;              /* first: the loop's list links conns */
     uint64_t last_active_ns;
     uint64_t progress_ns;       /* while a send waits: when replies last moved */
     bool receiving, sending;    /* a request of each kind in the kernel */
@@ -74,7 +73,7 @@ struct uloop {
     bool ring_ok;
     struct io_uring_buf_ring *br;
     char *bufs;
-    struct uconn *conns;
+    struct conn *conns;
     unsigned parked;            /* dropped, with requests still in the kernel */
     bool accepting, stopping;
     uint64_t stop_deadline_ns, last_sweep_ns;
@@ -150,12 +149,7 @@ static void release_if_idle(struct uloop *l, struct uconn *u)
 
 static void drop(struct uloop *l, struct uconn *u, const char *why)
 {
-    if (u->prev)
-        u->prev->next = u->next;
-    else
-        l->conns = u->next;
-    if (u->next)
-        u->next->prev = u->prev;
+    conn_list_remove(&l->conns, &u->c);
     u->dropped = true;
     l->parked++;
     conn_end(&u->c, l->srv, why);
@@ -183,10 +177,7 @@ static void new_client(struct uloop *l, int fd, uint64_t now)
         server_release(l->srv);
         return;
     }
-    u->next = l->conns;
-    if (l->conns)
-        l->conns->prev = u;
-    l->conns = u;
+    conn_list_add(&l->conns, &u->c);
     u->last_active_ns = now;
     conn_begin(&u->c, l->srv);
     arm_recv(l, u);
@@ -272,8 +263,10 @@ static void begin_stop(struct uloop *l, uint64_t now)
     l->stop_deadline_ns = now + SERVER_STOP_FLUSH_MS * 1000000ull;
     if (l->accepting)
         cancel(l, UD_ACCEPT);
-    for (struct uconn *u = l->conns, *next; u != NULL; u = next) {
-        next = u->next;
+    for (struct conn *c = l->conns, *next; c != NULL; c = next) {
+        struct uconn *u = (struct uconn *)c;
+
+        next = c->next;
         if (u->receiving)
             cancel(l, (uintptr_t)u | OP_RECV);
         else
@@ -317,8 +310,10 @@ static void sweep(struct uloop *l, uint64_t now)
     uint64_t stalled = (uint64_t)l->srv->cfg->send_timeout_ms * 1000000u;
 
     l->last_sweep_ns = now;
-    for (struct uconn *u = l->conns, *next; u != NULL; u = next) {
-        next = u->next;
+    for (struct conn *c = l->conns, *next; c != NULL; c = next) {
+        struct uconn *u = (struct uconn *)c;
+
+        next = c->next;
         if (l->stopping && now >= l->stop_deadline_ns)
             drop(l, u, "server stopping");
         else if (u->sending && now - u->progress_ns >= stalled)
