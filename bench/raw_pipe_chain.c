@@ -14,12 +14,12 @@
 #include "io.h"
 #include "timing.h"
 
-enum { MAX_PER_WRITE = 4096 };
+enum { MAX_PER_WRITE = 65536 };   /* as ipc_multiprocess -b */
+
+static uint64_t *buf;                   /* PER_WRITE numbers, each process its own copy */
 
 static void generate(int out, uint64_t count, size_t per)
 {
-    uint64_t buf[MAX_PER_WRITE];
-
     for (uint64_t next = 1; next <= count;) {
         size_t n = 0;
 
@@ -33,7 +33,6 @@ static void generate(int out, uint64_t count, size_t per)
 
 static void square(int in, int out, size_t per)
 {
-    uint64_t buf[MAX_PER_WRITE];
     ssize_t got;
 
     while ((got = io_read_full(in, buf, per * 8)) > 0) {
@@ -48,7 +47,7 @@ static void square(int in, int out, size_t per)
 int main(int argc, char **argv)
 {
     int a[2], b[2];
-    uint64_t buf[MAX_PER_WRITE], count, sum = 0;
+    uint64_t count, sum = 0;
     size_t per;
     ssize_t got;
 
@@ -60,6 +59,8 @@ int main(int argc, char **argv)
     per = strtoull(argv[2], NULL, 10);
     if (per < 1 || per > MAX_PER_WRITE || pipe(a) || pipe(b))
         return 2;
+    if ((buf = malloc(per * sizeof(*buf))) == NULL)
+        return 1;
     uint64_t start = timing_now_ns();
     if (fork() == 0) {
         close(a[0]); close(b[0]); close(b[1]);
