@@ -9,7 +9,7 @@
 #   make bench              the benchmarks (slow; not part of test)
 #   make fuzz [FUZZ_SECONDS=N]  every parser under libFuzzer, N s each (clang)
 #   make demo               the examples, narrated, on this machine
-#   make demo-lab           the multi-node runs on a 3-node lab (root)
+#   make demo-lab           the multi-node runs on a 3-node lab (no root needed)
 #   make install PREFIX=/usr/local DESTDIR=   after 'make': programs, netlab, pages
 #   make uninstall PREFIX=/usr/local DESTDIR=
 #   make dist               week3-VERSION.tar.gz of the committed tree
@@ -197,7 +197,8 @@ fuzz: $(addprefix build/fuzz/fuzz_,$(FUZZ_TARGETS))
 demo: all
 	BINDIR=$(abspath $(BINDIR)) scripts/demo
 
-# The multi-node runs of the course on a lab of network namespaces (root).
+# The multi-node runs of the course on a lab of network namespaces (as
+# root, or in a user namespace of your own: scripts/netlab check).
 demo-lab: all
 	BINDIR=$(abspath $(BINDIR)) scripts/demo-lab
 

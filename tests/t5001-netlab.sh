@@ -16,22 +16,32 @@ skip_all() {
 	         'UDP: unicast, broadcast, --iface broadcast, multicast' 'UDP: IPv6 multicast' \
 	         'UDP: broadcast to the default socket' \
 	         'UDP: cut and heal' 'UDP: loss, deadline vs phi' 'MPI: a rank per node' \
-	         'MPI: kill -9 of a remote rank' 'MPI: a node cut mid-run' 'down' 'not root'; do
+	         'MPI: kill -9 of a remote rank' 'MPI: a node cut mid-run' 'two labs side by side' 'another user' 'down' 'after a crash' \
+	         'where user namespaces are not allowed'; do
 		test_skip "$t" "$1"
 	done
 	test_done
 }
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (network namespaces)"
 command -v ip >/dev/null 2>&1 || skip_all "needs ip (iproute2)"
-# Namespaces, a bridge and a veth pair, tried in a namespace of our own.
-probe=$NETLAB_PREFIX-probe
-if ! { ip netns add $probe && ip -n $probe link add br0 type bridge &&
-       ip -n $probe link add v0 type veth peer name v1; } 2>/dev/null; then
-	ip netns del $probe 2>/dev/null
-	skip_all "cannot make network namespaces, bridges and veth pairs here"
+if [ "$(id -u)" -eq 0 ]; then
+	# Namespaces, a bridge and a veth pair, tried in a namespace of our own.
+	probe=$NETLAB_PREFIX-probe
+	if ! { ip netns add $probe && ip -n $probe link add br0 type bridge &&
+	       ip -n $probe link add v0 type veth peer name v1; } 2>/dev/null; then
+		ip netns del $probe 2>/dev/null
+		skip_all "cannot make network namespaces, bridges and veth pairs here"
+	fi
+	ip netns del $probe
+else
+	# Without root the lab lives in a user namespace: netlab says whether
+	# this machine allows one, and if not, which setting keeps it out.
+	# t5002 says when this user can have one (WK3_USERNS_WORKS): then a
+	# netlab that cannot is a failure, not a reason to skip.
+	if ! why=$("$lab" check 2>&1); then
+		[ -z "${WK3_USERNS_WORKS:-}" ] || { echo "Bail out! user namespaces work here, and: $why"; exit 1; }
+		skip_all "${why#netlab: }"
+	fi
 fi
-ip netns del $probe
-
 # The lab goes, whatever happens to the tests.
 trap 'test_cleanup; "$lab" down >/dev/null 2>&1' EXIT
 
@@ -118,12 +128,13 @@ test_expect_success 'UDP: node1 hears unicast, broadcast, --iface broadcast and 
 # report, which Open MPI's end-of-job allocations would fill.
 mpi_env="ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
+# runs_on NODE: what runs on NODE, as netlab status names it: "NAME[PID] ...".
+runs_on() {
+	"$lab" status | sed -n "s/^$1 .* runs //p"
+}
 # rank_on NODE: the pid of the mpi_squares rank running on NODE.
 rank_on() {
-	for p in $(ip netns pids "$NETLAB_PREFIX-$1" 2>/dev/null); do
-		[ "$(cat /proc/$p/comm 2>/dev/null)" = mpi_squares ] && { echo $p; return 0; }
-	done
-	return 1
+	runs_on "$1" | tr ' ' '\n' | sed -n 's/^mpi_squares\[\([0-9]*\)\]$/\1/p' | grep .
 }
 # rank_running NODE: the same, once it is mid-run: it has a TCP
 # connection over the lab to another rank (made at its first message,
@@ -134,13 +145,13 @@ rank_running() {
 	"$lab" run "$1" ss -Htnp state established | grep -q "^[0-9 ]*10\.77\.3\.[0-9]*:.*pid=$p," &&
 	echo $p
 }
+# runs_on_has NODE NAME: a program called NAME runs on NODE.
+runs_on_has() {
+	runs_on "$1" | grep -q "\(^\| \)$2\["
+}
 # no_ranks_left: no rank, and no Open MPI daemon, on any node.
 no_ranks_left() {
-	for n in node1 node2 node3; do
-		for p in $(ip netns pids "$NETLAB_PREFIX-$n" 2>/dev/null); do
-			case "$(cat /proc/$p/comm 2>/dev/null)" in mpi_squares|orted|mpirun) return 1 ;; esac
-		done
-	done
+	! "$lab" status | grep -q "mpi_squares\[\|orted\[\|mpirun\["
 }
 
 # ipv6_ready NODE: its link-local address is there and no longer tentative.
@@ -254,8 +265,54 @@ test_expect_success MPI,MPI_NOT_TSAN 'MPI: node3 cut mid-run: the job ends withi
 	wait_until 15 no_ranks_left
 '
 
+# as_nobody NETLAB ARGS...: as root, netlab as another user (65534).
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups env -u XDG_RUNTIME_DIR "$@"
+}
+test_lazy_prereq NOBODY_USERNS 'as root only: user 65534 may have a user namespace' '
+	[ "$(id -u)" -eq 0 ] && command -v setpriv && as_nobody unshare -Urnm true
+'
+test_expect_success 'two labs side by side: another prefix, one node, the same addresses' '
+	other=${NETLAB_PREFIX}b &&
+	NETLAB_PREFIX=$other "$lab" up 1 >out &&
+	NETLAB_PREFIX=$other "$lab" run node1 ip -brief addr show eth0 >addr &&
+	NETLAB_PREFIX=$other "$lab" status >status2 &&
+	"$lab" status >status &&
+	NETLAB_PREFIX=$other "$lab" down >down;
+	rc=$?
+	NETLAB_PREFIX=$other "$lab" down >/dev/null 2>&1
+	test $rc -eq 0 &&
+	grep -q "10.77.3.1/24" addr &&
+	test "$(grep -c "link up" status2)" -eq 1 &&
+	test "$(grep -c "link up" status)" -eq 3 &&
+	grep -q "is down" down &&
+	test "$("$lab" status | grep -c "link up")" -eq 3
+'
+test_expect_success NOBODY_USERNS 'another user, a lab of the same prefix beside this one' '
+	pub=$(mktemp -d "${TMPDIR:-/tmp}/netlab-test.XXXXXX") && chmod 755 "$pub" &&
+	cp "$lab" "$pub/netlab" && chmod 755 "$pub/netlab" &&
+	as_nobody "$pub/netlab" up 2 >out &&
+	as_nobody "$pub/netlab" run node2 ip -brief addr show eth0 >addr &&
+	as_nobody "$pub/netlab" check >check &&
+	"$lab" status >status &&
+	as_nobody "$pub/netlab" down >down;
+	rc=$?
+	as_nobody "$pub/netlab" down >/dev/null 2>&1
+	rm -rf "$pub"
+	test $rc -eq 0 &&
+	grep -q "^lab .$NETLAB_PREFIX. is up: 2 nodes" out &&
+	grep -q "10.77.3.2/24" addr &&
+	grep -q "^lab .$NETLAB_PREFIX. is up, held by process [0-9]* " check &&
+	test "$(grep -c "link up" status)" -eq 3 &&
+	grep -q "is down" down
+'
+
 test_expect_success 'down removes everything it made; a second down is fine' '
+	# Without root, the process that holds the lab namespace goes too.
+	holder=$("$lab" check | sed -n "s/.*held by process \([0-9]*\) .*/\1/p") &&
+	{ [ "$(id -u)" -eq 0 ] || test -n "$holder"; } &&
 	"$lab" down >out &&
+	{ test -z "$holder" || ! kill -0 "$holder" 2>/dev/null; } &&
 	grep -q "^lab .wk3t[0-9]*. is down$" out &&
 	test -z "$(ip netns list | grep "^$NETLAB_PREFIX-")" &&
 	"$lab" down >out &&
@@ -264,18 +321,60 @@ test_expect_success 'down removes everything it made; a second down is fine' '
 	cmp "$TRASH/own.before" own.after
 '
 
+test_lazy_prereq NOT_ROOT 'the lab without root: t5002 runs this script as an ordinary user' '
+	[ "$(id -u)" -ne 0 ]
+'
+test_expect_success NOT_ROOT 'without root, after a crash: down ends what still ran on the lab, and its namespace' '
+	"$lab" up 2 >/dev/null || exit 1
+	holder=$("$lab" check | sed -n "s/.*held by process \([0-9]*\) .*/\1/p")
+	on node2 sleep 300 &
+	sleeper=$!
+	test_started $sleeper && test -n "$holder" &&
+	wait_until 5 runs_on_has node2 sleep &&
+	kill -KILL "$holder" &&
+	"$lab" down >out &&
+	grep -q "^lab .wk3t[0-9]*. is down$" out &&
+	{ wait_bounded $sleeper 5 2>/dev/null || :; } &&
+	! kill -0 $sleeper 2>/dev/null && ! kill -0 "$holder" 2>/dev/null &&
+	"$lab" up 1 >/dev/null && "$lab" down >/dev/null
+'
+
 # The checkout may be in a directory only its owner can enter (a clone
-# under /root): the other user runs a copy from a directory it can reach.
-test_expect_success 'without root: it says so, exit 1' '
-	pub=$(mktemp -d /tmp/netlab-test.XXXXXX) && chmod 755 "$pub" &&
-	cp "$lab" "$pub/netlab" && chmod 755 "$pub/netlab" &&
-	test_expect_code 1 setpriv --reuid=65534 --regid=65534 --clear-groups "$pub/netlab" status 2>err;
+# under /root): as root, the other user runs a copy from a directory it
+# can reach.  What user namespaces lack is played by an unshare that
+# fails and a directory of sysctls.
+test_expect_success 'where user namespaces are not allowed: which setting, and what to change; exit 1' '
+	pub=$(mktemp -d "${TMPDIR:-/tmp}/netlab-test.XXXXXX") && chmod 755 "$pub" &&
+	cp "$lab" "$pub/netlab" && mkdir -p "$pub/bin" "$pub/sys/kernel" "$pub/sys/user" &&
+	printf "#!/bin/sh\necho \"unshare: unshare failed: Operation not permitted\" >&2\nexit 1\n" >"$pub/bin/unshare" &&
+	chmod -R a+rX "$pub" && chmod 755 "$pub/netlab" "$pub/bin/unshare" &&
+	as_user() {
+		if [ "$(id -u)" -eq 0 ]; then
+			setpriv --reuid=65534 --regid=65534 --clear-groups env PATH="$pub/bin:$PATH" \
+				NETLAB_SYSCTL_DIR="$pub/sys" "$pub/netlab" "$@"
+		else
+			env PATH="$pub/bin:$PATH" NETLAB_SYSCTL_DIR="$pub/sys" "$pub/netlab" "$@"
+		fi
+	}
+	no="netlab: without root, the lab needs a user namespace, and" &&
+	echo 0 >"$pub/sys/kernel/unprivileged_userns_clone" &&
+	test_expect_code 1 as_user up 3 2>err1 &&
+	echo 1 >"$pub/sys/kernel/unprivileged_userns_clone" && echo 0 >"$pub/sys/user/max_user_namespaces" &&
+	test_expect_code 1 as_user up 3 2>err2 &&
+	echo 1 >"$pub/sys/user/max_user_namespaces" &&
+	echo 1 >"$pub/sys/kernel/apparmor_restrict_unprivileged_userns" &&
+	test_expect_code 1 as_user check 2>err3 &&
+	echo 0 >"$pub/sys/kernel/apparmor_restrict_unprivileged_userns" &&
+	test_expect_code 1 as_user up 3 2>err4 &&
+	as_user --help >help;
 	rc=$?
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$pub/netlab" --help >out;
 	rm -rf "$pub"
 	test $rc -eq 0 &&
-	grep -q "^netlab: needs root" err &&
-	grep -q "^Usage: .*netlab up N" out &&
+	test "$(cat err1)" = "$no user namespaces are off for ordinary users (kernel.unprivileged_userns_clone = 0); an administrator can allow them: sysctl -w kernel.unprivileged_userns_clone=1; or run it as root" &&
+	test "$(cat err2)" = "$no user namespaces are off (user.max_user_namespaces = 0); an administrator can allow them: sysctl -w user.max_user_namespaces=15000; or run it as root" &&
+	grep -q "^netlab: no lab without root here: AppArmor keeps ordinary users out of user namespaces (kernel.apparmor_restrict_unprivileged_userns = 1); an administrator can lift it: sysctl -w kernel.apparmor_restrict_unprivileged_userns=0" err3 &&
+	test "$(cat err4)" = "$no cannot make a user namespace (unshare -Urnm: unshare: unshare failed: Operation not permitted); or run it as root" &&
+	grep -q "^Usage: .*netlab up N" help &&
 	test_expect_code 2 "$lab" frobnicate 2>err &&
 	grep -q "^netlab: unknown command .frobnicate." err
 '

@@ -1,0 +1,36 @@
+#!/bin/sh
+# t5002-netlab-unprivileged - the multi-node tests (t5001, MPI included)
+# once more, as an ordinary user: the lab in a user namespace of its own.
+#
+# Runs when the suite runs as root (as an ordinary user, t5001 itself is
+# that run).  The checkout may be in a directory only root can enter (a
+# clone under /root), so the user runs a copy of the programs, the
+# scripts and the tests from a directory of its own; its TAP output is
+# this script's.
+uid=65534                               # nobody: there on every Debian
+if [ "$(id -u)" -ne 0 ]; then
+	echo "1..0 # SKIP the rerun of t5001 as an ordinary user starts from root (as this user, t5001 is that run)"
+	exit 0
+fi
+if ! command -v setpriv >/dev/null 2>&1 || ! getent passwd $uid >/dev/null; then
+	echo "1..0 # SKIP needs setpriv (util-linux) and a user $uid to run as"
+	exit 0
+fi
+top=$(cd "$(dirname "$0")/.." && pwd)
+: "${BINDIR:=$top/bin}" "${HELPERDIR:=$top/build/default/tests/helpers}"
+copy=$(mktemp -d "${TMPDIR:-/tmp}/wk3-unprivileged.XXXXXX") || exit 1
+trap 'rm -rf "$copy"' EXIT
+mkdir "$copy/bin" "$copy/helpers" &&
+cp -R "$top/tests" "$top/scripts" "$copy/" &&
+cp "$BINDIR"/* "$copy/bin/" &&
+{ [ ! -d "$HELPERDIR" ] || cp "$HELPERDIR"/* "$copy/helpers/"; } &&
+rm -rf "$copy/tests/trash" &&
+chown -R $uid:$uid "$copy" && chmod 755 "$copy" || exit 1
+
+# Where this user can have a user namespace, t5001 must not skip.
+works=
+setpriv --reuid=$uid --regid=$uid --clear-groups unshare -Urnm true 2>/dev/null && works=1
+setpriv --reuid=$uid --regid=$uid --clear-groups \
+	env -u XDG_RUNTIME_DIR HOME="$copy" TMPDIR=/tmp WK3_USERNS_WORKS=$works \
+	BINDIR="$copy/bin" HELPERDIR="$copy/helpers" \
+	"$copy/tests/t5001-netlab.sh"
