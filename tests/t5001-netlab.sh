@@ -376,7 +376,9 @@ test_expect_success 'where user namespaces are not allowed: which setting, and w
 	test "$(cat err4)" = "$no cannot make a user namespace (unshare -Urnm: unshare: unshare failed: Operation not permitted); or run it as root" &&
 	grep -q "^Usage: .*netlab up N" help &&
 	test_expect_code 2 "$lab" frobnicate 2>err &&
-	grep -q "^netlab: unknown command .frobnicate." err
+	grep -q "^netlab: unknown command .frobnicate." err &&
+	test_expect_code 2 env NETLAB_PREFIX=../x "$lab" up 2 2>err &&
+	grep -q "^netlab: NETLAB_PREFIX .\.\./x.: 1 to 32 letters, digits" err
 '
 
 # What the lab measured, for the log (prove -v shows it).
