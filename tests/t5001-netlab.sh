@@ -309,10 +309,13 @@ test_expect_success NOBODY_USERNS 'another user, a lab of the same prefix beside
 
 test_expect_success 'down removes everything it made; a second down is fine' '
 	# Without root, the process that holds the lab namespace goes too.
-	holder=$("$lab" check | sed -n "s/.*held by process \([0-9]*\) .*/\1/p") &&
-	{ [ "$(id -u)" -eq 0 ] || test -n "$holder"; } &&
+	"$lab" check >check &&
+	holder=$(sed -n "s/.*held by process \([0-9]*\) .*/\1/p" check) &&
+	state=$(sed -n "s/.*(state in \(.*\))$/\1/p" check) &&
+	{ [ "$(id -u)" -eq 0 ] || { test -n "$holder" && test -f "$state/$NETLAB_PREFIX"; }; } &&
 	"$lab" down >out &&
 	{ test -z "$holder" || ! kill -0 "$holder" 2>/dev/null; } &&
+	{ test -z "$state" || ! ls "$state/$NETLAB_PREFIX"* 2>/dev/null; } &&
 	grep -q "^lab .wk3t[0-9]*. is down$" out &&
 	test -z "$(ip netns list | grep "^$NETLAB_PREFIX-")" &&
 	"$lab" down >out &&
