@@ -265,9 +265,10 @@ test_expect_success MPI,MPI_NOT_TSAN 'MPI: node3 cut mid-run: the job ends withi
 	wait_until 15 no_ranks_left
 '
 
-# as_nobody NETLAB ARGS...: as root, netlab as another user (65534).
+# as_nobody NETLAB ARGS...: as root, netlab as another user (65534),
+# from a directory that user can enter (the checkout may be 0700).
 as_nobody() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups env -u XDG_RUNTIME_DIR "$@"
+	(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups env -u XDG_RUNTIME_DIR "$@")
 }
 test_lazy_prereq NOBODY_USERNS 'as root only: user 65534 may have a user namespace' '
 	[ "$(id -u)" -eq 0 ] && command -v setpriv && as_nobody unshare -Urnm true
@@ -353,8 +354,8 @@ test_expect_success 'where user namespaces are not allowed: which setting, and w
 	chmod -R a+rX "$pub" && chmod 755 "$pub/netlab" "$pub/bin/unshare" &&
 	as_user() {
 		if [ "$(id -u)" -eq 0 ]; then
-			setpriv --reuid=65534 --regid=65534 --clear-groups env PATH="$pub/bin:$PATH" \
-				NETLAB_SYSCTL_DIR="$pub/sys" "$pub/netlab" "$@"
+			(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups env PATH="$pub/bin:$PATH" \
+				NETLAB_SYSCTL_DIR="$pub/sys" "$pub/netlab" "$@")
 		else
 			env PATH="$pub/bin:$PATH" NETLAB_SYSCTL_DIR="$pub/sys" "$pub/netlab" "$@"
 		fi
