@@ -42,9 +42,12 @@ void detector_init(struct detector *d, enum detector_kind kind,
 
 /*
  * The node's gaps as mean and deviation, in ms.  Until there are a few,
- * the announced interval with a quarter of it as deviation; never less
- * than a tenth of the mean as deviation, so that a very steady node is
- * not declared dead by a few ms of scheduling delay.
+ * the announced interval with a quarter of it as deviation; until half
+ * the window is filled, never a smaller deviation than that (a dozen
+ * gaps that happened to come evenly say little: a node sending with
+ * jitter was suspected at 287 ms of a 200 ms interval); and never less
+ * than a tenth of the mean, so that a very steady node is not declared
+ * dead by a few ms of scheduling delay.
  */
 static void gap_stats(const struct node *n, double *mean, double *dev)
 {
@@ -60,6 +63,8 @@ static void gap_stats(const struct node *n, double *mean, double *dev)
     }
     if (s < m / 10)
         s = m / 10;
+    if ((w == NULL || w->count < PHI_WINDOW / 2) && s < n->interval_ms / 4.0)
+        s = n->interval_ms / 4.0;
     if (s < 1)
         s = 1;
     *mean = m;

@@ -279,6 +279,33 @@ static void deadlines_are_multiples_of_the_interval_or_fixed(void)
     CHECK_U64(detector_deadline(&d, &n, NODE_SUSPECT), ==, 51500);
 }
 
+/* A dozen even gaps are not yet a rhythm to hold a node to: the
+ * deviation stays at a quarter of the interval until half the window. */
+static void phi_trusts_a_few_even_gaps_no_more_than_the_interval(void)
+{
+    struct detector d;
+    struct node n = fresh();
+    uint64_t t = 0;
+
+    detector_init(&d, DETECT_PHI, 0, 0, 8);
+    n.interval_ms = 200;
+    for (int i = 0; i < 13; i++) {
+        t += 200 + (i % 3);             /* 200, 201, 202 ms: almost no deviation */
+        detector_arrival(&d, &n, t);
+        n.last_seen = t;
+    }
+    /* A beat sent 100 ms late (50% jitter) must not make it SUSPECT. */
+    CHECK(detector_deadline(&d, &n, NODE_SUSPECT) - n.last_seen >= (uint64_t)(201 + d.z_suspect * 50));
+    CHECK(detector_deadline(&d, &n, NODE_SUSPECT) - n.last_seen > 300);
+    for (int i = 0; i < PHI_WINDOW; i++) {   /* a full window of them: the tenth again */
+        t += 200;
+        detector_arrival(&d, &n, t);
+        n.last_seen = t;
+    }
+    CHECK_U64(detector_deadline(&d, &n, NODE_DEAD) - n.last_seen, ==, (uint64_t)ceil(200 + d.z_dead * 20));
+    free(n.phi);
+}
+
 static void phi_learns_the_rhythm(void)
 {
     struct detector d;
@@ -330,5 +357,6 @@ int main(void)
     RUN_TEST(the_table_finds_a_million_names);
     RUN_TEST(deadlines_are_multiples_of_the_interval_or_fixed);
     RUN_TEST(phi_learns_the_rhythm);
+    RUN_TEST(phi_trusts_a_few_even_gaps_no_more_than_the_interval);
     return tap_done();
 }
