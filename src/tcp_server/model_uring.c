@@ -75,6 +75,7 @@ struct uloop {
     char *bufs;
     struct conn *conns;
     unsigned parked;            /* dropped, with requests still in the kernel */
+    bool poll_first;            /* the kernel takes IORING_RECVSEND_POLL_FIRST */
     bool accepting, stopping;
     uint64_t stop_deadline_ns, last_sweep_ns;
     pthread_t thread;
@@ -111,6 +112,11 @@ static void arm_recv(struct uloop *l, struct uconn *u)
     io_uring_prep_recv(sqe, u->c.fd, NULL, room < BUF_SIZE ? room : BUF_SIZE, 0);
     sqe->flags |= IOSQE_BUFFER_SELECT;
     sqe->buf_group = BUF_GROUP;
+    /* The client waits for our reply before it sends again, so its
+     * socket is most likely empty now: wait for data first instead of
+     * trying a receive that fails and then waiting (kernel 5.19). */
+    if (l->poll_first)
+        sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
     io_uring_sqe_set_data64(sqe, (uintptr_t)u | OP_RECV);
     u->receiving = true;
 }
@@ -205,7 +211,9 @@ static void on_recv(struct uloop *l, struct uconn *u, int res, unsigned flags, u
         release_if_idle(l, u);
         return;
     }
-    if (res == -ENOBUFS || res == -EINTR || res == -ECANCELED) {
+    if (res == -EINVAL && l->poll_first) {
+        l->poll_first = false;          /* an older kernel: receive first */
+    } else if (res == -ENOBUFS || res == -EINTR || res == -ECANCELED) {
         /* No buffer free this moment (they come back below), or the stop. */
     } else if (res < 0) {
         drop(l, u, strerror(-res));
@@ -342,6 +350,7 @@ static int loop_init(struct uloop *l)
     if (err < 0)
         return err;
     l->ring_ok = true;
+    l->poll_first = true;
     l->br = mmap(NULL, ring_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     l->bufs = malloc((size_t)BUF_COUNT * BUF_SIZE);
     if (l->br == MAP_FAILED || l->bufs == NULL)
