@@ -67,6 +67,19 @@ void conn_list_remove(struct conn **list, struct conn *c)
     c->prev = c->next = NULL;
 }
 
+const char *conn_overdue(const struct server *srv, bool sending, uint64_t progress_ns,
+                         uint64_t active_ns, uint64_t now)
+{
+    const struct server_config *cfg = srv->cfg;
+
+    if (sending)
+        return now - progress_ns >= (uint64_t)cfg->send_timeout_ms * 1000000u
+               ? "not taking its replies" : NULL;
+    if (cfg->idle_ms >= 0 && now - active_ns >= (uint64_t)cfg->idle_ms * 1000000u)
+        return "idle timeout";
+    return NULL;
+}
+
 void conn_free(struct conn *c)
 {
     if (c->fd >= 0)

@@ -45,6 +45,16 @@ int conn_init(struct conn *c, int fd, const struct sockaddr_storage *peer,
 void conn_list_add(struct conn **list, struct conn *c);
 void conn_list_remove(struct conn **list, struct conn *c);
 
+/*
+ * The event loops' sweep: why a client is to be dropped now, or NULL.
+ * The one policy of conn_send and conn_serve, by clock: replies waiting
+ * ('sending') that have not moved for --send-timeout since
+ * 'progress_ns'; or, with none waiting, silence for --idle-timeout
+ * since 'active_ns'.
+ */
+const char *conn_overdue(const struct server *srv, bool sending, uint64_t progress_ns,
+                         uint64_t active_ns, uint64_t now);
+
 /* Close the descriptor and free the buffers. */
 void conn_free(struct conn *c);
 

@@ -189,18 +189,15 @@ static void handle(struct loop *l, struct econn *e, uint32_t events)
 /* Drop the clients silent past --idle-timeout, and those not taking replies. */
 static void sweep(struct loop *l, uint64_t now)
 {
-    uint64_t idle = (uint64_t)l->srv->cfg->idle_ms * 1000000u;
-    uint64_t stalled = (uint64_t)l->srv->cfg->send_timeout_ms * 1000000u;
-
     l->last_sweep_ns = now;
     for (struct conn *c = l->conns, *next; c != NULL; c = next) {
         struct econn *e = (struct econn *)c;
+        const char *why = conn_overdue(l->srv, (e->events & EPOLLOUT) != 0, e->progress_ns,
+                                       e->last_active_ns, now);
 
         next = c->next;
-        if ((e->events & EPOLLOUT) && now - e->progress_ns >= stalled)
-            drop(l, e, "not taking its replies");
-        else if (l->srv->cfg->idle_ms >= 0 && now - e->last_active_ns >= idle)
-            drop(l, e, "idle timeout");
+        if (why != NULL)
+            drop(l, e, why);
     }
 }
 

@@ -314,20 +314,15 @@ static void dispatch(struct uloop *l, const struct io_uring_cqe *cqe, uint64_t n
  * replies; at the stop, those whose replies outlived its deadline. */
 static void sweep(struct uloop *l, uint64_t now)
 {
-    uint64_t idle = (uint64_t)l->srv->cfg->idle_ms * 1000000u;
-    uint64_t stalled = (uint64_t)l->srv->cfg->send_timeout_ms * 1000000u;
-
     l->last_sweep_ns = now;
     for (struct conn *c = l->conns, *next; c != NULL; c = next) {
         struct uconn *u = (struct uconn *)c;
+        const char *why = l->stopping && now >= l->stop_deadline_ns ? "server stopping"
+                          : conn_overdue(l->srv, u->sending, u->progress_ns, u->last_active_ns, now);
 
         next = c->next;
-        if (l->stopping && now >= l->stop_deadline_ns)
-            drop(l, u, "server stopping");
-        else if (u->sending && now - u->progress_ns >= stalled)
-            drop(l, u, "not taking its replies");
-        else if (l->srv->cfg->idle_ms >= 0 && !u->sending && now - u->last_active_ns >= idle)
-            drop(l, u, "idle timeout");
+        if (why != NULL)
+            drop(l, u, why);
     }
 }
 
