@@ -354,12 +354,8 @@ test_expect_success 'where user namespaces are not allowed: which setting, and w
 	printf "#!/bin/sh\necho \"unshare: unshare failed: Operation not permitted\" >&2\nexit 1\n" >"$pub/bin/unshare" &&
 	chmod -R a+rX "$pub" && chmod 755 "$pub/netlab" "$pub/bin/unshare" &&
 	as_user() {
-		if [ "$(id -u)" -eq 0 ]; then
-			(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups env PATH="$pub/bin:$PATH" \
-				NETLAB_SYSCTL_DIR="$pub/sys" "$pub/netlab" "$@")
-		else
-			env PATH="$pub/bin:$PATH" NETLAB_SYSCTL_DIR="$pub/sys" "$pub/netlab" "$@"
-		fi
+		run=env; [ "$(id -u)" -ne 0 ] || run=as_nobody
+		$run env PATH="$pub/bin:$PATH" NETLAB_SYSCTL_DIR="$pub/sys" "$pub/netlab" "$@"
 	}
 	no="netlab: without root, the lab needs a user namespace, and" &&
 	echo 0 >"$pub/sys/kernel/unprivileged_userns_clone" &&
