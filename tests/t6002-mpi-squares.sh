@@ -80,6 +80,22 @@ test_expect_success MPI,MPI_NOT_TSAN 'a wrong option: one line, from rank 0 only
 	test "$(grep -c "^mpi_squares:" err)" -eq 1
 '
 
+test_expect_success MPI,MPI_NOT_TSAN '--pipeline and --reduce together: refused, once, exit 2' '
+	test_expect_code 2 run_mpi 3 -n 5 --pipeline --reduce >out 2>err &&
+	test "$(grep -c "^mpi_squares:" err)" -eq 1 &&
+	grep -q "^mpi_squares: --pipeline and --reduce: one mode or the other" err &&
+	test_expect_code 2 run_mpi 3 -n 5 --reduce --pipeline 2>err &&
+	grep -q "^mpi_squares: --pipeline and --reduce: one mode or the other" err &&
+	! test -s out &&
+	run_mpi 3 -n 5 --reduce --reduce -q >out && grep -q "^result       OK$" out
+'
+
+test_expect_success MPI,MPI_NOT_TSAN '-n 0: nothing to send, and the summary says so' '
+	run_mpi 3 -n 0 >out &&
+	grep -q "^received     0 of 0 squares (1 worker, nothing to send)$" out &&
+	grep -q "^result       OK$" out
+'
+
 test_expect_success MPI,MPI_NOT_TSAN '--pipeline on 2 ranks: says it needs 3, once, exit 2' '
 	test_expect_code 2 run_mpi 2 -n 5 >out 2>err &&
 	test "$(grep -c "^mpi_squares: --pipeline needs 3 ranks or more" err)" -eq 1 &&
@@ -93,6 +109,17 @@ all_gone() {
 # ended_by_itself: wait_bounded (its stderr in wb) did not have to kill it.
 ended_by_itself() {
 	! grep -q "still running" wb
+}
+# rank_pid RANK: the PID of the job's rank RANK, found by the rank mpirun
+# gave it in its environment (not by its place in a list of PIDs, whose
+# order says nothing about ranks).
+rank_pid() {
+	for p in $(cat ranks); do
+		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null |
+			grep -qx "OMPI_COMM_WORLD_RANK=$1" && { echo "$p"; return 0; }
+	done
+	echo "no process of rank $1 among $(cat ranks)" >&2
+	return 1
 }
 # start_job RANKS: a long job in the background; its ranks in 'ranks'.
 start_job() {
@@ -108,7 +135,8 @@ for victim in 1 3; do
 	test_expect_success MPI,MPI_NOT_TSAN "kill -9 of the $what (rank $victim): the whole job ends, named, nothing left" '
 		start_job 4 &&
 		sleep 0.5 &&
-		kill -KILL $(sed -n "$((victim + 1))p" ranks) &&
+		victim_pid=$(rank_pid '$victim') &&
+		kill -KILL $victim_pid &&
 		{ wait_bounded $pid 10 2>wb; rc=$?; } ;
 		ended_by_itself && test $rc -ne 0 &&
 		grep -q "process rank $victim .* exited on signal 9" err &&

@@ -85,7 +85,7 @@ static void parse_options(int argc, char **argv, struct mpi_config *cfg)
         CLI_STANDARD_OPTIONS,   /* --help, --version, the end */
     };
     const char *name;
-    int c;
+    int c, mode = 0;                    /* 'P' or 'R' once given: the other is refused */
 
     *cfg = (struct mpi_config){ .count = 10, .batch = 1 };
     if (launcher_rank() != 0)
@@ -95,8 +95,13 @@ static void parse_options(int argc, char **argv, struct mpi_config *cfg)
         switch (c) {
         case 'n': cfg->count = cli_parse_u64(name, optarg, 0, 1ULL << 32); break;
         case 'b': cfg->batch = (unsigned)cli_parse_u64(name, optarg, 1, MAX_BATCH); break;
-        case 'P': cfg->reduce = false; break;
-        case 'R': cfg->reduce = true; break;
+        case 'P':
+        case 'R':
+            if (mode != 0 && mode != c)
+                cli_usage_error("--pipeline and --reduce: one mode or the other");
+            mode = c;
+            cfg->reduce = c == 'R';
+            break;
         case 'T': cfg->timeout_s = (unsigned)cli_parse_u64(name, optarg, 1, 86400); break;
         case 'q': cfg->quiet = true; break;
         case 'j': cfg->json = true; break;
@@ -183,6 +188,9 @@ static void print_summary(const struct mpi_config *cfg, const struct mpi_result 
     if (cfg->reduce)
         printf("received     %llu of %llu squares (%u ranks, each its share, one MPI_Reduce)\n",
                (unsigned long long)r->received, (unsigned long long)cfg->count, r->workers);
+    else if (r->max_batch == 0)     /* -n 0: no number, no message */
+        printf("received     0 of 0 squares (%u worker%s, nothing to send)\n", r->workers,
+               r->workers == 1 ? "" : "s");
     else
         printf("received     %llu of %llu squares (%u worker%s, up to %u per message)\n",
                (unsigned long long)r->received, (unsigned long long)cfg->count, r->workers,
