@@ -11,6 +11,7 @@
 #   make demo               the examples, narrated, on this machine
 #   make demo-lab           the multi-node runs on a 3-node lab (no root needed)
 #   make install PREFIX=/usr/local DESTDIR=   after 'make': programs, netlab, pages
+#   make V=1                the full compiler commands, not one short line a file
 #   make uninstall PREFIX=/usr/local DESTDIR=
 #   make dist               week3-VERSION.tar.gz of the committed tree
 #
@@ -39,6 +40,15 @@ ifdef SANITIZE
 KIT_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
 	      -fno-omit-frame-pointer
 endif
+# A quiet build, as kernel and git builds are: one line a file ("CC
+# lib/io.c", "LD bin/tcp_server"), warnings as they come; V=1 shows the
+# commands whole.
+ifeq ($(V),1)
+quiet = 
+else
+quiet = @printf '  %-3s %s\n' $(1) $(2);
+endif
+
 ALL_CFLAGS  = $(KIT_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(CFLAGS_EXTRA)
 ALL_LDFLAGS = -pthread $(if $(SANITIZE),-fsanitize=$(SANITIZE)) $(LDFLAGS)
 LDLIBS += -lm
@@ -71,7 +81,7 @@ $(BUILD)/tests/unit/test_nodes: $(BUILD)/src/udp_receiver/nodes.o $(BUILD)/src/u
 $(BUILD)/tests/unit/%.o: ALL_CFLAGS += -Itests -Isrc/threading_example -Isrc/ipc_multiprocess \
 	-Isrc/udp_receiver
 $(UNIT_TESTS): $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB_OBJS)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # mpi_squares, example 5, needs Open MPI (its compiler wrapper, mpicc,
 # around $(CC)); the six other programs need only libc and pthreads, and
@@ -83,15 +93,15 @@ MPI_BIN  := $(BINDIR)/mpi_squares
 MPI_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/mpi_squares/*.c))
 $(BUILD)/src/mpi_squares/%.o: src/mpi_squares/%.c
 	@mkdir -p $(@D)
-	OMPI_CC=$(CC) $(MPICC) $(ALL_CFLAGS) -c -o $@ $<
+	$(call quiet,CC,$<)OMPI_CC=$(CC) $(MPICC) $(ALL_CFLAGS) -c -o $@ $<
 $(MPI_BIN): $(MPI_OBJS) $(COMMON_OBJS) $(LIB_OBJS)
 	@mkdir -p $(@D)
-	OMPI_CC=$(CC) $(MPICC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(call quiet,LD,$@)OMPI_CC=$(CC) $(MPICC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Small C programs that the test scripts and benchmarks need.
 HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/helpers/*.c bench/*.c))
 $(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 .PHONY: all mpi mpi-missing uring-missing build-tests test asan tsan bench fuzz demo demo-lab install uninstall dist version clean
 .DEFAULT_GOAL := all
@@ -120,11 +130,11 @@ mpi:
 
 $(BINS):
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(call quiet,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Rewritten only when the version changes, so that only cli.o is rebuilt.
 $(BUILD)/version.h: FORCE

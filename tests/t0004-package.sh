@@ -20,7 +20,7 @@ test_expect_success 'install: programs, netlab and pages; uninstall: all of it' 
 	done &&
 	test -f stage/opt/w3/share/man/man1/tcp_server.1 &&
 	test -f stage/opt/w3/share/man/man7/week3.7 &&
-	mpi=0; test -x "$BINDIR/mpi_squares" && mpi=1 &&
+	{ test -x "$BINDIR/mpi_squares" && mpi=1 || mpi=0; } &&
 	test "$(find stage -type f | wc -l)" -eq $((7 + mpi + $(ls "$top"/man/*.[17] | wc -l))) &&
 	mk -s -C "$top" uninstall PREFIX=/opt/w3 DESTDIR="$TRASH/stage" &&
 	test "$(find stage -type f | wc -l)" -eq 0
