@@ -115,7 +115,7 @@ ended_by_itself() {
 # order says nothing about ranks).
 rank_pid() {
 	for p in $(cat ranks); do
-		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null |
+		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" |
 			grep -qx "OMPI_COMM_WORLD_RANK=$1" && { echo "$p"; return 0; }
 	done
 	echo "no process of rank $1 among $(cat ranks)" >&2
@@ -152,6 +152,31 @@ test_expect_success MPI,MPI_NOT_TSAN '--timeout: a job not done in time is ended
 	ended_by_itself && test $rc -ne 0 &&
 	grep -q "^mpi_squares: --timeout: the job is not done in time; ending it$" err &&
 	wait_until 10 all_gone $(cat ranks)
+'
+
+for mode in pipeline reduce; do
+	test_expect_success MPI,MPI_NOT_TSAN "Ctrl-C (--$mode): every rank stops, the summary says how far, and the sum is right" '
+		mpirun -np 3 "$mpi" --'$mode' -n 4000000000 -b 64 -q </dev/null >out 2>err &
+		pid=$! && test_started $pid &&
+		wait_until 20 has_children $pid 3 && children_of $pid >ranks &&
+		sleep 0.5 &&
+		kill -INT $pid &&
+		{ wait_bounded $pid 10 2>wb; rc=$?; } ;
+		ended_by_itself &&
+		test $rc -eq 1 &&      # mpirun: 1 after a signal, whatever the ranks say
+		grep -q "^stopped      after [0-9]* of 4000000000 numbers (interrupted)$" out &&
+		n=$(sed -n "s/^stopped      after \([0-9]*\) of.*/\1/p" out) &&
+		grep -q "^received     $n of $n squares" out &&
+		grep -q "^expected     $(sum_squares $n)  " out &&
+		grep -q "^result       OK$" out &&
+		wait_until 10 all_gone $(cat ranks)
+	'
+done
+
+test_expect_success MPI,MPI_NOT_TSAN 'an error on a rank other than 0 reaches the terminal' '
+	test_within 60 mpirun -np 2 "$mpi" -n 4000000000 -q : -np 1 "$mpi" -n 4000000000 -q --timeout 1 \
+		</dev/null >out 2>err;
+	grep -q "^mpi_squares: --timeout: the job is not done in time; ending it$" err
 '
 
 test_done

@@ -18,6 +18,7 @@
  * See also: ipc_multiprocess, the same job with processes and pipes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <mpi.h>
@@ -86,10 +87,14 @@ static void parse_options(int argc, char **argv, struct mpi_config *cfg)
     };
     const char *name;
     int c, mode = 0;                    /* 'P' or 'R' once given: the other is refused */
+    int saved_stderr = -1, null;
 
     *cfg = (struct mpi_config){ .count = 10, .batch = 1 };
-    if (launcher_rank() != 0)
-        freopen("/dev/null", "w", stderr);  /* rank 0 says it, once */
+    if (launcher_rank() != 0 && (null = open("/dev/null", O_WRONLY)) >= 0) {
+        saved_stderr = dup(STDERR_FILENO);  /* a usage error: rank 0 says it, once */
+        dup2(null, STDERR_FILENO);
+        close(null);
+    }
     while ((c = cli_next_option(argc, argv, ":n:b:qhV", longopts, usage_text,
                                 &name)) != -1) {
         switch (c) {
@@ -109,6 +114,10 @@ static void parse_options(int argc, char **argv, struct mpi_config *cfg)
     }
     if (optind < argc)
         cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (saved_stderr >= 0) {            /* any later error, every rank says */
+        dup2(saved_stderr, STDERR_FILENO);
+        close(saved_stderr);
+    }
 }
 
 /* --timeout: a watchdog of our own.  The rank that fires ends, and mpirun
@@ -156,8 +165,9 @@ static void print_json(const struct mpi_config *cfg, const struct mpi_result *r,
     json_u64(&j, "batch", cfg->batch);
     json_u64(&j, "results", r->received);
     json_u128(&j, "sum", r->sum);
-    json_u128(&j, "expected_sum", u128_sum_of_squares(cfg->count));
+    json_u128(&j, "expected_sum", u128_sum_of_squares(r->generated));
     json_bool(&j, "ok", result_ok(r));
+    json_bool(&j, "interrupted", r->generated < cfg->count);
     json_double(&j, "seconds", seconds, 6);
     json_double(&j, "per_sec", timing_rate(r->received, seconds), 0);
     json_array_begin(&j, "nodes");
@@ -184,20 +194,23 @@ static void print_summary(const struct mpi_config *cfg, const struct mpi_result 
         return;
     }
     u128_format(r->sum, sum);
-    u128_format(u128_sum_of_squares(cfg->count), expected);
+    u128_format(u128_sum_of_squares(r->generated), expected);
+    if (r->generated < cfg->count)      /* a stop, or a worker short of its end mark */
+        printf("stopped      after %llu of %llu numbers (interrupted)\n",
+               (unsigned long long)r->generated, (unsigned long long)cfg->count);
     if (cfg->reduce)
         printf("received     %llu of %llu squares (%u ranks, each its share, one MPI_Reduce)\n",
-               (unsigned long long)r->received, (unsigned long long)cfg->count, r->workers);
+               (unsigned long long)r->received, (unsigned long long)r->generated, r->workers);
     else if (r->max_batch == 0)     /* -n 0: no number, no message */
         printf("received     0 of 0 squares (%u worker%s, nothing to send)\n", r->workers,
                r->workers == 1 ? "" : "s");
     else
         printf("received     %llu of %llu squares (%u worker%s, up to %u per message)\n",
-               (unsigned long long)r->received, (unsigned long long)cfg->count, r->workers,
+               (unsigned long long)r->received, (unsigned long long)r->generated, r->workers,
                r->workers == 1 ? "" : "s", r->max_batch);
     printf("sum          %s\n", sum);
     printf("expected     %s  (n(n+1)(2n+1)/6 for n = %llu)\n", expected,
-           (unsigned long long)cfg->count);
+           (unsigned long long)r->generated);
     printf("result       %s\n", result_ok(r) ? "OK" : "MISMATCH");
     printf("elapsed      %.3f s, %.0f numbers/s\n", seconds, timing_rate(r->received, seconds));
     for (int i = 0; all != NULL && i < size; i++)
@@ -241,6 +254,10 @@ int main(int argc, char **argv)
     setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 0);
     MPI_Init(&argc, &argv);
     identify(&me);
+    /*    Ctrl-C: mpirun passes it on to every rank as SIGTERM; the
+     *    generator (or every rank, in --reduce) stops early, the others
+     *    finish what is in flight, and the summary says how far it got. */
+    cli_catch_stop_signals();
     if (!cfg.reduce && me.size < 3) {
         if (me.rank == RANK_ROOT)
             cli_usage_report("--pipeline needs 3 ranks or more (a generator, a worker, "
