@@ -3,6 +3,7 @@
 #   make                    build every program into bin/
 #   make test               build, then run the suite under prove (TAP)
 #   make test T='tests/t1*.sh'   run a subset
+#   make test-full          the same with the long rounds (EXPENSIVE=1), as CI runs it
 #   make mpi                mpi_squares only (Open MPI), or why it cannot be built
 #   make build-tests        build the programs, unit tests and helpers, run nothing
 #   make asan | tsan        the same suite on sanitized builds
@@ -103,7 +104,7 @@ HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/helpers/*.c bench/*.c))
 $(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
 	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-.PHONY: all mpi mpi-missing uring-missing build-tests test asan tsan bench fuzz demo demo-lab install uninstall dist version clean
+.PHONY: all mpi mpi-missing uring-missing build-tests test test-full asan tsan bench fuzz demo demo-lab install uninstall dist version clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -150,7 +151,10 @@ build-tests: all $(UNIT_TESTS) $(HELPERS)
 T ?= $(UNIT_TESTS) $(wildcard tests/t[0-9]*.sh)
 test: build-tests
 	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)/tests/helpers) \
-	SANITIZE='$(SANITIZE)' tests/run-tests $(T)
+	SANITIZE='$(SANITIZE)' EXPENSIVE='$(EXPENSIVE)' tests/run-tests $(T)
+
+test-full:
+	$(MAKE) EXPENSIVE=1 test
 
 asan:
 	$(MAKE) BUILD=build/asan BINDIR=build/asan/bin SANITIZE=address,undefined test

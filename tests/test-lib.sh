@@ -35,12 +35,23 @@ test_started() {
 
 test_cleanup() {
 	[ -f "$TRASH/.pids" ] || return 0
+	_killed=
 	while read -r p t; do
 		[ -n "$t" ] && [ "$(started_at "$p")" = "$t" ] || continue
 		kill -KILL "-$p" 2>/dev/null
 		kill -KILL "$p" 2>/dev/null
+		_killed="$_killed $p"
 	done <"$TRASH/.pids"
 	rm -f "$TRASH/.pids"
+	# Before the next test: the killed ones gone (their ports and files
+	# let go), waited for, not slept on; 2 s at most.
+	_i=0
+	for p in $_killed; do
+		while pid_alive "$p" && [ $_i -lt 200 ]; do
+			sleep 0.01
+			_i=$((_i + 1))
+		done
+	done
 }
 trap test_cleanup EXIT
 
@@ -60,7 +71,6 @@ test_expect_success() {
 	(eval "$2") >"$TRASH/.out" 2>&1
 	rc=$?
 	test_cleanup
-	sleep 0.1                           # let the killed ones go before the next test
 	if [ $rc -eq 0 ]; then
 		echo "ok $test_count - $1"
 	else
@@ -115,9 +125,14 @@ test_lazy_prereq NETNS 'needs root and network namespaces (unshare -n)' '
 test_lazy_prereq NOT_TSAN 'a data race on purpose: not for ThreadSanitizer' '
 	[ "$SANITIZE" != thread ]
 '
-test_lazy_prereq MANDOC 'needs mandoc' 'command -v mandoc'
-test_lazy_prereq SCRIPT 'needs script(1), util-linux' 'command -v script'
-test_lazy_prereq NFT 'needs nft (nftables)' 'command -v nft'
+test_lazy_prereq MANDOC 'needs mandoc (apt-get install mandoc)' 'command -v mandoc'
+# The long rounds (kill rounds, thousands of connections, the whole lab
+# again as an ordinary user): CI runs them, and so does make test-full.
+test_lazy_prereq EXPENSIVE 'a long round: make test-full (or EXPENSIVE=1) runs it' '
+	test -n "$EXPENSIVE"
+'
+test_lazy_prereq SCRIPT 'needs script(1) (apt-get install bsdutils)' 'command -v script'
+test_lazy_prereq NFT 'needs nft (apt-get install nftables)' 'command -v nft'
 # Open MPI's own threads are not built for ThreadSanitizer: its reports
 # would be about them, not about us (mpi_squares itself has one thread).
 test_lazy_prereq MPI_NOT_TSAN 'Open MPI is not built for ThreadSanitizer' '[ "$SANITIZE" != thread ]'
