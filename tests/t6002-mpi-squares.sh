@@ -179,4 +179,17 @@ test_expect_success MPI,MPI_NOT_TSAN 'an error on a rank other than 0 reaches th
 	grep -q "^mpi_squares: --timeout: the job is not done in time; ending it$" err
 '
 
+for mode in pipeline reduce; do
+	unit=squares; [ $mode = reduce ] && unit=numbers
+	test_expect_success MPI,MPI_NOT_TSAN,SCRIPT "on a terminal (--$mode), a progress line each second, wiped before the summary" '
+		on_terminal screen "mpirun -np 3 \"$mpi\" --'$mode' -n 4000000000 -b 64" &&
+		wait_until 30 grep -q " of 4000000000 '$unit' (" screen &&
+		kill -INT $(children_of $pid) &&
+		{ wait_bounded $pid 20 2>wb; } ;   # mpirun: 1 after a signal
+		ended_by_itself &&
+		shows_progress screen '$unit' 4000000000 &&
+		grep -q "^result       OK" screen
+	'
+done
+
 test_done

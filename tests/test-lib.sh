@@ -151,6 +151,24 @@ test_lazy_prereq URING 'the kernel refuses io_uring here (kernel.io_uring_disabl
 	kill -TERM $probe && wait $probe
 '
 
+# on_terminal OUT 'COMMAND': COMMAND (one string, as sh reads it) on a
+# terminal of its own (script(1)), in the background, the bytes that
+# terminal shows in OUT.  Sets pid (script's; COMMAND runs as its child).
+on_terminal() {
+	script -qfec "exec $2" /dev/null </dev/null >"$1" 2>&1 &
+	pid=$!
+	test_started $pid
+}
+
+# shows_progress SCREEN UNIT TOTAL: SCREEN (what on_terminal saw) has a
+# progress line "N of TOTAL UNIT (P%), RATE/s, T left", and the last one
+# was wiped (a line of blanks) before the summary's first line.
+shows_progress() {
+	tr '\r' '\n' <"$1" >"$1.lines" &&
+	grep -q "^[0-9]* of $3 $2 ([0-9.]*%), [0-9.]*[kMGT]\{0,1\}/s, [0-9].* left *\$" "$1.lines" &&
+	grep -B1 "^stopped  " "$1.lines" | head -1 | grep -q "^ *\$" || { cat -A "$1"; return 1; }
+}
+
 # have_ipv6: this machine (or namespace) has IPv6 and its loopback ::1.
 have_ipv6() {
 	test_have_prereq IPV6

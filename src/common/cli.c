@@ -26,6 +26,7 @@ static const char *prog = "kit";
  */
 static atomic_int stop_signal;
 static int stop_pipe[2] = { -1, -1 };   /* made once, before any handler runs */
+static int progress_shown;              /* length of the progress line on screen */
 
 void cli_init(const char *argv0)
 {
@@ -44,6 +45,32 @@ void cli_check_stdout(void)
         cli_error(err, "writing to stdout");
         exit(1);
     }
+}
+
+bool cli_progress_wanted(FILE *to)
+{
+    return isatty(fileno(to)) == 1;
+}
+
+/* Over the last line: back to its start, the new one, blanks over the rest
+ * of the old (no escape sequences: every terminal knows \r). */
+void cli_progress_show(FILE *to, const char *line)
+{
+    int n = (int)strlen(line);
+
+    fprintf(to, "\r%s%*s", line, progress_shown > n ? progress_shown - n : 0, "");
+    if (progress_shown > n)
+        fprintf(to, "\r%s", line);
+    fflush(to);
+    progress_shown = n;
+}
+
+void cli_progress_clear(FILE *to)
+{
+    if (progress_shown > 0)
+        fprintf(to, "\r%*s\r", progress_shown, "");
+    fflush(to);
+    progress_shown = 0;
 }
 
 void cli_print_version(void)

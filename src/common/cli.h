@@ -13,6 +13,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 
@@ -60,6 +61,17 @@ void cli_listen_error(const char *host, const char *port, int gai_err);
  */
 struct json;
 void cli_print_json(struct json *j);
+
+/*
+ * The progress line of a long run (lib/progress.h), on 'to' (stderr; an
+ * MPI rank's stdout, which mpirun passes on in order with the summary):
+ * only when it is a terminal, never in a pipe or a file.
+ * cli_progress_show writes 'line' over the last one; cli_progress_clear
+ * wipes it, before the summary.  One process shows it at a time.
+ */
+bool cli_progress_wanted(FILE *to);
+void cli_progress_show(FILE *to, const char *line);
+void cli_progress_clear(FILE *to);
 
 /* A bad command line: "PROG: MSG (try 'PROG --help')" on stderr, exit 2. */
 noreturn void cli_usage_error(const char *fmt, ...)

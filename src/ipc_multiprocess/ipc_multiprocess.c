@@ -43,6 +43,7 @@ struct ipc_config {
     bool quiet;
     bool json;
     enum role stage;            /* --stage: run one role on stdin/stdout */
+    uint64_t progress_of;       /* a progress line on the terminal: of count; 0: none */
 };
 
 /* The pipes: generator -> worker i -> storage -> parent (the report). */
@@ -132,6 +133,8 @@ static void parse_options(int argc, char **argv, struct ipc_config *cfg)
         cli_usage_error("--json: --stage %s writes frames, not a summary "
                         "(--json goes with --stage store)",
                         cfg->stage == ROLE_GENERATE ? "generate" : "square");
+    if (!cfg->quiet && !cfg->json && cli_progress_wanted(stderr))
+        cfg->progress_of = cfg->count;
 }
 
 /* Make every pipe up front, close-on-exec.  Returns 0 or -1 with errno. */
@@ -256,7 +259,7 @@ static int run_role(const struct child *kid, const int *fds, unsigned workers,
     case ROLE_SQUARE:
         return worker_run(fds[0], fds[1], kid->id, steps);
     default:
-        status = storage_run(fds, workers, steps, &rep);
+        status = storage_run(fds, workers, steps, steps ? 0 : cfg->progress_of, &rep);
         if (io_write_all(fds[workers], &rep, sizeof(rep)) != 0)
             status = 1;
         return status;
@@ -435,7 +438,7 @@ static int run_stage(const struct ipc_config *cfg)
         refuse_terminal(out, "square", "writes");
         return worker_run(in, out, 1, false);
     }
-    status = storage_run(&in, 1, false, &res.rep);
+    status = storage_run(&in, 1, false, 0, &res.rep);
     if (res.rep.received == 0 && res.rep.ended == 0)
         return 1;                       /* it said why: no summary of nothing */
     res.have_report = true;

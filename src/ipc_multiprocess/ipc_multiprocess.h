@@ -40,9 +40,10 @@ int worker_run(int in_fd, int out_fd, unsigned id, bool steps);
  * Add up the squares read from 'nin' descriptors until each ends, and
  * fill *rep.  Returns 1 if an input held garbage or failed to read,
  * 0 otherwise (an input cut short is not the storage's failure: *rep
- * tells it, and the summary says so).
+ * tells it, and the summary says so).  With 'progress_of' > 0, a line
+ * on the terminal each second says how many of those have arrived.
  */
-int storage_run(const int *in_fds, unsigned nin, bool steps,
+int storage_run(const int *in_fds, unsigned nin, bool steps, uint64_t progress_of,
                 struct storage_report *rep);
 
 #endif

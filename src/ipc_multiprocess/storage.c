@@ -10,6 +10,8 @@
 
 #include "cli.h"
 #include "frame.h"
+#include "progress.h"
+#include "timing.h"
 
 /* Add one frame of squares to the report. */
 static void store_squares(struct storage_report *rep,
@@ -86,9 +88,11 @@ static int drain_input(struct frame_reader *r, unsigned i, bool steps,
     return 1;
 }
 
-int storage_run(const int *in_fds, unsigned nin, bool steps,
+int storage_run(const int *in_fds, unsigned nin, bool steps, uint64_t progress_of,
                 struct storage_report *rep)
 {
+    struct progress bar;
+    char line[128];
     struct frame_reader *in = calloc(nin, sizeof(*in));
     struct pollfd *pfd = calloc(nin, sizeof(*pfd));
     unsigned open = 0;
@@ -106,7 +110,11 @@ int storage_run(const int *in_fds, unsigned nin, bool steps,
         status = 1;
         goto out;
     }
+    progress_start(&bar, progress_of, "squares", timing_now_ns());
     while (open > 0) {
+        if (progress_of > 0 && progress_due(&bar, rep->received, timing_now_ns(), line,
+                                            sizeof(line)))
+            cli_progress_show(stderr, line);
         /* One input needs no poll: a blocking read is the wait. */
         if (nin > 1 && poll(pfd, nin, -1) < 0) {
             if (errno == EINTR)
@@ -128,6 +136,7 @@ int storage_run(const int *in_fds, unsigned nin, bool steps,
         }
     }
 out:
+    cli_progress_clear(stderr);               /* the summary comes next */
     for (unsigned i = 0; in && i < nin; i++)
         frame_reader_free(&in[i]);
     free(pfd);

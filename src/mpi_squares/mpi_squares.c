@@ -267,6 +267,7 @@ int main(int argc, char **argv)
     }
     /* 3. The lesson: this rank's part of the job. */
     steps = !cfg.quiet && !cfg.json && cfg.count <= STEP_LIMIT;
+    cfg.progress = !cfg.quiet && !cfg.json && !steps && cli_progress_wanted(stdout);
     MPI_Barrier(MPI_COMM_WORLD);
     start = timing_now_ns();
     if (cfg.reduce)

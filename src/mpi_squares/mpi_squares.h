@@ -20,6 +20,7 @@ struct mpi_config {
     bool reduce;                /* --reduce; else --pipeline */
     bool quiet, json;
     unsigned timeout_s;         /* --timeout: the whole run, 0: none */
+    bool progress;              /* a progress line each second (stdout is a terminal) */
 };
 
 /* Who this rank is, and where it runs. */

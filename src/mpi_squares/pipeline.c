@@ -21,6 +21,8 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "progress.h"
+#include "timing.h"
 
 enum {
     TAG_NUMBERS = 1,            /* uint64 numbers */
@@ -195,10 +197,14 @@ static void work(const struct whoami *me, bool steps, struct sender *out, struct
 }
 
 /* Rank N-1: add up every square until every worker's end mark is in. */
-static void store(const struct whoami *me, bool steps, struct inbox *box,
-                  struct mpi_result *res)
+static void store(const struct mpi_config *cfg, const struct whoami *me, bool steps,
+                  struct inbox *box, struct mpi_result *res)
 {
+    struct progress bar;
+    char line[128];
+
     *res = (struct mpi_result){ .workers = (unsigned)me->size - 2 };
+    progress_start(&bar, cfg->count, "squares", timing_now_ns());
     while (res->ended < res->workers) {
         MPI_Status st;
         uint64_t *in = inbox_next(box, &st);
@@ -225,7 +231,12 @@ static void store(const struct whoami *me, bool steps, struct inbox *box,
         if ((unsigned)n > res->max_batch)
             res->max_batch = (unsigned)n;
         inbox_done(box);
+        if (cfg->progress && progress_due(&bar, res->received, timing_now_ns(), line,
+                                          sizeof(line)))
+            cli_progress_show(stdout, line);
     }
+    if (cfg->progress)
+        cli_progress_clear(stdout);
 }
 
 int pipeline_run(const struct mpi_config *cfg, const struct whoami *me, bool steps,
@@ -246,7 +257,7 @@ int pipeline_run(const struct mpi_config *cfg, const struct whoami *me, bool ste
     } else if (!storage) {
         work(me, steps, &out, &in);
     } else {
-        store(me, steps, &in, res);
+        store(cfg, me, steps, &in, res);
     }
     sender_free(&out);
     inbox_free(&in);

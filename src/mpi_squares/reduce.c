@@ -12,6 +12,8 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "progress.h"
+#include "timing.h"
 
 enum { CHUNK = 1 << 20 };               /* numbers between looks for a stop */
 
@@ -60,14 +62,24 @@ int reduce_run(const struct mpi_config *cfg, const struct whoami *me, bool steps
     u128 sum = 0;
     MPI_Datatype pair;
     MPI_Op add;
+    struct progress bar;
+    char line[128];
 
-    /* 1. My share, a million at a time, looking for a stop in between. */
+    /* 1. My share, a million at a time, looking for a stop in between
+     *    (and on the root, on a terminal, showing how far all have got,
+     *    as the root's own share tells it). */
+    progress_start(&bar, count, "numbers", timing_now_ns());
     while (done < n && !cli_stop_requested()) {
         uint64_t k1 = n - done > CHUNK ? done + CHUNK : n;
 
         sum += share(first, size, done, k1, me, steps);
         done = k1;
+        if (cfg->progress && me->rank == RANK_ROOT &&
+            progress_due(&bar, done * size, timing_now_ns(), line, sizeof(line)))
+            cli_progress_show(stdout, line);
     }
+    if (cfg->progress && me->rank == RANK_ROOT)
+        cli_progress_clear(stdout);
     /* 2. After a stop (Ctrl-C), the ranks have each gone their own way:
      *    they agree on the furthest any got, and those behind catch up,
      *    so that together they squared 1..m, with no gap.  (Without a

@@ -75,6 +75,16 @@ void results_append(struct results *r, const uint64_t *squares, size_t n,
     pthread_mutex_unlock(&r->lock);
 }
 
+size_t results_count(struct results *r)
+{
+    size_t n;
+
+    pthread_mutex_lock(&r->lock);
+    n = r->len;
+    pthread_mutex_unlock(&r->lock);
+    return n;
+}
+
 u128 results_sum(const struct results *r)
 {
     u128 sum = 0;

@@ -36,6 +36,9 @@ void results_destroy(struct results *r);
 void results_append(struct results *r, const uint64_t *squares, size_t n,
                     bool locked);
 
+/* How many squares are stored so far (under the lock): for a progress line. */
+size_t results_count(struct results *r);
+
 /* The sum of every stored square.  Call once the appending threads are joined. */
 u128 results_sum(const struct results *r);
 

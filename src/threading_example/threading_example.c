@@ -24,6 +24,7 @@
 #include "bqueue.h"
 #include "cli.h"
 #include "json.h"
+#include "progress.h"
 #include "results.h"
 #include "sysmem.h"
 #include "thread.h"
@@ -48,6 +49,7 @@ struct config {
     bool json;
     bool racy;
     bool steps;                 /* print every step (small TASKS only) */
+    bool progress;              /* a progress line each second, on a terminal */
 };
 
 /* What all the threads share; each field has one owner or one lock. */
@@ -129,6 +131,7 @@ static void parse_options(int argc, char **argv, struct config *cfg)
     if (optind < argc)
         cli_usage_error("unexpected argument '%s'", argv[optind]);
     cfg->steps = !cfg->quiet && !cfg->json && cfg->tasks <= STEP_LIMIT;
+    cfg->progress = !cfg->quiet && !cfg->json && !cfg->steps && cli_progress_wanted(stderr);
 }
 
 /* The producer: 1..TASKS into the queue, BATCH per lock, then close it. */
@@ -298,6 +301,29 @@ static unsigned start_consumers(struct consumer *cons, struct shared *sh, int *e
  * fit in the memory this machine has left, rather than grow until the
  * machine runs out.  Says so, with what it would need.
  */
+/* Join the producer; on a terminal, meanwhile, a line each second of how
+ * many results are stored (dd status=progress does the same). */
+static void join_producer(pthread_t producer, struct shared *sh, uint64_t start)
+{
+    struct progress bar;
+    struct timespec until;
+    char line[128];
+
+    if (!sh->cfg->progress) {
+        pthread_join(producer, NULL);
+        return;
+    }
+    progress_start(&bar, sh->cfg->tasks, "tasks", start);
+    do {
+        clock_gettime(CLOCK_REALTIME, &until);      /* the clock timedjoin reads */
+        until.tv_sec += 1;
+        if (progress_due(&bar, results_count(&sh->results), timing_now_ns(), line,
+                         sizeof(line)))
+            cli_progress_show(stderr, line);
+    } while (pthread_timedjoin_np(producer, NULL, &until) == ETIMEDOUT);
+    cli_progress_clear(stderr);
+}
+
 static bool results_too_big(uint64_t tasks)
 {
     uint64_t need = (tasks + 1) * sizeof(uint64_t), avail = sysmem_available();
@@ -366,7 +392,7 @@ int main(int argc, char **argv)
         goto out_join;
     }
     /* 5. Wait: the producer closes the queue, the consumers drain it. */
-    pthread_join(producer, NULL);
+    join_producer(producer, &sh, start);
     for (unsigned i = 0; i < started; i++)
         pthread_join(cons[i].thread, NULL);
     started = 0;
