@@ -16,8 +16,10 @@ skip_all() {
 	         'UDP: unicast, broadcast, --iface broadcast, multicast' 'UDP: IPv6 multicast' \
 	         'UDP: broadcast to the default socket' \
 	         'UDP: cut and heal' 'UDP: loss, deadline vs phi' 'MPI: a rank per node' \
-	         'MPI: kill -9 of a remote rank' 'MPI: a node cut mid-run' 'two labs side by side' 'another user' 'down' 'after a crash' \
-	         'where user namespaces are not allowed'; do
+	         'MPI: kill -9 of a remote rank' 'MPI: a node cut mid-run' 'MPI: netlab mpirun killed' \
+	         'two labs side by side' 'names that begin alike' 'two up at once' 'another user' 'down' \
+	         'after a crash' 'our own user namespace' 'another program' \
+	         'a state directory not ours' 'where user namespaces are not allowed'; do
 		test_skip "$t" "$1"
 	done
 	test_done
@@ -58,6 +60,22 @@ own_namespace() {
 }
 
 own_namespace >own.before
+
+# Without root, where netlab keeps the labs' state ("" as root).
+statedir=$("$lab" check | sed -n "s/.*(state in \(.*\))$/\1/p")
+# lab_left PREFIX: what is left of lab PREFIX, one a line: as root, its
+# namespaces; without root, every process of it (the holder, and what
+# runs on its nodes: they see the state directory's PREFIX.run mounted,
+# as the holder mounted it), and its files in the state directory.
+lab_left() {
+	ip netns list | awk -v p="$1" '$1 ~ "^" p "-(hub|node[0-9]+)$" { print $1 }'
+	[ -z "$statedir" ] || {
+		grep -l " $statedir/$1.run " /proc/[0-9]*/mountinfo 2>/dev/null | cut -d/ -f3
+		ls -d "$statedir/$1" "$statedir/$1".* 2>/dev/null
+	}
+	ls -d /run/netlab/"$1".* 2>/dev/null
+	:
+}
 
 test_expect_success 'up 3: the lab, and nothing in our own namespace' '
 	"$lab" up 3 >out &&
@@ -247,9 +265,10 @@ test_expect_success MPI,MPI_NOT_TSAN 'MPI: kill -9 of the rank on node2 ends the
 	echo "mpirun exit $rc; killed $(cat victim)"; cat wb err out &&
 	! grep -q "still running" wb && test $rc -ne 0 &&
 	# mpirun names the rank it noticed first: the killed one, or (slower
-	# under the sanitizers) rank 0, whose send to it failed; or rank 0
+	# under the sanitizers) rank 0, whose send to it failed (rank 0 runs
+	# where mpirun does, on the node it names by host name, node1); or rank 0
 	# names itself as it ends on that failed send ([node1][[JOB,1],0]).
-	grep -q "process rank [01] with PID [0-9]* on node 10.77.3.[12] exited\|Process name: \[\[[0-9]*,1\],[01]\]\|^\[node[12]\]\[\[[0-9]*,1\],[01]\]" err &&
+	grep -q "process rank [01] with PID [0-9]* on node \(10.77.3.[12]\|node1\) exited\|Process name: \[\[[0-9]*,1\],[01]\]\|^\[node[12]\]\[\[[0-9]*,1\],[01]\]" err &&
 	wait_until 10 no_ranks_left
 '
 
@@ -264,6 +283,29 @@ test_expect_success MPI,MPI_NOT_TSAN 'MPI: node3 cut mid-run: the job ends withi
 	! grep -q "still running" wb && test $rc -ne 0 &&
 	grep -q "lost communication with a remote daemon\|--timeout: the job is not done in time" err &&
 	wait_until 15 no_ranks_left
+'
+
+# job_dir: the directory of the MPI job running on the lab (its mpirun's
+# TMPDIR), as the lab sees it.
+job_dir() {
+	p=$(runs_on node1 | tr ' ' '\n' | sed -n 's/^mpirun\[\([0-9]*\)\]$/\1/p') &&
+	tr '\0' '\n' <"/proc/$p/environ" | sed -n 's/^TMPDIR=//p' | grep .
+}
+test_expect_success MPI,MPI_NOT_TSAN 'MPI: netlab mpirun killed with -9: down ends the job, and removes its directory' '
+	NETLAB_PREFIX=${NETLAB_PREFIX}m && export NETLAB_PREFIX &&
+	"$lab" up 3 >/dev/null || exit 1
+	env "$mpi_env" "$lab" mpirun "$BINDIR/mpi_squares" -n 4000000000 -b 64 -q </dev/null >out 2>err &
+	pid=$! && test_started $pid &&
+	wait_until 20 rank_on node2 >/dev/null &&
+	job=$(job_dir) && echo "job directory: $job" &&
+	"$lab" run node1 test -d "$job" &&
+	kill -KILL $pid && { wait $pid; :; } &&
+	"$lab" down >down;
+	rc=$?
+	"$lab" down >/dev/null 2>&1
+	test $rc -eq 0 && grep -q "is down" down &&
+	test -n "$job" && ! test -e "$job" &&
+	test -z "$(lab_left $NETLAB_PREFIX)"
 '
 
 # as_nobody NETLAB ARGS...: as root, netlab as another user (65534),
@@ -290,6 +332,56 @@ test_expect_success 'two labs side by side: another prefix, one node, the same a
 	grep -q "is down" down &&
 	test "$("$lab" status | grep -c "link up")" -eq 3
 '
+test_expect_success 'two labs whose names begin alike: lab X does not take lab X-node1 for its own' '
+	x=${NETLAB_PREFIX}x &&
+	NETLAB_PREFIX=$x-node1 "$lab" up 2 >/dev/null &&
+	NETLAB_PREFIX=$x "$lab" status >status.down &&
+	{ NETLAB_PREFIX=$x "$lab" addr 1 >addr 2>addr.err; rc_addr=$?; } &&
+	{ NETLAB_PREFIX=$x "$lab" run 1 true 2>run.err; rc_run=$?; } &&
+	NETLAB_PREFIX=$x "$lab" up 1 >/dev/null &&
+	NETLAB_PREFIX=$x "$lab" status >status.x &&
+	NETLAB_PREFIX=$x "$lab" down >down.x &&
+	NETLAB_PREFIX=$x-node1 "$lab" status >status.x1;
+	rc=$?
+	NETLAB_PREFIX=$x "$lab" down >/dev/null 2>&1
+	NETLAB_PREFIX=$x-node1 "$lab" down >/dev/null 2>&1
+	cat status.down addr addr.err run.err status.x status.x1
+	test $rc -eq 0 &&
+	test "$(cat status.down)" = "lab $(printf "\047%s\047" "$x") is down" &&
+	test $rc_addr -eq 1 && test ! -s addr && grep -q "^netlab: no node1 in lab .$x. " addr.err &&
+	test $rc_run -eq 1 && test "$(grep -c . run.err)" -eq 1 && grep -q "^netlab: no node1 in lab .$x. " run.err &&
+	test "$(grep -c "link up" status.x)" -eq 1 &&
+	grep -q "is down" down.x &&
+	test "$(grep -c "link up" status.x1)" -eq 2 &&
+	test -z "$(lab_left $x)" && test -z "$(lab_left $x-node1)"
+'
+
+# two_ups: two "up" of one lab at once.  One makes it; the other finds
+# it up (having waited for the first, if they met), and says nothing else.
+two_ups() {
+	"$lab" up 2 >out1 2>err1 &
+	a=$!
+	"$lab" up 2 >out2 2>err2 &
+	b=$!
+	wait $a; ra=$?
+	wait $b; rb=$?
+	echo "up, up at once: exit $ra and $rb"; cat err1 err2
+	if [ $ra -eq 0 ]; then won=1 lost=2 rc=$rb; else won=2 lost=1 rc=$ra; fi
+	test $rc -eq 1 && grep -q "is up: 2 nodes" out$won && test ! -s out$lost && test ! -s err$won &&
+	grep -q "^netlab: lab .$NETLAB_PREFIX. is up already" err$lost &&
+	test -z "$(grep -v "is up already\|is making or removing lab .$NETLAB_PREFIX.: waiting for it$" err$lost)" &&
+	test "$("$lab" status | grep -c "link up")" -eq 2
+}
+test_expect_success 'two up at once, 5 rounds: one lab, the other says it is up; down leaves nothing' '
+	NETLAB_PREFIX=${NETLAB_PREFIX}r && export NETLAB_PREFIX &&
+	for round in 1 2 3 4 5; do
+		two_ups; rc=$?
+		"$lab" down >down || rc=1
+		left=$(lab_left $NETLAB_PREFIX)
+		test -z "$left" || { echo "left after down: $left"; rc=1; }
+		test $rc -eq 0 || exit 1
+	done
+'
 test_expect_success NOBODY_USERNS 'another user, a lab of the same prefix beside this one' '
 	pub=$(mktemp -d "${TMPDIR:-/tmp}/netlab-test.XXXXXX") && chmod 755 "$pub" &&
 	cp "$lab" "$pub/netlab" && chmod 755 "$pub/netlab" &&
@@ -313,13 +405,11 @@ test_expect_success 'down removes everything it made; a second down is fine' '
 	# Without root, the process that holds the lab namespace goes too.
 	"$lab" check >check &&
 	holder=$(sed -n "s/.*held by process \([0-9]*\) .*/\1/p" check) &&
-	state=$(sed -n "s/.*(state in \(.*\))$/\1/p" check) &&
-	{ [ "$(id -u)" -eq 0 ] || { test -n "$holder" && test -f "$state/$NETLAB_PREFIX"; }; } &&
+	{ [ "$(id -u)" -eq 0 ] || { test -n "$holder" && test -f "$statedir/$NETLAB_PREFIX"; }; } &&
 	"$lab" down >out &&
 	{ test -z "$holder" || ! kill -0 "$holder" 2>/dev/null; } &&
-	{ test -z "$state" || ! ls "$state/$NETLAB_PREFIX"* 2>/dev/null; } &&
 	grep -q "^lab .wk3t[0-9]*. is down$" out &&
-	test -z "$(ip netns list | grep "^$NETLAB_PREFIX-")" &&
+	left=$(lab_left $NETLAB_PREFIX) && echo "left: $left" && test -z "$left" &&
 	"$lab" down >out &&
 	grep -q "was not up" out &&
 	own_namespace >own.after &&
@@ -340,8 +430,99 @@ test_expect_success NOT_ROOT 'without root, after a crash: down ends what still 
 	"$lab" down >out &&
 	grep -q "^lab .wk3t[0-9]*. is down$" out &&
 	{ wait_bounded $sleeper 5 2>/dev/null || :; } &&
-	! kill -0 $sleeper 2>/dev/null && ! kill -0 "$holder" 2>/dev/null &&
+	! kill -0 $sleeper 2>/dev/null && ! pid_alive "$holder" &&
 	"$lab" up 1 >/dev/null && "$lab" down >/dev/null
+'
+
+# crash PREFIX: lab PREFIX, of one node, whose holder is killed with -9:
+# its user namespace is gone, and the kernel may give its number to the
+# next one it makes.  Says the number.
+crash() {
+	NETLAB_PREFIX=$1 "$lab" up 1 >/dev/null &&
+	h=$(NETLAB_PREFIX=$1 "$lab" check | sed -n "s/.*held by process \([0-9]*\) .*/\1/p") &&
+	ns=$(readlink "/proc/$h/ns/user" | tr -dc 0-9) &&
+	test -n "$ns" && kill -KILL "$h" && wait_until 5 gone "$h" && echo "$ns"
+}
+gone() {
+	! pid_alive "$1"
+}
+in_another_userns() {
+	test "$(readlink "/proc/$1/ns/user")" != "$(readlink /proc/self/ns/user)"
+}
+# as_if_reused PREFIX NS: lab PREFIX crashed, and the kernel gave the
+# number of its namespace to NS (whatever the state file's format).
+as_if_reused() {
+	old=$(crash "$1") && sed -i "s/\<$old\>/$2/" "$statedir/$1" && grep -q "\<$2\>" "$statedir/$1"
+}
+test_expect_success NOT_ROOT 'without root: a state that names our own user namespace ends nothing, and goes' '
+	sleep 300 &
+	victim=$! && test_started $victim &&
+	own=$(readlink /proc/self/ns/user | tr -dc 0-9) &&
+	p=${NETLAB_PREFIX}o &&
+	as_if_reused $p $own &&
+	NETLAB_PREFIX=$p "$lab" up 1 >up 2>up.err &&
+	pid_alive $victim && grep -q "^lab .$p. is up: 1 nodes" up &&
+	grep -q "^netlab: .*/$p names your own user namespace, no lab.s: nothing ended" up.err &&
+	NETLAB_PREFIX=$p "$lab" down >/dev/null &&
+	as_if_reused $p $own &&
+	NETLAB_PREFIX=$p "$lab" down >down 2>down.err;
+	rc=$?
+	cat up up.err down down.err
+	NETLAB_PREFIX=$p "$lab" down >/dev/null 2>&1
+	test $rc -eq 0 && pid_alive $victim &&
+	grep -q "^lab .$p. is down$" down &&
+	grep -q "^netlab: .*/$p names your own user namespace, no lab.s: nothing ended; the file removed$" down.err &&
+	test -z "$(lab_left $p)"
+'
+test_expect_success NOT_ROOT 'without root: a state that names another program'"'"'s user namespace (unshare -U) leaves it alone' '
+	unshare -U sleep 300 &
+	other=$! && test_started $other &&
+	wait_until 5 in_another_userns $other &&
+	ns=$(readlink /proc/$other/ns/user | tr -dc 0-9) &&
+	p=${NETLAB_PREFIX}o &&
+	as_if_reused $p $ns &&
+	NETLAB_PREFIX=$p "$lab" down >down 2>down.err &&
+	pid_alive $other &&
+	grep -q "^lab .$p. is down$" down &&
+	grep -q "^netlab: left alone: sleep\[$other\], in a user namespace with the number the lab.s had, but not its mark" down.err &&
+	as_if_reused $p $ns &&
+	NETLAB_PREFIX=$p "$lab" up 1 >up 2>up.err &&
+	pid_alive $other && grep -q "^netlab: left alone: sleep\[$other\]" up.err &&
+	NETLAB_PREFIX=$p "$lab" down >/dev/null;
+	rc=$?
+	cat down down.err up up.err
+	NETLAB_PREFIX=$p "$lab" down >/dev/null 2>&1
+	test $rc -eq 0 && pid_alive $other && test -z "$(lab_left $p)"
+'
+
+# Another user may make the state directory /tmp/netlab-UID first (as
+# root: a directory of root's, for user 65534); without root, a symbolic
+# link there plays it.  netlab refuses it once, and XDG_RUNTIME_DIR names
+# another.
+test_lazy_prereq OTHER_USER 'as root: needs setpriv (util-linux), to be another user' '
+	[ "$(id -u)" -ne 0 ] || command -v setpriv
+'
+test_expect_success OTHER_USER 'a state directory not ours: refused once, and how to go around it (XDG_RUNTIME_DIR)' '
+	pub=$(mktemp -d "${TMPDIR:-/tmp}/netlab-test.XXXXXX") && chmod 755 "$pub" &&
+	cp "$lab" "$pub/netlab" && chmod 755 "$pub/netlab" && mkdir "$pub/own" "$pub/elsewhere" &&
+	if [ "$(id -u)" -eq 0 ]; then
+		run=as_nobody && mkdir "$pub/netlab-65534" && chown 65534 "$pub/own" && blocked=$pub/netlab-65534
+	else
+		run=env && blocked=$pub/netlab-$(id -u) && ln -s "$pub/elsewhere" "$blocked"
+	fi &&
+	chmod 700 "$pub/own" &&
+	for c in "up 1" status down check "run 1 true"; do
+		test_expect_code 1 $run env -u XDG_RUNTIME_DIR TMPDIR="$pub" "$pub/netlab" $c 2>err >out || exit 1
+		cat err
+		test "$(grep -c . err)" -eq 1 && test ! -s out || exit 1
+		grep -q "^netlab: $blocked: not a directory of ours (another user may have made it), so it cannot keep the state of our labs; keep it in one of your own: .*export XDG_RUNTIME_DIR=" err || exit 1
+	done &&
+	$run env TMPDIR="$pub" XDG_RUNTIME_DIR="$pub/own" "$pub/netlab" status >out 2>err;
+	rc=$?
+	cat out err
+	ls -la "$pub/own"
+	rm -rf "$pub"
+	test $rc -eq 0 && test ! -s err && grep -q "is down" out
 '
 
 # The checkout may be in a directory only its owner can enter (a clone
