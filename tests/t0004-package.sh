@@ -33,7 +33,7 @@ test_expect_success 'install builds nothing: without a built tree it says so' '
 '
 
 if [ -d "$top/.git" ] && command -v git >/dev/null 2>&1; then
-	test_expect_success 'dist: a tarball of the tree that builds elsewhere, with its version' '
+	test_expect_success EXPENSIVE 'dist: a tarball of the tree that builds elsewhere, with its version' '
 		version=$(mk -s -C "$top" version | sed "s/-dirty$//") &&
 		mk -s -C "$top" dist BUILD="$TRASH/b" >out &&
 		tarball="$top/$(grep -o "week3-[^ ]*\.tar\.gz" out | tail -1)" &&

@@ -252,6 +252,7 @@ int main(int argc, char **argv)
      *    memory, not by process_vm_readv, a system call per message that
      *    costs more than the copy at these sizes; your own setting wins.) */
     setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 0);
+    signal(SIGPIPE, SIG_IGN);   /* a dead peer's socket: an error MPI names, not a silent end */
     MPI_Init(&argc, &argv);
     identify(&me);
     /*    Ctrl-C: mpirun passes it on to every rank as SIGTERM; the
