@@ -144,18 +144,19 @@ test_expect_success 'a forged incarnation 20 h ahead, from elsewhere, does not t
 
 test_expect_success 'a node that restarts while ALIVE (kill -9, started again) is seen restarted once SUSPECT' '
 	start_receiver rx || exit 1
-	"$sender" -p $port -i 300 -n back -q >tx &
+	"$sender" -p $port -i 500 -n back -q >tx &
 	spid=$! && test_started $spid &&
 	wait_until 5 grep -q "back ALIVE: first heartbeat" rx || exit 1
 	kill -KILL $spid; { wait $spid; } 2>/dev/null    # no goodbye: a crash
-	"$sender" -p $port -i 300 -n back -q >tx2 &
+	"$sender" -p $port -i 500 -n back -q >tx2 &
 	spid=$! && test_started $spid &&
 	wait_until 5 grep -q "back ALIVE again" rx &&
 	kill -INT $spid && wait_bounded $spid 5 &&
 	wait_until 5 grep -q "back LEFT" rx &&
 	stop_receiver &&
-	# The first heartbeats of the new one are ignored, then: SUSPECT,
-	# restarted, ALIVE again; counted from its first believed heartbeat.
+	# The new one starts well within the old one'"'"'s SUSPECT deadline (1 s):
+	# its first heartbeats are ignored, then: SUSPECT, restarted, ALIVE
+	# again; counted from its first believed heartbeat.
 	sed -n -e "s/^[0-9:.]* back ALIVE: first .*/F/p" \
 	       -e "s/^[0-9:.]* ignored heartbeat .*: a newer incarnation from another address while the node is alive (node back)$/I/p" \
 	       -e "s/^[0-9:.]* back SUSPECT: .*/S/p" -e "s/^[0-9:.]* back restarted (incarnation .*/R/p" \
@@ -193,16 +194,18 @@ test_expect_success '--forget-after: DEAD and LEFT nodes are forgotten, their ro
 '
 
 test_expect_success 'a flood of garbage and invented nodes: every real heartbeat kept, memory bounded' '
-	start_receiver rx --json --max-nodes 1000 &&
+	start_receiver rx -q --json --max-nodes 1000 &&
 	awk "BEGIN { for (i = 1; i <= 100000; i++) {
 		if (i % 4 == 0) print \"garbage \" i; else print \"HEARTBEAT v=1 node=x\" i \" inc=1 seq=1 interval_ms=1000 sent_ms=1\";
-		if (i % 1000 == 0) { print \"HEARTBEAT v=1 node=real inc=1 seq=\" i / 1000 \" interval_ms=100000 sent_ms=1\"; print \"@sleep 5\" } } }" >flood &&
+		if (i % 1000 == 0) { print \"HEARTBEAT v=1 node=real inc=1 seq=\" i / 1000 \" interval_ms=100000 sent_ms=1\"; print \"@sleep 5\" } }
+		print \"HEARTBEAT v=1 node=real inc=1 seq=101 interval_ms=100000 sent_ms=1 leaving=1\" }" >flood &&
 	"$script" $port <flood &&
-	wait_until 10 grep -q "\"event\":\"heartbeat\",\"program\":\"udp_receiver\",\"node\":\"real\",.*\"seq\":100," rx &&
+	# Its goodbye, last, is the sentinel (the table is full: no new node).
+	wait_until 10 grep -q "\"event\":\"left\",\"program\":\"udp_receiver\",\"node\":\"real\"" rx &&
 	rss=$(sed -n "s/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p" /proc/$pid/status) &&
 	echo "receiver RSS $rss kB" &&
 	stop_receiver &&
-	node_json rx real | grep -q "\"received\":100,\"lost\":0," &&
+	node_json rx real | grep -q "\"state\":\"left\",\"received\":101,\"lost\":0," &&
 	event summary rx | grep -q "\"malformed\":25000," &&
 	event summary rx | grep -q "\"refused\":74001," &&
 	test $rss -lt 60000
