@@ -21,6 +21,20 @@ node_json() {
 	event summary "$1" | tr '[]' '\n\n' | sed 's/},{/}\n{/g' | grep "^{\"node\":\"$2\","
 }
 
+# sentinel: a heartbeat of a node of its own, to send last.  The receiver
+# takes one socket's datagrams in order, and does not drain its socket when
+# it stops: once it has seen the sentinel, everything sent before it has
+# been counted, and it may be stopped.  (A fixed sleep may stop it with
+# datagrams still queued.)
+sentinel() {
+	hb sentinel 1 1
+}
+
+# wait_sentinel FILE: until the receiver's output (text or JSON) has it.
+wait_sentinel() {
+	wait_until 5 grep -q "^[0-9:.]* sentinel ALIVE\|\"event\":\"alive\",\"program\":\"udp_receiver\",\"node\":\"sentinel\"" "$1"
+}
+
 # within LOW HIGH VALUE: LOW <= VALUE <= HIGH, or say what it was.
 within() {
 	[ "$3" -ge "$1" ] && [ "$3" -le "$2" ] && return 0
@@ -36,21 +50,21 @@ slack=100
 test_expect_success 'seq accounting: gaps, late arrivals, duplicates, a restart' '
 	start_receiver rx -q --json &&
 	{ hb a 1 1; hb a 1 2; hb a 1 4; hb a 1 5; hb a 1 3; hb a 1 3; hb a 1 7;
-	  hb a 2 1; hb a 2 2; } | "$script" $port &&
-	wait_until 5 grep -q "\"event\":\"alive\"" rx && sleep 0.3 &&
+	  hb a 2 1; hb a 2 2; sentinel; } | "$script" $port &&
+	wait_sentinel rx &&
 	stop_receiver &&
 	node_json rx a >a.json &&
 	grep -q "^{\"node\":\"a\",\"addr\":\"127.0.0.1:[0-9]*\",\"state\":\"alive\",\"received\":9,\"lost\":1,\"duplicates\":1,\"reordered\":1,\"restarts\":1,\"last_seen_ms\":[0-9]*,\"stale\":0,\"implausible\":0}$" a.json &&
-	event summary rx | grep -q "\"heartbeats\":9,\"malformed\":0," &&
-	test "$(event alive rx | wc -l)" -eq 1 &&
+	event summary rx | grep -q "\"heartbeats\":10,\"malformed\":0," &&
+	test "$(event alive rx | grep -c "\"node\":\"a\"")" -eq 1 &&
 	! grep -q "\"event\":\"heartbeat\"" rx
 '
 
 test_expect_success 'a seq far ahead (forged, corrupted) is ignored; the node stays ALIVE' '
 	start_receiver rx -q --json &&
 	{ hb a 1 1 1000; hb a 1 18446744073709551615 1000; hb a 1 5000 1000;
-	  for s in 2 3 4 5 6; do echo "@sleep 50"; hb a 1 $s 1000; done; } | "$script" $port &&
-	sleep 0.3 &&
+	  for s in 2 3 4 5 6; do echo "@sleep 50"; hb a 1 $s 1000; done; sentinel; } | "$script" $port &&
+	wait_sentinel rx &&
 	stop_receiver &&
 	node_json rx a | grep -q "\"state\":\"alive\",\"received\":6,\"lost\":0,\"duplicates\":0,.*\"implausible\":2}$" &&
 	event summary rx | grep -q "\"implausible\":2,"
@@ -58,16 +72,16 @@ test_expect_success 'a seq far ahead (forged, corrupted) is ignored; the node st
 
 test_expect_success 'one older than the first seen is reordered, never a negative loss' '
 	start_receiver rx -q --json &&
-	{ hb a 1 2; hb a 1 1; hb a 1 3; } | "$script" $port &&
-	sleep 0.3 &&
+	{ hb a 1 2; hb a 1 1; hb a 1 3; sentinel; } | "$script" $port &&
+	wait_sentinel rx &&
 	stop_receiver &&
 	node_json rx a | grep -q "\"received\":3,\"lost\":0,\"duplicates\":0,\"reordered\":1,"
 '
 
 test_expect_success 'a late datagram of the previous incarnation is stale, not a restart' '
 	start_receiver rx -q --json &&
-	{ hb a 1 10; hb a 2 1; hb a 1 11; hb a 2 2; } | "$script" $port &&
-	sleep 0.3 &&
+	{ hb a 1 10; hb a 2 1; hb a 1 11; hb a 2 2; sentinel; } | "$script" $port &&
+	wait_sentinel rx &&
 	stop_receiver &&
 	node_json rx a | grep -q "\"received\":3,\"lost\":0,\"duplicates\":0,\"reordered\":0,\"restarts\":1,.*\"stale\":1," &&
 	event summary rx | grep -q "\"stale\":1,"
@@ -87,20 +101,76 @@ test_expect_success 'another address: no news moves the node, no goodbye is take
 
 test_expect_success 'an incarnation from the future is ignored, and makes no node' '
 	start_receiver rx -q --json &&
-	{ hb ghost 99999999999999999 1; hb a 1 1; hb a 99999999999999999 1; hb a 1 2; } | "$script" $port &&
-	wait_until 5 at_least 2 "incarnation from the future" rx &&
-	sleep 0.2 &&
+	{ hb ghost 99999999999999999 1; hb a 1 1; hb a 99999999999999999 1; hb a 1 2; sentinel; } |
+		"$script" $port &&
+	wait_sentinel rx &&
 	stop_receiver &&
 	! node_json rx ghost &&
 	node_json rx a | grep -q "\"received\":2,\"lost\":0,\"duplicates\":0,\"reordered\":0,\"restarts\":0," &&
 	event summary rx | grep -q "\"implausible\":2,"
 '
 
+test_expect_success 'forged restarts at seq 2^64-1: from elsewhere ignored, from the node'"'"'s address no huge loss' '
+	start_receiver rx -q --json &&
+	{ hb a 1 1 1000; } | "$script" $port &&
+	{ hb a 2 18446744073709551615 1000; hb a 3 18446744073709551615 1000; } | "$script" $port &&
+	{ hb b 1 1 1000; hb b 2 18446744073709551615 1000; hb b 3 18446744073709551615 1000;
+	  sentinel; } | "$script" $port &&
+	wait_sentinel rx &&
+	stop_receiver &&
+	node_json rx a | grep -q "\"state\":\"alive\",\"received\":1,\"lost\":0,\"duplicates\":0,\"reordered\":0,\"restarts\":0,.*\"stale\":0,\"implausible\":2}$" &&
+	node_json rx b | grep -q "\"received\":3,\"lost\":[0-9]*,\"duplicates\":0,\"reordered\":0,\"restarts\":2," &&
+	# Each restart may lose what a jump of seq may: 64 + 2 intervals here.
+	within 0 200 $(node_json rx b | json_field /dev/stdin lost)
+'
+
+test_expect_success 'a forged incarnation 20 h ahead, from elsewhere, does not take a live node' '
+	start_receiver rx --json || exit 1
+	"$sender" -p $port -i 50 -n live -q >tx &
+	spid=$! && test_started $spid &&
+	wait_until 5 grep -q "\"event\":\"alive\"" rx &&
+	future=$(( $(date +%s) * 1000 + 20 * 3600 * 1000 )) &&
+	{ hb live $future 1 50; hb live $future 2 50; } | "$script" $port &&
+	beats=$(grep -c "^{\"event\":\"heartbeat\",\"program\":\"udp_receiver\",\"node\":\"live\"" rx) &&
+	# Its real heartbeats are still news (they were stale: 31 ignored).
+	wait_until 5 at_least $((beats + 5)) "^{\"event\":\"heartbeat\",\"program\":\"udp_receiver\",\"node\":\"live\"" rx &&
+	test "$(grep -c "\"node\":\"live\",.*\"reason\":\"a newer incarnation from another address while the node is alive\"" rx)" -eq 2 &&
+	kill -INT $spid && wait_bounded $spid 5 &&
+	wait_until 5 grep -q "\"event\":\"left\"" rx &&
+	stop_receiver &&
+	! grep -q "\"event\":\"\(suspect\|dead\)\"" rx &&
+	node_json rx live | grep -q "\"state\":\"left\",.*\"restarts\":0,.*\"stale\":0,\"implausible\":2}$"
+'
+
+test_expect_success 'a node that restarts while ALIVE (kill -9, started again) is seen restarted once SUSPECT' '
+	start_receiver rx || exit 1
+	"$sender" -p $port -i 500 -n back -q >tx &
+	spid=$! && test_started $spid &&
+	wait_until 5 grep -q "back ALIVE: first heartbeat" rx || exit 1
+	kill -KILL $spid; { wait $spid; } 2>/dev/null    # no goodbye: a crash
+	"$sender" -p $port -i 500 -n back -q >tx2 &
+	spid=$! && test_started $spid &&
+	wait_until 5 grep -q "back ALIVE again" rx &&
+	kill -INT $spid && wait_bounded $spid 5 &&
+	wait_until 5 grep -q "back LEFT" rx &&
+	stop_receiver &&
+	# The new one starts well within the old one'"'"'s SUSPECT deadline (1 s):
+	# its first heartbeats are ignored, then: SUSPECT, restarted, ALIVE
+	# again; counted from its first believed heartbeat.
+	sed -n -e "s/^[0-9:.]* back ALIVE: first .*/F/p" \
+	       -e "s/^[0-9:.]* ignored heartbeat .*: a newer incarnation from another address while the node is alive (node back)$/I/p" \
+	       -e "s/^[0-9:.]* back SUSPECT: .*/S/p" -e "s/^[0-9:.]* back restarted (incarnation .*/R/p" \
+	       -e "s/^[0-9:.]* back ALIVE again .*/A/p" -e "s/^[0-9:.]* back \(DEAD\|LEFT\).*/X/p" rx |
+		tr -d "\n" >order &&
+	grep -q "^FI\{1,\}SRAX$" order &&
+	grep -q "^back  *127.0.0.1:[0-9]*  *LEFT  *[0-9]*  *0  *0.0%" rx
+'
+
 test_expect_success '--max-nodes: heartbeats of more nodes are refused, counted, reported' '
 	start_receiver rx --max-nodes 2 &&
 	{ hb a 1 1; hb b 1 1; hb c 1 1; hb c 1 2; hb a 1 2; } | "$script" $port &&
-	wait_until 5 grep -q "ignored heartbeat from 127.0.0.1:[0-9]*: node limit reached (--max-nodes) (node c)" rx &&
-	sleep 0.2 &&
+	wait_until 5 grep -q "^[0-9:.]* heartbeat from a (127.0.0.1:[0-9]*) seq=2$" rx &&
+	grep -q "ignored heartbeat from 127.0.0.1:[0-9]*: node limit reached (--max-nodes) (node c)" rx &&
 	stop_receiver &&
 	grep -q "^2 nodes (2 alive, 0 suspect, 0 dead, 0 left), 3 heartbeats, 0 malformed$" rx &&
 	grep -q "^ignored: 0 of older incarnations, 0 implausible, 2 past --max-nodes$" rx
@@ -116,7 +186,9 @@ test_expect_success '--forget-after: DEAD and LEFT nodes are forgotten, their ro
 		"$script" $port &&
 	wait_until 5 at_least 100 "y[0-9]* ALIVE: first heartbeat" rx &&
 	stop_receiver &&
-	grep -q "^100 nodes (100 alive, 0 suspect, 0 dead, 0 left), 200 heartbeats, 0 malformed$" rx &&
+	# Every y fitted.  (Their states: SUSPECT 100 ms after their one
+	# heartbeat, which a loaded machine may take to stop the receiver.)
+	grep -q "^100 nodes ([0-9]* alive, [0-9]* suspect, [0-9]* dead, 0 left), 200 heartbeats, 0 malformed$" rx &&
 	grep -q "^forgotten: 100 dead or left nodes (--forget-after)$" rx &&
 	! grep -q "past --max-nodes" rx
 '
@@ -125,13 +197,15 @@ test_expect_success 'a flood of garbage and invented nodes: every real heartbeat
 	start_receiver rx -q --json --max-nodes 1000 &&
 	awk "BEGIN { for (i = 1; i <= 100000; i++) {
 		if (i % 4 == 0) print \"garbage \" i; else print \"HEARTBEAT v=1 node=x\" i \" inc=1 seq=1 interval_ms=1000 sent_ms=1\";
-		if (i % 1000 == 0) { print \"HEARTBEAT v=1 node=real inc=1 seq=\" i / 1000 \" interval_ms=100000 sent_ms=1\"; print \"@sleep 5\" } } }" >flood &&
+		if (i % 1000 == 0) { print \"HEARTBEAT v=1 node=real inc=1 seq=\" i / 1000 \" interval_ms=100000 sent_ms=1\"; print \"@sleep 5\" } }
+		print \"HEARTBEAT v=1 node=real inc=1 seq=101 interval_ms=100000 sent_ms=1 leaving=1\" }" >flood &&
 	"$script" $port <flood &&
-	sleep 0.5 &&
+	# Its goodbye, last, is the sentinel (the table is full: no new node).
+	wait_until 10 grep -q "\"event\":\"left\",\"program\":\"udp_receiver\",\"node\":\"real\"" rx &&
 	rss=$(sed -n "s/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p" /proc/$pid/status) &&
 	echo "receiver RSS $rss kB" &&
 	stop_receiver &&
-	node_json rx real | grep -q "\"received\":100,\"lost\":0," &&
+	node_json rx real | grep -q "\"state\":\"left\",\"received\":101,\"lost\":0," &&
 	event summary rx | grep -q "\"malformed\":25000," &&
 	event summary rx | grep -q "\"refused\":74001," &&
 	test $rss -lt 60000
@@ -210,11 +284,12 @@ test_expect_success 'a sender stopped by SIGINT is LEFT, not DEAD' '
 	wait_until 5 grep -q "\"event\":\"alive\"" rx &&
 	sleep 0.2 && kill -INT $spid && wait_bounded $spid 5 &&
 	wait_until 5 grep -q "\"event\":\"left\"" rx &&
-	sleep 0.5 &&
+	# A timer of polite would fire before the sentinel goes DEAD.
+	hb sentinel 1 1 50 | "$script" $port &&
+	wait_until 5 grep -q "\"event\":\"dead\",\"program\":\"udp_receiver\",\"node\":\"sentinel\"" rx &&
 	stop_receiver &&
 	event left rx | grep -q "^{\"event\":\"left\",\"program\":\"udp_receiver\",\"node\":\"polite\",\"t_ms\":[0-9]*}$" &&
-	! grep -q "\"event\":\"dead\"" rx &&
-	! grep -q "\"event\":\"suspect\"" rx &&
+	! grep -q "\"event\":\"\(suspect\|dead\)\",\"program\":\"udp_receiver\",\"node\":\"polite\"" rx &&
 	node_json rx polite | grep -q "\"state\":\"left\""
 '
 
@@ -235,16 +310,16 @@ test_expect_success 'back from the dead: ALIVE again with down_ms (same incarnat
 	start_receiver rx --json -q &&
 	{ hb back 1 1 50; echo @sleep 600; hb back 1 2 50; } | "$script" $port &&
 	wait_until 5 grep -q "down_ms" rx &&
-	"$sender" -p $port -i 50 -c 1 -n back -q >tx &&
-	wait_until 5 at_least 1 down_ms rx &&
-	sleep 0.6 &&
+	wait_until 5 at_least 2 "\"event\":\"dead\"" rx &&
 	"$sender" -p $port -i 50 -c 1 -n back -q >tx &&
 	wait_until 5 at_least 2 down_ms rx &&
+	wait_until 5 at_least 3 "\"event\":\"dead\"" rx &&
+	"$sender" -p $port -i 50 -c 1 -n back -q >tx &&
+	wait_until 5 at_least 3 down_ms rx &&
 	stop_receiver &&
 	event alive rx | sed -n 2p | grep -q "^{\"event\":\"alive\",\"program\":\"udp_receiver\",\"node\":\"back\",\"addr\":\"127.0.0.1:[0-9]*\",\"down_ms\":[0-9]*,\"t_ms\":[0-9]*}$" &&
 	within 550 $((600 + slack)) $(event alive rx | sed -n 2p | json_field /dev/stdin down_ms) &&
-	test "$(event dead rx | wc -l)" -ge 2 &&
-	node_json rx back | grep -q "\"restarts\":[12],"
+	node_json rx back | grep -q "\"restarts\":2,"
 '
 
 test_expect_success '--nodes 1000: every node tracked, none lost' '
@@ -276,7 +351,7 @@ test_expect_success "every interface by default: IPv4$v6 senders" '
 	"$sender" 127.0.0.1 -p $port -i 10 -c 1 -n four -q >tx &&
 	if have_ipv6; then "$sender" ::1 -p $port -i 10 -c 1 -n six -q >tx6; fi &&
 	wait_until 5 grep -q "\"node\":\"four\"" rx &&
-	sleep 0.2 &&
+	if have_ipv6; then wait_until 5 grep -q "\"node\":\"six\"" rx; fi &&
 	stop_receiver &&
 	head -1 rx | grep -q "^{\"event\":\"listening\",\"program\":\"udp_receiver\",\"addr\":\"\[::\]:$port\",\"port\":$port,\"detector\":\"deadline\",\"t_ms\":0}$" &&
 	event heartbeat rx | grep -q "\"node\":\"four\",\"addr\":\"127.0.0.1:" &&

@@ -257,7 +257,10 @@ void nodes_forget(struct node_table *t, uint32_t id)
         compact_names(t);
 }
 
-/* How far ahead of the newest seq a heartbeat may be, 'elapsed' ms later. */
+/*
+ * How many seqs a heartbeat may skip 'elapsed' ms after the node's last
+ * one: what its interval allows, twice over, plus the window.
+ */
 static uint64_t max_ahead(const struct node *n, uint64_t elapsed)
 {
     uint64_t interval = n->interval_ms > 0 ? n->interval_ms : 1;
@@ -265,31 +268,55 @@ static uint64_t max_ahead(const struct node *n, uint64_t elapsed)
     return 64 + 2 * (elapsed / interval + 1);
 }
 
-enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq, uint64_t now)
+/*
+ * Counting starts over, at a node's first heartbeat or at a restart.
+ * The new incarnation's seqs before this one never came (or were not
+ * believed): as lost, no more of them than 'may_lose'.
+ */
+static enum seq_event start_over(struct node *n, uint64_t inc, uint64_t seq, bool first,
+                                 uint64_t may_lose)
+{
+    uint64_t missed = seq - 1 < may_lose ? seq - 1 : may_lose;
+
+    n->first_seq = seq - missed;        /* a late one from here on fills a gap */
+    n->lost += missed;
+    if (!first)
+        nodes_bump(&n->restarts);
+    n->inc = inc;
+    n->max_seq = seq;
+    n->window = 1;
+    return first ? SEQ_FIRST : SEQ_RESTART;
+}
+
+enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq, bool from_node,
+                               uint64_t now)
 {
     bool first = n->received == 0;
+    uint64_t may_skip = max_ahead(n, now - n->last_seen);
 
     if (!first && inc < n->inc) {
-        n->stale++;
+        nodes_bump(&n->stale);
         return SEQ_STALE;
     }
-    if (!first && inc == n->inc && seq > n->max_seq &&
-        seq - n->max_seq > max_ahead(n, now - n->last_seen)) {
-        n->implausible++;
+    /* One datagram from elsewhere must not take a node that beats. */
+    if (!first && inc > n->inc && !from_node && n->state == NODE_ALIVE) {
+        nodes_bump(&n->implausible);
+        return SEQ_RIVAL;
+    }
+    if (!first && inc == n->inc && seq > n->max_seq && seq - n->max_seq > may_skip) {
+        nodes_bump(&n->implausible);
         return SEQ_IMPLAUSIBLE;
     }
     n->received++;
-    if (first || inc != n->inc) {
-        n->first_seq = first ? seq : 1;
-        if (!first) {
-            n->restarts++;
-            n->lost += seq - 1;         /* this incarnation's earlier ones never came */
-        }
-        n->inc = inc;
-        n->max_seq = seq;
-        n->window = 1;
-        return first ? SEQ_FIRST : SEQ_RESTART;
-    }
+    if (first)                          /* nothing says what came before */
+        return start_over(n, inc, seq, true, 0);
+    /*
+     * A restart.  From the node's address, its earlier seqs are lost, as
+     * many as the time allows; from elsewhere (believed only now that
+     * the node is silent) it is counted from here, as a first one is.
+     */
+    if (inc != n->inc)
+        return start_over(n, inc, seq, false, from_node ? may_skip : 0);
     if (seq > n->max_seq) {
         uint64_t ahead = seq - n->max_seq;
 
@@ -301,11 +328,11 @@ enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq, uint6
     uint64_t behind = n->max_seq - seq;
 
     if (behind >= 64 || (n->window & (1ULL << behind))) {
-        n->duplicates++;
+        nodes_bump(&n->duplicates);
         return SEQ_DUPLICATE;
     }
     n->window |= 1ULL << behind;
-    n->reordered++;
+    nodes_bump(&n->reordered);
     if (seq >= n->first_seq)
         n->lost--;                      /* a gap filled: it was late, not lost */
     return SEQ_LATE;

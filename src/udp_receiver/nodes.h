@@ -40,6 +40,7 @@ struct node {
     uint64_t window;            /* bit i set: seq max_seq - i was received */
     uint64_t received;          /* valid heartbeats, duplicates included */
     uint64_t lost;              /* seqs skipped and not (yet) filled in */
+    /* One per datagram, so within reach of a flood: they stop at UINT32_MAX. */
     uint32_t duplicates, reordered, restarts;
     uint32_t stale;             /* of an older incarnation: ignored */
     uint32_t implausible;       /* too far ahead for the time, or forged: ignored */
@@ -95,6 +96,17 @@ static inline struct node *nodes_at(const struct node_table *t, size_t id)
     return n->name != NULL ? n : NULL;
 }
 
+/*
+ * One more of a node's 32-bit counts.  It stops at UINT32_MAX: wrapped
+ * to 0, a count that a flood of forged datagrams had filled would say
+ * "none".
+ */
+static inline void nodes_bump(uint32_t *count)
+{
+    if (*count < UINT32_MAX)
+        (*count)++;
+}
+
 /* Remove node 'id' from the table; its index and name's room are reused. */
 void nodes_forget(struct node_table *t, uint32_t id);
 
@@ -116,6 +128,7 @@ enum seq_event {
     SEQ_RESTART,        /* a new incarnation: counting starts over */
     SEQ_STALE,          /* of an older incarnation: ignored */
     SEQ_IMPLAUSIBLE,    /* further ahead than the time since allows: ignored */
+    SEQ_RIVAL,          /* a newer incarnation from elsewhere, the node ALIVE: ignored */
 };
 
 /* Whether the event makes the node's latest state (address, last seen). */
@@ -126,17 +139,31 @@ static inline bool seq_advances(enum seq_event ev)
 
 /*
  * Count heartbeat (inc, seq) of node 'n', arriving at 'now' (ms, the
- * receiver's clock): received, lost, duplicates, reordered, restarts.
+ * receiver's clock) from the node's own address ('from_node') or from
+ * another: received, lost, duplicates, reordered, restarts.
+ *
  * A gap counts as lost until a late arrival fills it; arrivals more
  * than 64 behind the newest cannot be told apart from duplicates and
  * count as such; one older than the first seen is reordered, never a
- * negative loss.  An older incarnation is stale, and a seq further
- * ahead than the node's interval allows for the time since its last
- * heartbeat (twice over, plus the window) is implausible: both are
- * counted apart and change nothing else, so one forged or corrupted
- * datagram cannot capture the node's window.  Uses n->last_seen and
- * n->interval_ms as they were before this heartbeat.
+ * negative loss.  No heartbeat adds more to lost than the node's
+ * interval allows for the time since its last one, twice over plus 64
+ * (max_ahead): neither a jump of seq nor a restart at a huge seq.
+ *
+ * Not believed, counted apart, and changing nothing else, so that one
+ * forged or corrupted datagram cannot capture the node:
+ *   - an older incarnation (stale);
+ *   - a seq further ahead than max_ahead (implausible);
+ *   - a newer incarnation from another address while the node is
+ *     ALIVE (a rival, counted as implausible): a live node keeps
+ *     beating from its address, and a restart from elsewhere is
+ *     believed once the node is SUSPECT, DEAD or LEFT.  A restart so
+ *     believed is counted from its first believed heartbeat, as a first
+ *     heartbeat is: the ones before may have come and been ignored.
+ *
+ * Uses n->last_seen, n->interval_ms and n->state as they were before
+ * this heartbeat.
  */
-enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq, uint64_t now);
+enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq, bool from_node,
+                               uint64_t now);
 
 #endif

@@ -46,7 +46,7 @@ static int ignore(struct receiver *r, uint64_t *counter, struct node *n,
 {
     (*counter)++;
     if (n != NULL)
-        n->implausible++;
+        nodes_bump(&n->implausible);
     report_ignored(r, hb, why, &d->from->sa, d->fromlen, now);
     return 0;
 }
@@ -90,16 +90,21 @@ static int heartbeat(struct receiver *r, struct node *n, uint32_t id, bool creat
                      const struct heartbeat *hb, const struct datagram *d, uint64_t now)
 {
     struct before was = { n->state, n->inc, n->last_seen };
+    bool from_node = !created && same_addr(d->from, &n->addr);
     enum seq_event ev;
 
-    if (hb->leaving && !created && !same_addr(d->from, &n->addr))   /* only the node may */
+    if (hb->leaving && !created && !from_node)      /* only the node may */
         return ignore(r, &r->implausible, n, hb,
                       "goodbye from another address than the node's", d, now);
-    ev = nodes_count_seq(n, hb->inc, hb->seq, now);
+    ev = nodes_count_seq(n, hb->inc, hb->seq, from_node, now);
     if (ev == SEQ_STALE)
         return ignore(r, &r->stale, NULL, hb, "an older incarnation", d, now);
     if (ev == SEQ_IMPLAUSIBLE)
         return ignore(r, &r->implausible, NULL, hb, "seq too far ahead for the time since",
+                      d, now);
+    if (ev == SEQ_RIVAL)
+        return ignore(r, &r->implausible, NULL, hb,
+                      "a newer incarnation from another address while the node is alive",
                       d, now);
     r->heartbeats++;
     if (seq_advances(ev)) {             /* only news moves the node's address */

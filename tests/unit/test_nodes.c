@@ -13,6 +13,10 @@
 /* A time long after the last heartbeat: any jump of seq is plausible. */
 #define LATER 1000000000u
 
+/* Where a heartbeat came from: the node's address, or another one. */
+#define FROM_NODE true
+#define ELSEWHERE false
+
 static struct node fresh(void)
 {
     struct node n;
@@ -25,9 +29,9 @@ static void in_order_counts_no_loss(void)
 {
     struct node n = fresh();
 
-    CHECK_INT(nodes_count_seq(&n, 7, 1, LATER), ==, SEQ_FIRST);
+    CHECK_INT(nodes_count_seq(&n, 7, 1, FROM_NODE, LATER), ==, SEQ_FIRST);
     for (uint64_t s = 2; s <= 100; s++)
-        CHECK_INT(nodes_count_seq(&n, 7, s, LATER), ==, SEQ_NEXT);
+        CHECK_INT(nodes_count_seq(&n, 7, s, FROM_NODE, LATER), ==, SEQ_NEXT);
     CHECK_U64(n.received, ==, 100);
     CHECK_U64(n.lost, ==, 0);
     CHECK_INT(n.duplicates + n.reordered + n.restarts, ==, 0);
@@ -37,8 +41,8 @@ static void a_receiver_started_late_counts_nothing_before_it(void)
 {
     struct node n = fresh();
 
-    CHECK_INT(nodes_count_seq(&n, 7, 500, LATER), ==, SEQ_FIRST);
-    CHECK_INT(nodes_count_seq(&n, 7, 501, LATER), ==, SEQ_NEXT);
+    CHECK_INT(nodes_count_seq(&n, 7, 500, FROM_NODE, LATER), ==, SEQ_FIRST);
+    CHECK_INT(nodes_count_seq(&n, 7, 501, FROM_NODE, LATER), ==, SEQ_NEXT);
     CHECK_U64(n.lost, ==, 0);
 }
 
@@ -46,16 +50,16 @@ static void a_gap_is_lost_until_a_late_arrival_fills_it(void)
 {
     struct node n = fresh();
 
-    nodes_count_seq(&n, 1, 1, LATER);
-    nodes_count_seq(&n, 1, 2, LATER);
-    CHECK_INT(nodes_count_seq(&n, 1, 6, LATER), ==, SEQ_NEXT);     /* 3, 4, 5 missing */
+    nodes_count_seq(&n, 1, 1, FROM_NODE, LATER);
+    nodes_count_seq(&n, 1, 2, FROM_NODE, LATER);
+    CHECK_INT(nodes_count_seq(&n, 1, 6, FROM_NODE, LATER), ==, SEQ_NEXT);     /* 3, 4, 5 missing */
     CHECK_U64(n.lost, ==, 3);
-    CHECK_INT(nodes_count_seq(&n, 1, 4, LATER), ==, SEQ_LATE);
+    CHECK_INT(nodes_count_seq(&n, 1, 4, FROM_NODE, LATER), ==, SEQ_LATE);
     CHECK_U64(n.lost, ==, 2);
     CHECK_INT(n.reordered, ==, 1);
-    CHECK_INT(nodes_count_seq(&n, 1, 4, LATER), ==, SEQ_DUPLICATE);
-    CHECK_INT(nodes_count_seq(&n, 1, 6, LATER), ==, SEQ_DUPLICATE);
-    CHECK_INT(nodes_count_seq(&n, 1, 1, LATER), ==, SEQ_DUPLICATE);
+    CHECK_INT(nodes_count_seq(&n, 1, 4, FROM_NODE, LATER), ==, SEQ_DUPLICATE);
+    CHECK_INT(nodes_count_seq(&n, 1, 6, FROM_NODE, LATER), ==, SEQ_DUPLICATE);
+    CHECK_INT(nodes_count_seq(&n, 1, 1, FROM_NODE, LATER), ==, SEQ_DUPLICATE);
     CHECK_INT(n.duplicates, ==, 3);
     CHECK_U64(n.lost, ==, 2);
     CHECK_U64(n.received, ==, 7);
@@ -65,29 +69,29 @@ static void the_window_is_64_deep(void)
 {
     struct node n = fresh();
 
-    nodes_count_seq(&n, 1, 1, LATER);
-    CHECK_INT(nodes_count_seq(&n, 1, 65, LATER), ==, SEQ_NEXT);    /* 2..64 missing */
+    nodes_count_seq(&n, 1, 1, FROM_NODE, LATER);
+    CHECK_INT(nodes_count_seq(&n, 1, 65, FROM_NODE, LATER), ==, SEQ_NEXT);    /* 2..64 missing */
     CHECK_U64(n.lost, ==, 63);
-    CHECK_INT(nodes_count_seq(&n, 1, 2, LATER), ==, SEQ_LATE);      /* 63 behind: in the window */
-    CHECK_INT(nodes_count_seq(&n, 1, 1, LATER), ==, SEQ_DUPLICATE); /* 64 behind: cannot tell */
-    CHECK_INT(nodes_count_seq(&n, 1, 200, LATER), ==, SEQ_NEXT);   /* a jump past the window */
+    CHECK_INT(nodes_count_seq(&n, 1, 2, FROM_NODE, LATER), ==, SEQ_LATE);      /* 63 behind: in the window */
+    CHECK_INT(nodes_count_seq(&n, 1, 1, FROM_NODE, LATER), ==, SEQ_DUPLICATE); /* 64 behind: cannot tell */
+    CHECK_INT(nodes_count_seq(&n, 1, 200, FROM_NODE, LATER), ==, SEQ_NEXT);   /* a jump past the window */
     CHECK_U64(n.lost, ==, 62 + 134);
-    CHECK_INT(nodes_count_seq(&n, 1, 199, LATER), ==, SEQ_LATE);
-    CHECK_INT(nodes_count_seq(&n, 1, 200, LATER), ==, SEQ_DUPLICATE);
+    CHECK_INT(nodes_count_seq(&n, 1, 199, FROM_NODE, LATER), ==, SEQ_LATE);
+    CHECK_INT(nodes_count_seq(&n, 1, 200, FROM_NODE, LATER), ==, SEQ_DUPLICATE);
 }
 
 static void a_new_incarnation_starts_the_count_over(void)
 {
     struct node n = fresh();
 
-    nodes_count_seq(&n, 1, 1, LATER);
-    nodes_count_seq(&n, 1, 2, LATER);
-    nodes_count_seq(&n, 1, 3, LATER);
-    CHECK_INT(nodes_count_seq(&n, 2, 1, LATER), ==, SEQ_RESTART);
-    CHECK_INT(nodes_count_seq(&n, 2, 2, LATER), ==, SEQ_NEXT);
+    nodes_count_seq(&n, 1, 1, FROM_NODE, LATER);
+    nodes_count_seq(&n, 1, 2, FROM_NODE, LATER);
+    nodes_count_seq(&n, 1, 3, FROM_NODE, LATER);
+    CHECK_INT(nodes_count_seq(&n, 2, 1, FROM_NODE, LATER), ==, SEQ_RESTART);
+    CHECK_INT(nodes_count_seq(&n, 2, 2, FROM_NODE, LATER), ==, SEQ_NEXT);
     CHECK_INT(n.restarts, ==, 1);
     CHECK_U64(n.lost, ==, 0);
-    CHECK_INT(nodes_count_seq(&n, 3, 4, LATER), ==, SEQ_RESTART);  /* its 1..3 never came */
+    CHECK_INT(nodes_count_seq(&n, 3, 4, FROM_NODE, LATER), ==, SEQ_RESTART);  /* its 1..3 never came */
     CHECK_U64(n.lost, ==, 3);
     CHECK_U64(n.inc, ==, 3);
 }
@@ -99,13 +103,13 @@ static void a_seq_too_far_ahead_for_the_time_is_ignored(void)
     uint64_t t = 1000;
 
     n.interval_ms = 100;
-    CHECK_INT(nodes_count_seq(&n, 5, 1, t), ==, SEQ_FIRST);
+    CHECK_INT(nodes_count_seq(&n, 5, 1, FROM_NODE, t), ==, SEQ_FIRST);
     n.last_seen = t;
-    CHECK_INT(nodes_count_seq(&n, 5, UINT64_MAX, t + 100), ==, SEQ_IMPLAUSIBLE);
-    CHECK_INT(nodes_count_seq(&n, 5, 1000, t + 100), ==, SEQ_IMPLAUSIBLE);
+    CHECK_INT(nodes_count_seq(&n, 5, UINT64_MAX, FROM_NODE, t + 100), ==, SEQ_IMPLAUSIBLE);
+    CHECK_INT(nodes_count_seq(&n, 5, 1000, FROM_NODE, t + 100), ==, SEQ_IMPLAUSIBLE);
     for (uint64_t s = 2; s <= 10; s++) {
         t += 100;
-        CHECK_INT(nodes_count_seq(&n, 5, s, t), ==, SEQ_NEXT);
+        CHECK_INT(nodes_count_seq(&n, 5, s, FROM_NODE, t), ==, SEQ_NEXT);
         n.last_seen = t;
     }
     CHECK_U64(n.received, ==, 10);
@@ -113,7 +117,7 @@ static void a_seq_too_far_ahead_for_the_time_is_ignored(void)
     CHECK_INT(n.duplicates, ==, 0);
     CHECK_INT(n.implausible, ==, 2);
     /* A real gap: 60 s of silence at 100 ms may skip 600 seqs. */
-    CHECK_INT(nodes_count_seq(&n, 5, 610, t + 60000), ==, SEQ_NEXT);
+    CHECK_INT(nodes_count_seq(&n, 5, 610, FROM_NODE, t + 60000), ==, SEQ_NEXT);
     CHECK_U64(n.lost, ==, 599);
 }
 
@@ -121,18 +125,18 @@ static void a_late_one_before_the_first_seen_is_not_a_negative_loss(void)
 {
     struct node n = fresh();
 
-    CHECK_INT(nodes_count_seq(&n, 7, 2, LATER), ==, SEQ_FIRST);
-    CHECK_INT(nodes_count_seq(&n, 7, 1, LATER), ==, SEQ_LATE);
+    CHECK_INT(nodes_count_seq(&n, 7, 2, FROM_NODE, LATER), ==, SEQ_FIRST);
+    CHECK_INT(nodes_count_seq(&n, 7, 1, FROM_NODE, LATER), ==, SEQ_LATE);
     CHECK_U64(n.lost, ==, 0);
     CHECK_INT(n.reordered, ==, 1);
-    CHECK_INT(nodes_count_seq(&n, 7, 1, LATER), ==, SEQ_DUPLICATE);
-    CHECK_INT(nodes_count_seq(&n, 7, 5, LATER), ==, SEQ_NEXT);     /* 3, 4 lost */
-    CHECK_INT(nodes_count_seq(&n, 7, 3, LATER), ==, SEQ_LATE);
+    CHECK_INT(nodes_count_seq(&n, 7, 1, FROM_NODE, LATER), ==, SEQ_DUPLICATE);
+    CHECK_INT(nodes_count_seq(&n, 7, 5, FROM_NODE, LATER), ==, SEQ_NEXT);     /* 3, 4 lost */
+    CHECK_INT(nodes_count_seq(&n, 7, 3, FROM_NODE, LATER), ==, SEQ_LATE);
     CHECK_U64(n.lost, ==, 1);
     /* After a restart seen late, seq 1 of it was counted lost: it fills. */
-    CHECK_INT(nodes_count_seq(&n, 8, 3, LATER), ==, SEQ_RESTART);
+    CHECK_INT(nodes_count_seq(&n, 8, 3, FROM_NODE, LATER), ==, SEQ_RESTART);
     CHECK_U64(n.lost, ==, 3);
-    CHECK_INT(nodes_count_seq(&n, 8, 1, LATER), ==, SEQ_LATE);
+    CHECK_INT(nodes_count_seq(&n, 8, 1, FROM_NODE, LATER), ==, SEQ_LATE);
     CHECK_U64(n.lost, ==, 2);
 }
 
@@ -140,15 +144,116 @@ static void a_late_datagram_of_an_older_incarnation_is_stale(void)
 {
     struct node n = fresh();
 
-    nodes_count_seq(&n, 1, 10, LATER);
-    CHECK_INT(nodes_count_seq(&n, 2, 1, LATER), ==, SEQ_RESTART);
-    CHECK_INT(nodes_count_seq(&n, 1, 11, LATER), ==, SEQ_STALE);
-    CHECK_INT(nodes_count_seq(&n, 2, 2, LATER), ==, SEQ_NEXT);
+    nodes_count_seq(&n, 1, 10, FROM_NODE, LATER);
+    CHECK_INT(nodes_count_seq(&n, 2, 1, FROM_NODE, LATER), ==, SEQ_RESTART);
+    CHECK_INT(nodes_count_seq(&n, 1, 11, FROM_NODE, LATER), ==, SEQ_STALE);
+    CHECK_INT(nodes_count_seq(&n, 2, 2, FROM_NODE, LATER), ==, SEQ_NEXT);
     CHECK_INT(n.restarts, ==, 1);
     CHECK_U64(n.lost, ==, 0);
     CHECK_INT(n.stale, ==, 1);
     CHECK_U64(n.received, ==, 3);
     CHECK_U64(n.inc, ==, 2);
+}
+
+/*
+ * A forged restart at seq 2^64-1 said that 2^64-2 heartbeats were lost;
+ * two wrapped lost round to 2^64-4.  A restart may lose no more than
+ * a jump of seq may: what the time since allows.
+ */
+static void a_restart_at_a_huge_seq_loses_no_more_than_the_time_allows(void)
+{
+    struct node n = fresh();
+    uint64_t t = 1000;
+
+    n.interval_ms = 100;
+    CHECK_INT(nodes_count_seq(&n, 1, 1, FROM_NODE, t), ==, SEQ_FIRST);
+    n.last_seen = t;
+    t += 100;                           /* 100 ms at 100 ms: 64 + 2 * 2 */
+    CHECK_INT(nodes_count_seq(&n, 2, UINT64_MAX, FROM_NODE, t), ==, SEQ_RESTART);
+    CHECK_U64(n.lost, ==, 68);
+    n.last_seen = t;
+    t += 100;
+    CHECK_INT(nodes_count_seq(&n, 3, UINT64_MAX, FROM_NODE, t), ==, SEQ_RESTART);
+    CHECK_U64(n.lost, ==, 136);
+    /* A late one of those counted lost fills its gap; older ones cannot. */
+    CHECK_INT(nodes_count_seq(&n, 3, UINT64_MAX - 1, FROM_NODE, t), ==, SEQ_LATE);
+    CHECK_U64(n.lost, ==, 135);
+    CHECK_INT(nodes_count_seq(&n, 3, 5, FROM_NODE, t), ==, SEQ_DUPLICATE);
+    CHECK_U64(n.lost, ==, 135);
+    CHECK_INT(n.restarts, ==, 2);
+    /* A real restart, 10 s later, whose first 3 were lost: all 3 count. */
+    n.last_seen = t;
+    CHECK_INT(nodes_count_seq(&n, 4, 4, FROM_NODE, t + 10000), ==, SEQ_RESTART);
+    CHECK_U64(n.lost, ==, 138);
+}
+
+/*
+ * One forged heartbeat with a newer incarnation took a live node: its
+ * real heartbeats became stale, and it went DEAD.  From another address
+ * a newer incarnation is believed only once the node is not ALIVE.
+ */
+static void a_newer_incarnation_from_elsewhere_cannot_take_a_live_node(void)
+{
+    struct node n = fresh();
+    uint64_t t = 1000, ahead = 20 * 3600 * 1000ULL;
+
+    n.interval_ms = 100;
+    CHECK_INT(nodes_count_seq(&n, 7, 1, FROM_NODE, t), ==, SEQ_FIRST);
+    for (uint64_t s = 2; s <= 5; s++) {
+        n.last_seen = t;
+        t += 100;
+        CHECK_INT(nodes_count_seq(&n, 7 + ahead, 1, ELSEWHERE, t), ==, SEQ_RIVAL);
+        CHECK_INT(nodes_count_seq(&n, 7 + ahead, UINT64_MAX, ELSEWHERE, t), ==, SEQ_RIVAL);
+        CHECK_INT(nodes_count_seq(&n, 7, s, FROM_NODE, t), ==, SEQ_NEXT);
+    }
+    CHECK_U64(n.inc, ==, 7);
+    CHECK_U64(n.received, ==, 5);
+    CHECK_U64(n.lost, ==, 0);
+    CHECK_INT(n.restarts + n.stale, ==, 0);
+    CHECK_INT(n.implausible, ==, 8);
+    /* Silent long enough to be SUSPECT: a restart from elsewhere is
+     * believed, counted from its first believed heartbeat. */
+    n.state = NODE_SUSPECT;
+    CHECK_INT(nodes_count_seq(&n, 9, 3, ELSEWHERE, t + 250), ==, SEQ_RESTART);
+    CHECK_U64(n.inc, ==, 9);
+    CHECK_U64(n.lost, ==, 0);
+    CHECK_INT(nodes_count_seq(&n, 9, 2, FROM_NODE, t + 250), ==, SEQ_LATE);
+    CHECK_U64(n.lost, ==, 0);
+    CHECK_INT(nodes_count_seq(&n, 7, 6, FROM_NODE, t + 250), ==, SEQ_STALE);
+    /* From the node's own address, ALIVE: a restart at once. */
+    n.state = NODE_ALIVE;
+    CHECK_INT(nodes_count_seq(&n, 10, 1, FROM_NODE, t + 300), ==, SEQ_RESTART);
+    CHECK_INT(n.restarts, ==, 2);
+    /* DEAD, or LEFT: from elsewhere, at once too. */
+    n.state = NODE_LEFT;
+    CHECK_INT(nodes_count_seq(&n, 11, 1, ELSEWHERE, t + 400), ==, SEQ_RESTART);
+    n.state = NODE_DEAD;
+    CHECK_INT(nodes_count_seq(&n, 12, 1, ELSEWHERE, t + 500), ==, SEQ_RESTART);
+    CHECK_INT(n.restarts, ==, 4);
+}
+
+/* A flood of forged datagrams must not wrap a node's counts back to 0. */
+static void counts_stop_at_their_top_rather_than_wrap(void)
+{
+    struct node n = fresh();
+
+    n.interval_ms = 100;
+    CHECK_INT(nodes_count_seq(&n, 7, 100, FROM_NODE, 0), ==, SEQ_FIRST);
+    n.duplicates = n.stale = n.implausible = UINT32_MAX - 1;
+    n.reordered = n.restarts = UINT32_MAX - 1;
+    for (int i = 0; i < 2; i++) {
+        CHECK_INT(nodes_count_seq(&n, 7, 100, FROM_NODE, 0), ==, SEQ_DUPLICATE);
+        CHECK_INT(nodes_count_seq(&n, 6, 100, FROM_NODE, 0), ==, SEQ_STALE);
+        CHECK_INT(nodes_count_seq(&n, 7, UINT64_MAX, FROM_NODE, 0), ==, SEQ_IMPLAUSIBLE);
+        CHECK_INT(nodes_count_seq(&n, 7, 99 - i, FROM_NODE, 0), ==, SEQ_LATE);
+    }
+    CHECK_INT(nodes_count_seq(&n, 8, 1, FROM_NODE, 0), ==, SEQ_RESTART);
+    CHECK_INT(nodes_count_seq(&n, 9, 1, FROM_NODE, 0), ==, SEQ_RESTART);
+    CHECK_U64(n.duplicates, ==, UINT32_MAX);
+    CHECK_U64(n.stale, ==, UINT32_MAX);
+    CHECK_U64(n.implausible, ==, UINT32_MAX);
+    CHECK_U64(n.reordered, ==, UINT32_MAX);
+    CHECK_U64(n.restarts, ==, UINT32_MAX);
 }
 
 static void the_table_refuses_names_past_its_limit(void)
@@ -351,6 +456,9 @@ int main(void)
     RUN_TEST(a_seq_too_far_ahead_for_the_time_is_ignored);
     RUN_TEST(a_late_one_before_the_first_seen_is_not_a_negative_loss);
     RUN_TEST(a_late_datagram_of_an_older_incarnation_is_stale);
+    RUN_TEST(a_restart_at_a_huge_seq_loses_no_more_than_the_time_allows);
+    RUN_TEST(a_newer_incarnation_from_elsewhere_cannot_take_a_live_node);
+    RUN_TEST(counts_stop_at_their_top_rather_than_wrap);
     RUN_TEST(the_table_refuses_names_past_its_limit);
     RUN_TEST(forgotten_nodes_leave_the_rest_findable);
     RUN_TEST(churn_of_names_keeps_memory_bounded);
