@@ -184,8 +184,8 @@ for mode in pipeline reduce; do
 	test_expect_success MPI,MPI_NOT_TSAN,SCRIPT "on a terminal (--$mode), a progress line each second, wiped before the summary" '
 		on_terminal screen "mpirun -np 3 \"$mpi\" --'$mode' -n 4000000000 -b 64" &&
 		wait_until 30 grep -q " of 4000000000 '$unit' (" screen &&
-		kill -INT $(children_of $pid) &&
-		{ wait_bounded $pid 20 2>wb; } ;   # mpirun: 1 after a signal
+		# --reduce may be done already (a few seconds on 2 cores): no stop needed
+		{ kill -INT $(children_of $pid) 2>/dev/null; wait_bounded $pid 20 2>wb; } ;
 		ended_by_itself &&
 		shows_progress screen '$unit' 4000000000 &&
 		grep -q "^result       OK" screen

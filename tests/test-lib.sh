@@ -155,6 +155,7 @@ test_lazy_prereq URING 'the kernel refuses io_uring here (kernel.io_uring_disabl
 # terminal of its own (script(1)), in the background, the bytes that
 # terminal shows in OUT.  Sets pid (script's; COMMAND runs as its child).
 on_terminal() {
+	: >"$1" || return 1                 # emptied now: see start_listener
 	script -qfec "exec $2" /dev/null </dev/null >"$1" 2>&1 &
 	pid=$!
 	test_started $pid
@@ -162,11 +163,13 @@ on_terminal() {
 
 # shows_progress SCREEN UNIT TOTAL: SCREEN (what on_terminal saw) has a
 # progress line "N of TOTAL UNIT (P%), RATE/s, T left", and the last one
-# was wiped (a line of blanks) before the summary's first line.
+# was wiped (a line of blanks) before the summary's first line ("stopped"
+# after Ctrl-C, else "received" or "stored").
 shows_progress() {
 	tr '\r' '\n' <"$1" >"$1.lines" &&
 	grep -q "^[0-9]* of $3 $2 ([0-9.]*%), [0-9.]*[kMGT]\{0,1\}/s, [0-9].* left *\$" "$1.lines" &&
-	grep -B1 "^stopped  " "$1.lines" | head -1 | grep -q "^ *\$" || { cat -A "$1"; return 1; }
+	grep -B1 "^stopped  \|^received  \|^stored  " "$1.lines" | head -1 | grep -q "^ *\$" ||
+		{ cat -A "$1"; return 1; }
 }
 
 # have_ipv6: this machine (or namespace) has IPv6 and its loopback ::1.
@@ -278,6 +281,10 @@ start_listener() {
 	out=$1
 	prog=$2
 	shift 2
+	# Emptied here, not by the child's redirection: under load the child
+	# may not have run yet when we first look, and a file of the test
+	# before would give its port.
+	: >"$out" && : >"$out.err" || return 1
 	$RUN_ON "$BINDIR/$prog" "$@" >"$out" 2>"$out.err" &
 	pid=$!
 	test_started $pid
