@@ -12,6 +12,10 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "1..0 # SKIP the rerun of t5001 as an ordinary user starts from root (as this user, t5001 is that run)"
 	exit 0
 fi
+if [ -z "$EXPENSIVE" ]; then
+	echo "1..0 # SKIP a long round (the whole lab again, as an ordinary user): make test-full (or EXPENSIVE=1) runs it"
+	exit 0
+fi
 if [ -n "$SANITIZE" ]; then
 	echo "1..0 # SKIP make test runs it; under the sanitizers t5001 checks the programs on the lab, as root"
 	exit 0

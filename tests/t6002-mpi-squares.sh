@@ -26,12 +26,16 @@ test_expect_success MPI '--help and --version work without mpirun' '
 	"$mpi" --version | grep -q "^mpi_squares "
 '
 
-for case in "3 10 1" "4 1000 7" "5 1 1" "5 0 1" "6 3 1" "3 100000 1024" "4 99999 1000" \
-	    "3 4000000 4096"
+# Each case is an mpirun of a second or so: the first few of each list in
+# make test, every one in make test-full (EXPENSIVE).
+long=
+for case in "3 10 1" "3 100000 1024" "3 4000000 4096" "4 1000 7" "5 1 1" "5 0 1" "6 3 1" \
+	    "4 99999 1000"
 do
 	set -- $case
 	ranks=$1 count=$2 batch=$3
-	test_expect_success MPI,MPI_NOT_TSAN "--pipeline, $ranks ranks, count $count, batch $batch: the exact sum" '
+	case $case in "4 1000 7") long=EXPENSIVE, ;; esac
+	test_expect_success ${long}MPI,MPI_NOT_TSAN "--pipeline, $ranks ranks, count $count, batch $batch: the exact sum" '
 		run_mpi $ranks -n $count -b $batch --json >out &&
 		test "$(json_field out ok)" = true &&
 		test "$(json_field out results)" = $count &&
@@ -40,10 +44,12 @@ do
 	'
 done
 
-for case in "1 10" "2 0" "2 1" "3 1000001" "4 3" "2 4000000"; do
+long=
+for case in "1 10" "3 1000001" "2 0" "2 1" "4 3" "2 4000000"; do
 	set -- $case
 	ranks=$1 count=$2
-	test_expect_success MPI,MPI_NOT_TSAN "--reduce, $ranks ranks, count $count: the exact sum, as --pipeline has it" '
+	case $case in "2 0") long=EXPENSIVE, ;; esac
+	test_expect_success ${long}MPI,MPI_NOT_TSAN "--reduce, $ranks ranks, count $count: the exact sum, as --pipeline has it" '
 		run_mpi $ranks --reduce -n $count --json >out &&
 		test "$(json_field out ok)" = true &&
 		test "$(json_field out sum)" = "$(sum_squares $count)" &&
@@ -131,8 +137,8 @@ start_job() {
 }
 
 for victim in 1 3; do
-	what=worker; [ $victim = 3 ] && what=storage
-	test_expect_success MPI,MPI_NOT_TSAN "kill -9 of the $what (rank $victim): the whole job ends, named, nothing left" '
+	what=worker long=; [ $victim = 3 ] && what=storage long=EXPENSIVE,
+	test_expect_success ${long}MPI,MPI_NOT_TSAN "kill -9 of the $what (rank $victim): the whole job ends, named, nothing left" '
 		start_job 4 &&
 		sleep 0.5 &&
 		victim_pid=$(rank_pid '$victim') &&
@@ -155,7 +161,8 @@ test_expect_success MPI,MPI_NOT_TSAN '--timeout: a job not done in time is ended
 '
 
 for mode in pipeline reduce; do
-	test_expect_success MPI,MPI_NOT_TSAN "Ctrl-C (--$mode): every rank stops, the summary says how far, and the sum is right" '
+	long=; [ $mode = reduce ] && long=EXPENSIVE,
+	test_expect_success ${long}MPI,MPI_NOT_TSAN "Ctrl-C (--$mode): every rank stops, the summary says how far, and the sum is right" '
 		mpirun -np 3 "$mpi" --'$mode' -n 4000000000 -b 64 -q </dev/null >out 2>err &
 		pid=$! && test_started $pid &&
 		wait_until 20 has_children $pid 3 && children_of $pid >ranks &&
@@ -180,8 +187,8 @@ test_expect_success MPI,MPI_NOT_TSAN 'an error on a rank other than 0 reaches th
 '
 
 for mode in pipeline reduce; do
-	unit=squares; [ $mode = reduce ] && unit=numbers
-	test_expect_success MPI,MPI_NOT_TSAN,SCRIPT "on a terminal (--$mode), a progress line each second, wiped before the summary" '
+	unit=squares long=EXPENSIVE,; [ $mode = reduce ] && unit=numbers long=
+	test_expect_success ${long}MPI,MPI_NOT_TSAN,SCRIPT "on a terminal (--$mode), a progress line each second, wiped before the summary" '
 		on_terminal screen "mpirun -np 3 \"$mpi\" --'$mode' -n 4000000000 -b 64" &&
 		wait_until 30 grep -q " of 4000000000 '$unit' (" screen &&
 		# --reduce may be done already (a few seconds on 2 cores): no stop needed
