@@ -28,6 +28,7 @@
 #include <liburing.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -55,6 +56,7 @@ enum {
     UD_ACCEPT = 0x10,
     UD_STOP = 0x20,
     UD_IGNORE = 0x30,           /* cancellations: their own completions */
+    UD_LISTEN = 0x40,           /* out of descriptors: a client waits to be shed */
 };
 
 /* A client of a loop, on the loop's list while it is served. */
@@ -77,6 +79,8 @@ struct uloop {
     unsigned parked;            /* dropped, with requests still in the kernel */
     bool poll_first;            /* the kernel takes IORING_RECVSEND_POLL_FIRST */
     bool accepting, stopping;
+    bool watching;              /* a poll on the listener instead of the accept */
+    bool paused;                /* out of descriptors, none to shed with */
     uint64_t stop_deadline_ns, last_sweep_ns;
     pthread_t thread;
 };
@@ -132,6 +136,27 @@ static void arm_send(struct uloop *l, struct uconn *u, uint64_t now)
     io_uring_sqe_set_data64(sqe, (uintptr_t)u | OP_SEND);
     u->sending = true;
     u->progress_ns = now;
+}
+
+/*
+ * The accept failed for lack of descriptors (it fails so at once, with
+ * a client waiting or not): re-armed now, it would fail again now, a
+ * busy loop.  Turn the waiting client away on the spare descriptor, and
+ * accept again only once another client waits (a poll on the listening
+ * socket), as the epoll model does; with no spare to shed with, only at
+ * the next sweep.
+ */
+static void out_of_descriptors(struct uloop *l)
+{
+    if (server_shed_one(l->srv) || errno == EAGAIN) {
+        struct io_uring_sqe *sqe = sqe_get(l);
+
+        io_uring_prep_poll_add(sqe, l->srv->listen_fd, POLLIN);
+        io_uring_sqe_set_data64(sqe, UD_LISTEN);
+        l->watching = true;
+    } else {
+        l->paused = true;
+    }
 }
 
 static void cancel(struct uloop *l, uint64_t what)
@@ -271,6 +296,8 @@ static void begin_stop(struct uloop *l, uint64_t now)
     l->stop_deadline_ns = now + SERVER_STOP_FLUSH_MS * 1000000ull;
     if (l->accepting)
         cancel(l, UD_ACCEPT);
+    if (l->watching)
+        cancel(l, UD_LISTEN);
     for (struct conn *c = l->conns, *next; c != NULL; c = next) {
         struct uconn *u = (struct uconn *)c;
 
@@ -300,8 +327,11 @@ static void dispatch(struct uloop *l, const struct io_uring_cqe *cqe, uint64_t n
             close(cqe->res);
         else if (cqe->res >= 0)
             new_client(l, cqe->res, now);
-        else if (cqe->res == -EMFILE || cqe->res == -ENFILE)
-            server_shed_one(l->srv);    /* else the re-armed accept fails at once */
+        else if ((cqe->res == -EMFILE || cqe->res == -ENFILE) && !l->stopping)
+            out_of_descriptors(l);
+        return;
+    case UD_LISTEN:
+        l->watching = false;            /* a client waits: the loop accepts again */
         return;
     }
     if ((ud & OP_MASK) == OP_RECV)
@@ -311,10 +341,12 @@ static void dispatch(struct uloop *l, const struct io_uring_cqe *cqe, uint64_t n
 }
 
 /* Drop the clients silent past --idle-timeout, and those not taking
- * replies; at the stop, those whose replies outlived its deadline. */
+ * replies; at the stop, those whose replies outlived its deadline.  End
+ * a pause in accepting. */
 static void sweep(struct uloop *l, uint64_t now)
 {
     l->last_sweep_ns = now;
+    l->paused = false;
     for (struct conn *c = l->conns, *next; c != NULL; c = next) {
         struct uconn *u = (struct uconn *)c;
         const char *why = l->stopping && now >= l->stop_deadline_ns ? "server stopping"
@@ -377,6 +409,17 @@ static void loop_free(struct uloop *l)
     free(l->bufs);
 }
 
+/* A loop could not start: the server stops; of several, one says why. */
+static void setup_failed(int err, const char *what)
+{
+    static atomic_flag said = ATOMIC_FLAG_INIT;
+
+    if (!atomic_flag_test_and_set(&said))
+        cli_error(err, "%s", what);
+    cli_request_stop();
+}
+
+/* Serve until the stop.  Returns NULL, or the loop if it failed. */
 static void *run_loop(void *arg)
 {
     struct uloop *l = arg;
@@ -384,20 +427,19 @@ static void *run_loop(void *arg)
     void *failed = NULL;
 
     if (err < 0) {
-        cli_error(-err, err == -EPERM || err == -ENOSYS
-                  ? "io_uring (not allowed here: kernel.io_uring_disabled, or a seccomp filter)"
-                  : "io_uring");
-        cli_request_stop();
+        setup_failed(-err, err == -EPERM || err == -ENOSYS
+                     ? "io_uring (not allowed here: kernel.io_uring_disabled, or a seccomp filter)"
+                     : "io_uring");
         loop_free(l);
-        return l;                       /* not NULL: this loop failed */
+        return l;
     }
-    while (!l->stopping || l->conns != NULL || l->parked > 0 || l->accepting) {
+    while (!l->stopping || l->conns != NULL || l->parked > 0 || l->accepting || l->watching) {
         struct __kernel_timespec ts = { .tv_nsec = SWEEP_MS * 1000000 };
         struct io_uring_cqe *cqe;
         unsigned head, seen = 0;
         uint64_t now;
 
-        if (!l->accepting && !l->stopping)
+        if (!l->accepting && !l->watching && !l->paused && !l->stopping)
             arm_accept(l);
         /* Never an endless wait: a sanitizer that defers signal handlers
          * to its own checkpoints would otherwise never run the stop's. */
@@ -436,11 +478,10 @@ int model_uring(struct server *srv)
     /* Loops 2..n in threads that block signals; loop 1 is main()'s own. */
     for (; started < n && !cli_stopping(); started++)
         if ((err = thread_start(&loops[started].thread, NULL, run_loop, &loops[started])) != 0) {
-            cli_error(err, "pthread_create");
-            cli_request_stop();
+            setup_failed(err, "pthread_create");
             break;
         }
-    failed = run_loop(&loops[0]);
+    failed = err == 0 ? run_loop(&loops[0]) : NULL;
     cli_request_stop();                   /* if loop 1 ended on an error */
     for (unsigned i = 1; i < started; i++) {
         void *r;
