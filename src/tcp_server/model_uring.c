@@ -69,8 +69,20 @@ struct uconn {
     bool dropped;               /* off the list; freed when its requests are back */
 };
 
+/*
+ * Every loop makes its own ring, then waits here until all have: they
+ * serve together, or, if one could not, none does (a failed setup).
+ */
+struct start_gate {
+    pthread_mutex_t lock;
+    pthread_cond_t all_in;
+    unsigned expected;          /* loops that will come through */
+    unsigned in, failed;
+};
+
 struct uloop {
     struct server *srv;
+    struct start_gate *gate;
     struct io_uring ring;
     bool ring_ok;
     struct io_uring_buf_ring *br;
@@ -409,7 +421,7 @@ static void loop_free(struct uloop *l)
     free(l->bufs);
 }
 
-/* A loop could not start: the server stops; of several, one says why. */
+/* A loop could not start; of several, one says why. */
 static void setup_failed(int err, const char *what)
 {
     static atomic_flag said = ATOMIC_FLAG_INIT;
@@ -419,6 +431,32 @@ static void setup_failed(int err, const char *what)
     cli_request_stop();
 }
 
+/* Come through the gate, set up or not; returns whether every loop was. */
+static bool gate_pass(struct start_gate *g, bool ok)
+{
+    bool all_ok;
+
+    pthread_mutex_lock(&g->lock);
+    g->in++;
+    g->failed += !ok;
+    pthread_cond_broadcast(&g->all_in);
+    while (g->in < g->expected)
+        pthread_cond_wait(&g->all_in, &g->lock);
+    all_ok = g->failed == 0;
+    pthread_mutex_unlock(&g->lock);
+    return all_ok;
+}
+
+/* Fewer loops will come: a thread could not be started. */
+static void gate_expect(struct start_gate *g, unsigned loops)
+{
+    pthread_mutex_lock(&g->lock);
+    g->expected = loops;
+    g->failed++;
+    pthread_cond_broadcast(&g->all_in);
+    pthread_mutex_unlock(&g->lock);
+}
+
 /* Serve until the stop.  Returns NULL, or the loop if it failed. */
 static void *run_loop(void *arg)
 {
@@ -426,12 +464,13 @@ static void *run_loop(void *arg)
     int err = loop_init(l);
     void *failed = NULL;
 
-    if (err < 0) {
+    if (err < 0)
         setup_failed(-err, err == -EPERM || err == -ENOSYS
                      ? "io_uring (not allowed here: kernel.io_uring_disabled, or a seccomp filter)"
                      : "io_uring");
+    if (!gate_pass(l->gate, err == 0)) {
         loop_free(l);
-        return l;
+        return err < 0 ? l : NULL;      /* not NULL: this loop failed */
     }
     while (!l->stopping || l->conns != NULL || l->parked > 0 || l->accepting || l->watching) {
         struct __kernel_timespec ts = { .tv_nsec = SWEEP_MS * 1000000 };
@@ -466,6 +505,8 @@ int model_uring(struct server *srv)
 {
     unsigned n = srv->cfg->threads, started = 1;
     struct uloop *loops = calloc(n, sizeof(*loops));
+    struct start_gate gate = { .lock = PTHREAD_MUTEX_INITIALIZER,
+                               .all_in = PTHREAD_COND_INITIALIZER, .expected = n };
     void *failed;
     int err = 0;
 
@@ -473,15 +514,18 @@ int model_uring(struct server *srv)
         cli_error(ENOMEM, "event loops");
         return 1;
     }
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; i < n; i++) {
         loops[i].srv = srv;
+        loops[i].gate = &gate;
+    }
     /* Loops 2..n in threads that block signals; loop 1 is main()'s own. */
-    for (; started < n && !cli_stopping(); started++)
+    for (; started < n; started++)
         if ((err = thread_start(&loops[started].thread, NULL, run_loop, &loops[started])) != 0) {
             setup_failed(err, "pthread_create");
+            gate_expect(&gate, started);    /* loop 1 and the threads started */
             break;
         }
-    failed = err == 0 ? run_loop(&loops[0]) : NULL;
+    failed = run_loop(&loops[0]);
     cli_request_stop();                   /* if loop 1 ended on an error */
     for (unsigned i = 1; i < started; i++) {
         void *r;
