@@ -38,9 +38,9 @@ for m in "epoll 2 event loops" "thread a thread per client" "pool 2 threads" \
 	 "fork a process per client" "prefork 2 processes" "iterative one client at a time" \
 	 "uring 2 io_uring loops"; do
 	test_expect_success $(model_pre ${m%% *}) "${m%% *}: the start line names what it runs on" '
-		start_server srv -m ${m%% *} -t 2 &&
-		grep -q "^listening on 127.0.0.1:[0-9]* (model ${m%% *}, ${m#* })$" srv &&
-		stop_server || { cat srv; exit 1; }
+		start_server start.${m%% *} -m ${m%% *} -t 2 &&
+		grep -q "^listening on 127.0.0.1:[0-9]* (model ${m%% *}, ${m#* })$" start.${m%% *} &&
+		stop_server || { cat start.${m%% *}*; exit 1; }
 	'
 done
 
@@ -182,8 +182,8 @@ test_expect_success "fork: a child killed with SIGKILL gives its client's slot b
 	kill -KILL $(children_of $pid) &&
 	wait_until 5 has_children $pid 0 &&
 	# Every slot is back: 3 clients at once are served, a 4th is refused.
-	test_within 20 "$many" -b $port 3 >got &&
-	grep -q "^3 ok, then busy$" got &&
+	{ test_within 20 "$many" -b $port 3 >got && grep -q "^3 ok, then busy$" got ||
+		{ cat got; exit 1; }; } &&
 	stop_server &&
 	grep -q "^refused      1$" srv
 '
@@ -257,7 +257,7 @@ for model in epoll thread pool iterative uring; do
 		start_server srv -m $model -t 2 -q || exit 1
 		"$talk" -w -l 0 $port <flood >/dev/null 2>flood.err &
 		flooder=$! && test_started $flooder &&
-		wait_until 10 sent_at_least $flooder 1000000 &&
+		{ wait_until 10 sent_at_least $flooder 1000000 || { cat flood.err; exit 1; }; } &&
 		sleep 2 &&
 		rss=$(sed -n "s/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p" /proc/$pid/status) &&
 		echo "server RSS $rss kB; the client sent $(stdin_pos $flooder) bytes and waits" &&
