@@ -49,6 +49,7 @@ struct loop {
     struct conn *conns;         /* every connection of this loop */
     unsigned waiting;           /* of those, how many wait for EPOLLOUT */
     uint64_t last_sweep_ns;
+    bool paused;                /* out of descriptors: not watching the listener */
     pthread_t thread;
 };
 
@@ -72,8 +73,15 @@ static void accept_clients(struct loop *l)
         int fd = server_accept_nowait(l->srv, &peer, &len, SOCK_NONBLOCK);
         struct econn *e;
 
+        if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+            /* Out of descriptors and none to shed the waiting client
+             * with: it would wake us again at once.  Look away from the
+             * listening socket until the next sweep. */
+            epoll_ctl(l->ep, EPOLL_CTL_DEL, l->srv->listen_fd, NULL);
+            l->paused = true;
+        }
         if (fd < 0)
-            return;                     /* none left (or out of descriptors) */
+            return;                     /* none left (or a pause) */
         e = calloc(1, sizeof(*e));
         if (e == NULL || conn_init(&e->c, fd, &peer, len) != 0) {
             cli_error(ENOMEM, "connection buffers");
@@ -186,10 +194,20 @@ static void handle(struct loop *l, struct econn *e, uint32_t events)
     }
 }
 
-/* Drop the clients silent past --idle-timeout, and those not taking replies. */
+static int watch_listener(struct loop *l)
+{
+    struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.ptr = &listen_marker };
+
+    return epoll_ctl(l->ep, EPOLL_CTL_ADD, l->srv->listen_fd, &ev);
+}
+
+/* Drop the clients silent past --idle-timeout, and those not taking
+ * replies; end a pause in accepting. */
 static void sweep(struct loop *l, uint64_t now)
 {
     l->last_sweep_ns = now;
+    if (l->paused && watch_listener(l) == 0)
+        l->paused = false;
     for (struct conn *c = l->conns, *next; c != NULL; c = next) {
         struct econn *e = (struct econn *)c;
         const char *why = conn_overdue(l->srv, (e->events & EPOLLOUT) != 0, e->progress_ns,
@@ -238,19 +256,22 @@ static void drain_all(struct loop *l)
         drop(l, (struct econn *)l->conns, "server stopping");
 }
 
+/* Serve until the stop.  Returns NULL, or the loop if it failed. */
 static void *run_loop(void *arg)
 {
     struct loop *l = arg;
     struct epoll_event events[MAX_EVENTS];
     bool stopping = false;
+    void *failed = NULL;
 
     while (!stopping) {
-        bool timed = l->srv->cfg->idle_ms >= 0 || l->waiting > 0;
+        bool timed = l->srv->cfg->idle_ms >= 0 || l->waiting > 0 || l->paused;
         int n = epoll_wait(l->ep, events, MAX_EVENTS, timed ? SWEEP_MS : -1);
         uint64_t now;
 
         if (n < 0 && errno != EINTR) {
             cli_error(errno, "epoll_wait");
+            failed = l;
             break;
         }
         for (int i = 0; i < n; i++) {
@@ -267,53 +288,63 @@ static void *run_loop(void *arg)
             sweep(l, now);
     }
     drain_all(l);
-    return NULL;
+    return failed;
 }
 
 /* A loop's epoll set: the listening socket, the stop pipe, later clients. */
 static int loop_init(struct loop *l, struct server *srv)
 {
-    struct epoll_event lev = { .events = EPOLLIN | EPOLLEXCLUSIVE,
-                               .data.ptr = &listen_marker };
     struct epoll_event sev = { .events = EPOLLIN, .data.ptr = &stop_marker };
 
     l->srv = srv;
     l->ep = epoll_create1(EPOLL_CLOEXEC);
-    if (l->ep < 0 || epoll_ctl(l->ep, EPOLL_CTL_ADD, srv->listen_fd, &lev) != 0 ||
+    if (l->ep < 0 || watch_listener(l) != 0 ||
         epoll_ctl(l->ep, EPOLL_CTL_ADD, cli_stop_fd(), &sev) != 0)
         return -1;
     return 0;
 }
 
+/*
+ * Set up every loop, then serve.  A failed setup serves nobody: one
+ * message, the loops already running stopped, exit status 1.
+ */
 int model_epoll(struct server *srv)
 {
-    unsigned n = srv->cfg->threads, started = 1;
+    unsigned n = srv->cfg->threads, made = 0, started = 1;
     struct loop *loops = calloc(n, sizeof(*loops));
+    void *failed = NULL;
     int err = 0;
 
     if (loops == NULL) {
         cli_error(ENOMEM, "event loops");
         return 1;
     }
-    for (unsigned i = 0; i < n; i++)
-        if (loop_init(&loops[i], srv) != 0) {
+    for (; made < n; made++)
+        if (loop_init(&loops[made], srv) != 0) {
             cli_error(errno, "epoll");
+            if (loops[made].ep >= 0)
+                close(loops[made].ep);
+            goto out_close_loops;
+        }
+    /* Loops 2..n in threads that block signals; loop 1 is main()'s own. */
+    for (; started < n; started++)
+        if ((err = thread_start(&loops[started].thread, NULL, run_loop, &loops[started])) != 0) {
+            cli_error(err, "pthread_create");
             cli_request_stop();
             break;
         }
-    /* Loops 2..n in threads that block signals; loop 1 is main()'s own. */
-    for (; started < n && !cli_stopping(); started++)
-        if ((err = thread_start(&loops[started].thread, NULL, run_loop, &loops[started])) != 0) {
-            cli_error(err, "pthread_create");
-            break;
-        }
-    run_loop(&loops[0]);
+    if (err == 0)
+        failed = run_loop(&loops[0]);
     cli_request_stop();                   /* if loop 1 ended on an error */
-    for (unsigned i = 1; i < started; i++)
-        pthread_join(loops[i].thread, NULL);
-    for (unsigned i = 0; i < n; i++)
-        if (loops[i].ep > 0)
-            close(loops[i].ep);
+    for (unsigned i = 1; i < started; i++) {
+        void *r;
+
+        pthread_join(loops[i].thread, &r);
+        failed = failed != NULL ? failed : r;
+    }
+out_close_loops:
+    for (unsigned i = 0; i < made; i++)
+        close(loops[i].ep);
     free(loops);
-    return err == 0 ? 0 : 1;
+    return made == n && err == 0 && failed == NULL ? 0 : 1;
 }

@@ -77,8 +77,9 @@ int model_pool(struct server *srv)
         free(threads);
         return 1;
     }
+    /* A pool short of threads is a failed setup: it serves nobody. */
     started = start_threads(&p, threads, n);
-    while (started > 0 && (fd = server_accept(srv, &peer, &len)) >= 0) {
+    while (started == n && (fd = server_accept(srv, &peer, &len)) >= 0) {
         if (!bqueue_put(&p.queue, (uint64_t)fd)) {  /* waits while all are busy */
             close(fd);
             server_release(srv);

@@ -28,6 +28,7 @@
 #include <liburing.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -55,6 +56,7 @@ enum {
     UD_ACCEPT = 0x10,
     UD_STOP = 0x20,
     UD_IGNORE = 0x30,           /* cancellations: their own completions */
+    UD_LISTEN = 0x40,           /* out of descriptors: a client waits to be shed */
 };
 
 /* A client of a loop, on the loop's list while it is served. */
@@ -67,8 +69,20 @@ struct uconn {
     bool dropped;               /* off the list; freed when its requests are back */
 };
 
+/*
+ * Every loop makes its own ring, then waits here until all have: they
+ * serve together, or, if one could not, none does (a failed setup).
+ */
+struct start_gate {
+    pthread_mutex_t lock;
+    pthread_cond_t all_in;
+    unsigned expected;          /* loops that will come through */
+    unsigned in, failed;
+};
+
 struct uloop {
     struct server *srv;
+    struct start_gate *gate;
     struct io_uring ring;
     bool ring_ok;
     struct io_uring_buf_ring *br;
@@ -77,6 +91,8 @@ struct uloop {
     unsigned parked;            /* dropped, with requests still in the kernel */
     bool poll_first;            /* the kernel takes IORING_RECVSEND_POLL_FIRST */
     bool accepting, stopping;
+    bool watching;              /* a poll on the listener instead of the accept */
+    bool paused;                /* out of descriptors, none to shed with */
     uint64_t stop_deadline_ns, last_sweep_ns;
     pthread_t thread;
 };
@@ -132,6 +148,27 @@ static void arm_send(struct uloop *l, struct uconn *u, uint64_t now)
     io_uring_sqe_set_data64(sqe, (uintptr_t)u | OP_SEND);
     u->sending = true;
     u->progress_ns = now;
+}
+
+/*
+ * The accept failed for lack of descriptors (it fails so at once, with
+ * a client waiting or not): re-armed now, it would fail again now, a
+ * busy loop.  Turn the waiting client away on the spare descriptor, and
+ * accept again only once another client waits (a poll on the listening
+ * socket), as the epoll model does; with no spare to shed with, only at
+ * the next sweep.
+ */
+static void out_of_descriptors(struct uloop *l)
+{
+    if (server_shed_one(l->srv) || errno == EAGAIN) {
+        struct io_uring_sqe *sqe = sqe_get(l);
+
+        io_uring_prep_poll_add(sqe, l->srv->listen_fd, POLLIN);
+        io_uring_sqe_set_data64(sqe, UD_LISTEN);
+        l->watching = true;
+    } else {
+        l->paused = true;
+    }
 }
 
 static void cancel(struct uloop *l, uint64_t what)
@@ -271,6 +308,8 @@ static void begin_stop(struct uloop *l, uint64_t now)
     l->stop_deadline_ns = now + SERVER_STOP_FLUSH_MS * 1000000ull;
     if (l->accepting)
         cancel(l, UD_ACCEPT);
+    if (l->watching)
+        cancel(l, UD_LISTEN);
     for (struct conn *c = l->conns, *next; c != NULL; c = next) {
         struct uconn *u = (struct uconn *)c;
 
@@ -300,8 +339,11 @@ static void dispatch(struct uloop *l, const struct io_uring_cqe *cqe, uint64_t n
             close(cqe->res);
         else if (cqe->res >= 0)
             new_client(l, cqe->res, now);
-        else if (cqe->res == -EMFILE || cqe->res == -ENFILE)
-            server_shed_one(l->srv);    /* else the re-armed accept fails at once */
+        else if ((cqe->res == -EMFILE || cqe->res == -ENFILE) && !l->stopping)
+            out_of_descriptors(l);
+        return;
+    case UD_LISTEN:
+        l->watching = false;            /* a client waits: the loop accepts again */
         return;
     }
     if ((ud & OP_MASK) == OP_RECV)
@@ -311,10 +353,12 @@ static void dispatch(struct uloop *l, const struct io_uring_cqe *cqe, uint64_t n
 }
 
 /* Drop the clients silent past --idle-timeout, and those not taking
- * replies; at the stop, those whose replies outlived its deadline. */
+ * replies; at the stop, those whose replies outlived its deadline.  End
+ * a pause in accepting. */
 static void sweep(struct uloop *l, uint64_t now)
 {
     l->last_sweep_ns = now;
+    l->paused = false;
     for (struct conn *c = l->conns, *next; c != NULL; c = next) {
         struct uconn *u = (struct uconn *)c;
         const char *why = l->stopping && now >= l->stop_deadline_ns ? "server stopping"
@@ -377,27 +421,64 @@ static void loop_free(struct uloop *l)
     free(l->bufs);
 }
 
+/* A loop could not start; of several, one says why. */
+static void setup_failed(int err, const char *what)
+{
+    static atomic_flag said = ATOMIC_FLAG_INIT;
+
+    if (!atomic_flag_test_and_set(&said))
+        cli_error(err, "%s", what);
+    cli_request_stop();
+}
+
+/* Come through the gate, set up or not; returns whether every loop was. */
+static bool gate_pass(struct start_gate *g, bool ok)
+{
+    bool all_ok;
+
+    pthread_mutex_lock(&g->lock);
+    g->in++;
+    g->failed += !ok;
+    pthread_cond_broadcast(&g->all_in);
+    while (g->in < g->expected)
+        pthread_cond_wait(&g->all_in, &g->lock);
+    all_ok = g->failed == 0;
+    pthread_mutex_unlock(&g->lock);
+    return all_ok;
+}
+
+/* Fewer loops will come: a thread could not be started. */
+static void gate_expect(struct start_gate *g, unsigned loops)
+{
+    pthread_mutex_lock(&g->lock);
+    g->expected = loops;
+    g->failed++;
+    pthread_cond_broadcast(&g->all_in);
+    pthread_mutex_unlock(&g->lock);
+}
+
+/* Serve until the stop.  Returns NULL, or the loop if it failed. */
 static void *run_loop(void *arg)
 {
     struct uloop *l = arg;
     int err = loop_init(l);
     void *failed = NULL;
 
-    if (err < 0) {
-        cli_error(-err, err == -EPERM || err == -ENOSYS
-                  ? "io_uring (not allowed here: kernel.io_uring_disabled, or a seccomp filter)"
-                  : "io_uring");
-        cli_request_stop();
+    if (err < 0)
+        setup_failed(-err, err == -EPERM || err == -ENOSYS
+                     ? "io_uring (not allowed here: kernel.io_uring_disabled, or a seccomp filter)"
+                     : "io_uring");
+    if (!gate_pass(l->gate, err == 0)) {
         loop_free(l);
-        return l;                       /* not NULL: this loop failed */
+        return err < 0 ? l : NULL;      /* not NULL: this loop failed */
     }
-    while (!l->stopping || l->conns != NULL || l->parked > 0 || l->accepting) {
+    while (!l->stopping || l->conns != NULL || l->parked > 0 || l->accepting || l->watching) {
         struct __kernel_timespec ts = { .tv_nsec = SWEEP_MS * 1000000 };
         struct io_uring_cqe *cqe;
         unsigned head, seen = 0;
         uint64_t now;
 
-        if (!l->accepting && !l->stopping)
+        if (!l->accepting && !l->watching && !l->paused && !l->stopping)
             arm_accept(l);
         /* Never an endless wait: a sanitizer that defers signal handlers
          * to its own checkpoints would otherwise never run the stop's. */
@@ -424,6 +505,8 @@ int model_uring(struct server *srv)
 {
     unsigned n = srv->cfg->threads, started = 1;
     struct uloop *loops = calloc(n, sizeof(*loops));
+    struct start_gate gate = { .lock = PTHREAD_MUTEX_INITIALIZER,
+                               .all_in = PTHREAD_COND_INITIALIZER, .expected = n };
     void *failed;
     int err = 0;
 
@@ -431,13 +514,15 @@ int model_uring(struct server *srv)
         cli_error(ENOMEM, "event loops");
         return 1;
     }
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; i < n; i++) {
         loops[i].srv = srv;
+        loops[i].gate = &gate;
+    }
     /* Loops 2..n in threads that block signals; loop 1 is main()'s own. */
-    for (; started < n && !cli_stopping(); started++)
+    for (; started < n; started++)
         if ((err = thread_start(&loops[started].thread, NULL, run_loop, &loops[started])) != 0) {
-            cli_error(err, "pthread_create");
-            cli_request_stop();
+            setup_failed(err, "pthread_create");
+            gate_expect(&gate, started);    /* loop 1 and the threads started */
             break;
         }
     failed = run_loop(&loops[0]);

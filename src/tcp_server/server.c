@@ -21,15 +21,30 @@ void server_release(struct server *srv)
     atomic_fetch_sub_explicit(&srv->stats->active, 1, memory_order_relaxed);
 }
 
+/* What a client turned away hears, whatever the reason. */
+static const char busy[] = "ERR server busy\n";
+
+static void turn_away(struct server *srv, int fd)
+{
+    atomic_fetch_add(&srv->stats->refused, 1);
+    /* A fresh socket's buffer takes 16 bytes without blocking. */
+    if (write(fd, busy, sizeof(busy) - 1) < 0) {
+        /* The client is gone already: nothing to tell it. */
+    }
+    close(fd);
+}
+
 /*
  * Out of descriptors, the pending client would make accept fail again
  * at once, for ever: a busy loop.  So give back the spare descriptor
- * kept for this, accept the client and close it at once (it sees the
- * connection reset), and take the spare again.  (libuv does the same.)
+ * kept for this, accept the client, tell it the server is busy and
+ * close it, and take the spare again.  (libuv does the same.)  Where
+ * there is no spare (another thread took the slot it left, or there
+ * never was room for one), nobody can be shed: the caller pauses.
  */
 bool server_shed_one(struct server *srv)
 {
-    bool shed;
+    int fd, err;
 
     static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     static bool said;
@@ -41,19 +56,20 @@ bool server_shed_one(struct server *srv)
     }
     if (srv->spare_fd >= 0)
         close(srv->spare_fd);
-    int fd = accept4(srv->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-
-    shed = fd >= 0;                     /* EMFILE comes even with nobody waiting */
+    fd = accept4(srv->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    err = errno;                        /* EMFILE comes even with nobody waiting */
     if (fd >= 0)
-        close(fd);
+        turn_away(srv, fd);
     srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     pthread_mutex_unlock(&lock);
-    return shed;
+    if (fd >= 0)
+        return true;
+    errno = err == EMFILE || err == ENFILE ? err : EAGAIN;
+    return false;
 }
 
 bool server_admit(struct server *srv, int fd)
 {
-    static const char busy[] = "ERR server busy\n";
     int on = 1;
 
     /* Replies go out at once: no waiting for a full packet (Nagle). */
@@ -64,12 +80,7 @@ bool server_admit(struct server *srv, int fd)
         return true;
     }
     atomic_fetch_sub(&srv->stats->active, 1);
-    atomic_fetch_add(&srv->stats->refused, 1);
-    /* A fresh socket's buffer takes 16 bytes without blocking. */
-    if (write(fd, busy, sizeof(busy) - 1) < 0) {
-        /* The client is gone already: nothing to tell it. */
-    }
-    close(fd);
+    turn_away(srv, fd);
     return false;
 }
 
@@ -86,8 +97,7 @@ int server_accept_nowait(struct server *srv, struct sockaddr_storage *peer,
             if (errno == EMFILE || errno == ENFILE) {
                 if (server_shed_one(srv))
                     continue;           /* then try the next one */
-                errno = EAGAIN;         /* nobody was waiting after all */
-                return -1;
+                return -1;              /* EAGAIN, or EMFILE: nothing to shed with */
             }
             if (errno != EINTR && errno != ECONNABORTED)
                 return -1;              /* EAGAIN: nobody is waiting */
@@ -101,20 +111,26 @@ int server_accept_nowait(struct server *srv, struct sockaddr_storage *peer,
 int server_accept(struct server *srv, struct sockaddr_storage *peer,
                   socklen_t *len)
 {
+    int pause_ms = -1;
+
     for (;;) {
         struct pollfd p[2] = {
-            { .fd = srv->listen_fd, .events = POLLIN },
             { .fd = cli_stop_fd(), .events = POLLIN },
+            { .fd = srv->listen_fd, .events = POLLIN },
         };
         int fd;
 
-        if (poll(p, 2, -1) < 0)
+        /* While out of descriptors with nothing to shed with, the
+         * waiting client would wake us at once, again and again:
+         * watch only the stop pipe for a while. */
+        if (poll(p, pause_ms < 0 ? 2 : 1, pause_ms) < 0)
             continue;                   /* EINTR: the handler wrote the stop pipe */
-        if (p[1].revents != 0)
+        if (p[0].revents != 0)
             return -1;
         fd = server_accept_nowait(srv, peer, len, 0);
         if (fd >= 0)
             return fd;                  /* else another process or thread took it */
+        pause_ms = errno == EMFILE || errno == ENFILE ? SERVER_ACCEPT_PAUSE_MS : -1;
     }
 }
 

@@ -14,6 +14,7 @@
 enum {
     SERVER_SEND_TIMEOUT_S = 5,  /* default --send-timeout */
     SERVER_STOP_FLUSH_MS = 1000,    /* at the stop, replies get this long to leave */
+    SERVER_ACCEPT_PAUSE_MS = 250,   /* out of descriptors, nobody to shed: wait */
 };
 
 struct server_config {
@@ -36,7 +37,7 @@ struct server_stats {
     atomic_ullong connections;  /* accepted and served */
     atomic_ullong requests;     /* request lines answered */
     atomic_ullong errors;       /* of those, answered with ERR */
-    atomic_ullong refused;      /* turned away: --max-clients reached */
+    atomic_ullong refused;      /* turned away busy: --max-clients, descriptors */
     atomic_uint active;         /* slots taken: admitted and not yet released */
 };
 
@@ -64,7 +65,8 @@ serve_fn model_iterative, model_fork, model_prefork, model_thread,
  * (it holds a slot until server_release).  Clients past --max-clients
  * get "ERR server busy" and are closed here.
  * Returns the descriptor (blocking), or -1 once the server must stop.
- * Running out of descriptors costs a short pause, never a busy loop.
+ * Running out of descriptors turns the waiting clients away (as busy),
+ * or, with nothing to shed them with, costs a pause: never a busy loop.
  * Thread-safe; call it from any thread or process that accepts.
  */
 int server_accept(struct server *srv, struct sockaddr_storage *peer,
@@ -80,7 +82,10 @@ void server_child_setup(struct server *srv, pid_t parent);
 /*
  * One try at accepting, without waiting: like server_accept, with
  * accept4 'flags' (SOCK_NONBLOCK for event loops).  Returns -1 with
- * errno EAGAIN when nobody is waiting.
+ * errno EAGAIN when nobody is waiting, or EMFILE/ENFILE when out of
+ * descriptors with a client that cannot be shed (see server_shed_one):
+ * then stop watching the listening socket for a while, or its client
+ * wakes the caller again at once.
  */
 int server_accept_nowait(struct server *srv, struct sockaddr_storage *peer,
                          socklen_t *len, int flags);
@@ -94,8 +99,12 @@ bool server_admit(struct server *srv, int fd);
 
 /*
  * Accepting failed for lack of descriptors (EMFILE, ENFILE): accept one
- * waiting client on the spare descriptor and close it, so that the next
- * try does not fail again at once.  Returns whether one was shed.
+ * waiting client on the spare descriptor, tell it "ERR server busy" and
+ * close it, so that the next try does not fail again at once.  Says so
+ * on stderr the first time.  Returns true if one was shed; else false
+ * with errno EAGAIN (nobody was waiting: wait for the next client), or
+ * EMFILE/ENFILE (there was no spare descriptor: pause before trying
+ * again).  Thread-safe.
  */
 bool server_shed_one(struct server *srv);
 
