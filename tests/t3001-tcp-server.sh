@@ -33,6 +33,17 @@ model_pre() {
 	[ "$1" = uring ] && echo URING_BUILT,URING
 }
 
+# pre_for MODEL SHORT...: the prerequisites of a slow test run for each
+# model: in make test for the models named (SHORT), for every model in
+# make test-full (EXPENSIVE).
+pre_for() {
+	_m=$1
+	shift
+	_p=$(model_pre $_m)
+	case " $* " in *" $_m "*) ;; *) _p=${_p:+$_p,}EXPENSIVE ;; esac
+	echo "$_p"
+}
+
 # A model that io_uring cannot run here is a skip of its own, with why.
 for m in "epoll 2 event loops" "thread a thread per client" "pool 2 threads" \
 	 "fork a process per client" "prefork 2 processes" "iterative one client at a time" \
@@ -136,7 +147,7 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative uring}; do
 		stop_server
 	'
 
-	test_expect_success $pre "$model: stop with 100 clients that take no replies: out within 3 s" '
+	test_expect_success $(pre_for $model epoll fork) "$model: stop with 100 clients that take no replies: out within 3 s" '
 		start_server srv -m $model -t 2 -q || exit 1
 		"$hold" -s $port 100 >held &
 		test_started $! &&
@@ -216,7 +227,7 @@ test_expect_success 'prefork: a worker killed while serving gives its slot back'
 
 for model in epoll uring; do
 	pre=$(model_pre $model)
-	test_expect_success $pre "$model: 10000 clients at once, each answered" '
+	test_expect_success ${pre:+$pre,}EXPENSIVE "$model: 10000 clients at once, each answered" '
 		start_server srv -m $model -q &&
 		test_within 120 "$many" $port 10000 >got &&
 		grep -q "^10000 ok$" got &&
@@ -224,7 +235,7 @@ for model in epoll uring; do
 	'
 done
 
-test_expect_success 'epoll: 1000 silent connections (slowloris) leave the rate at least half' '
+test_expect_success EXPENSIVE 'epoll: 1000 silent connections (slowloris) leave the rate at least half' '
 	start_server srv -m epoll -q || exit 1
 	"$BINDIR/tcp_client" -p $port --bench -c 8 --duration 2 --json >before 2>/dev/null &&
 	"$hold" $port 1000 >held &
@@ -253,7 +264,7 @@ for model in epoll thread pool iterative uring; do
 	pre=$(model_pre $model)
 	# The flood must really flow: the client has sent a megabyte or more
 	# (its place in the file), and is still held back when we look.
-	test_expect_success $pre "$model: a client that sends and never reads: memory stays bounded" '
+	test_expect_success $(pre_for $model epoll thread) "$model: a client that sends and never reads: memory stays bounded" '
 		start_server srv -m $model -t 2 -q || exit 1
 		"$talk" -w -l 0 $port <flood >/dev/null 2>flood.err &
 		flooder=$! && test_started $flooder &&
@@ -313,7 +324,7 @@ turned_away="^tcp_server: accept (clients are turned away until some leave): Too
 # away at once, at no cost while they wait, and served once some leave.
 for model in epoll uring thread; do
 	pre=$(model_pre $model)
-	test_expect_success $pre "$model: out of descriptors, 80 clients held: no busy loop, busy, then served" '
+	test_expect_success $(pre_for $model epoll uring) "$model: out of descriptors, 80 clients held: no busy loop, busy, then served" '
 		start_limited srv 64 -q -m $model -t 2 || exit 1
 		"$hold" $port 80 >held &
 		test_started $! && holder=$! &&
@@ -334,7 +345,7 @@ done
 # prefork worker, which has none), nobody can be shed: the client waits,
 # and the server must wait too, not spin on it.
 for model in thread pool fork prefork iterative; do
-	test_expect_success "$model: out of descriptors, none to shed with: no busy loop" '
+	test_expect_success $(pre_for $model thread) "$model: out of descriptors, none to shed with: no busy loop" '
 		start_limited srv 6 -q -m $model -t 2 || exit 1
 		"$hold" $port 2 >held &
 		test_started $! &&

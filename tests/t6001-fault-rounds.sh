@@ -7,7 +7,8 @@
 test_description='kill -9 rounds: pipeline roles, server children, clients, senders'
 . "$(dirname "$0")/test-lib.sh"
 
-ROUNDS=${ROUNDS:-20}
+# 20 rounds each in make test-full (EXPENSIVE), 2 in make test.
+ROUNDS=${ROUNDS:-$([ -n "$EXPENSIVE" ] && echo 20 || echo 2)}
 
 # pause_ms MAX: sleep a random time below MAX milliseconds.
 pause_ms() {
