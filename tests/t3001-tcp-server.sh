@@ -312,6 +312,7 @@ start_limited() {
 	out=$1
 	n=$2
 	shift 2
+	: >$out && : >$out.err || return 1  # not the last test's lines: see start_listener
 	(ulimit -n $n; no_lsan; exec "$BINDIR/tcp_server" -p 0 -b 127.0.0.1 "$@") >$out 2>$out.err &
 	pid=$! && test_started $pid &&
 	wait_until 10 server_listening $out &&
