@@ -68,10 +68,17 @@ test_expect_success() {
 		shift
 	fi
 	test_count=$((test_count + 1))
+	ls -A "$TRASH" >"$TRASH/.before"
 	(eval "$2") >"$TRASH/.out" 2>&1
 	rc=$?
 	test_cleanup
 	if [ $rc -eq 0 ]; then
+		# A passed test's files go with it: the next test starts from what
+		# the script made, and cannot take a file of this one (a
+		# "listening" line with another port, say) for its own.  A failed
+		# test's stay, to be read.
+		ls -A "$TRASH" | grep -vxF -f "$TRASH/.before" | grep -vx '\.out\|\.before' |
+		while read -r _f; do rm -rf "${TRASH:?}/$_f"; done
 		echo "ok $test_count - $1"
 	else
 		test_failures=$((test_failures + 1))
