@@ -277,6 +277,32 @@ test_expect_success 'default deadlines: 2 and 5 of the node'"'"'s own intervals'
 	within 300 $((300 + slack)) $(event dead rx | json_field /dev/stdin silent_ms)
 '
 
+# One of the two deadlines given: the other keeps its default, in the
+# node's intervals, and the start line says so (it once announced
+# "SUSPECT after 3000 ms" for --dead-after 3000, then said SUSPECT at 2001).
+test_expect_success 'one deadline given: the start line names both as they apply, and they do' '
+	start_receiver rx --dead-after 3000 &&
+	grep -q "^deadline detector: SUSPECT after 2 intervals of silence (unless DEAD comes first), DEAD after 3000 ms$" rx &&
+	"$sender" -p $port -i 100 -c 2 -n d3000 -q >tx &&
+	wait_until 5 grep -q "^[0-9:.]* d3000 SUSPECT: silent for" rx &&
+	stop_receiver &&
+	within 200 $((200 + slack)) $(sed -n "s/^[0-9:.]* d3000 SUSPECT: silent for \([0-9]*\) ms$/\1/p" rx) &&
+	! grep -q "d3000 DEAD" rx &&
+	start_receiver rx --suspect-after 150 &&
+	grep -q "^deadline detector: SUSPECT after 150 ms of silence (unless DEAD comes first), DEAD after 5 intervals$" rx &&
+	"$sender" -p $port -i 100 -c 2 -n s150 -q >tx &&
+	wait_until 5 grep -q "^[0-9:.]* s150 DEAD: silent for" rx &&
+	stop_receiver &&
+	within 150 $((150 + slack)) $(sed -n "s/^[0-9:.]* s150 SUSPECT: silent for \([0-9]*\) ms$/\1/p" rx) &&
+	within 500 $((500 + slack)) $(sed -n "s/^[0-9:.]* s150 DEAD: silent for \([0-9]*\) ms$/\1/p" rx) &&
+	start_receiver rx &&
+	grep -q "^deadline detector: SUSPECT after 2 intervals of silence, DEAD after 5$" rx &&
+	stop_receiver &&
+	start_receiver rx --suspect-after 150 --dead-after 400 &&
+	grep -q "^deadline detector: SUSPECT after 150 ms of silence, DEAD after 400 ms$" rx &&
+	stop_receiver
+'
+
 test_expect_success 'a sender stopped by SIGINT is LEFT, not DEAD' '
 	start_receiver rx --json -q || exit 1
 	"$sender" -p $port -i 50 -n polite -q >tx &

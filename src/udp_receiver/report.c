@@ -52,6 +52,29 @@ static void emit(struct receiver *r, uint64_t now)
         fputs(r->j.buf, stdout);
 }
 
+/*
+ * The deadlines as detector_deadline applies them: each option given,
+ * or its default in the node's own intervals; a SUSPECT deadline that
+ * is not before the DEAD one is skipped (the node goes straight to
+ * DEAD), which only a mix of the two can bring.
+ */
+static void say_deadlines(const struct detector *d)
+{
+    char suspect[48], dead[48];
+
+    if (d->suspect_ms)
+        snprintf(suspect, sizeof(suspect), "%" PRIu64 " ms", d->suspect_ms);
+    else
+        snprintf(suspect, sizeof(suspect), "2 intervals");
+    if (d->dead_ms)
+        snprintf(dead, sizeof(dead), "%" PRIu64 " ms", d->dead_ms);
+    else
+        snprintf(dead, sizeof(dead), "%s", d->suspect_ms ? "5 intervals" : "5");
+    printf("deadline detector: SUSPECT after %s of silence%s, DEAD after %s\n", suspect,
+           (d->suspect_ms == 0) != (d->dead_ms == 0) ? " (unless DEAD comes first)" : "",
+           dead);
+}
+
 void report_listening(struct receiver *r, const char *addr, int port, const char *how)
 {
     const struct detector *d = &r->det;
@@ -68,11 +91,8 @@ void report_listening(struct receiver *r, const char *addr, int port, const char
     printf("listening on %s (%s)\n", addr, how);
     if (d->kind == DETECT_PHI)
         printf("phi detector: SUSPECT at phi %.1f, DEAD at phi %.1f\n", d->phi / 2, d->phi);
-    else if (d->suspect_ms == 0 && d->dead_ms == 0)
-        printf("deadline detector: SUSPECT after 2 intervals of silence, DEAD after 5\n");
     else
-        printf("deadline detector: SUSPECT after %" PRIu64 " ms of silence, DEAD after %" PRIu64 " ms\n",
-               d->suspect_ms ? d->suspect_ms : d->dead_ms, d->dead_ms);
+        say_deadlines(d);
 }
 
 void report_heartbeat(struct receiver *r, const struct node *n,
