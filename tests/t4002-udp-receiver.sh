@@ -441,4 +441,17 @@ test_expect_success 'options that do not fit together: exit 2' '
 	grep -q "^udp_receiver: --group: .10.1.2.3. is not a multicast address" err
 '
 
+# unbalanced FILE: the paragraphs of a rendered page whose parentheses
+# do not pair up (none: empty).
+unbalanced() {
+	perl -0777 -ne 'for (split /\n\s*\n/) { my $o = () = /\(/g; my $c = () = /\)/g; print "$_\n" if $o != $c }' "$1"
+}
+test_expect_success MANDOC 'week3(7) and udp_receiver(1) as rendered: every parenthesis paired (the receiver'"'"'s events had two strays)' '
+	for p in week3.7 udp_receiver.1; do
+		mandoc -Tascii "$TEST_DIR/../man/$p" | col -b >page &&
+		grep -q "udp_receiver" page && unbalanced page >bad &&
+		{ test ! -s bad || { echo "$p:"; cat bad; exit 1; }; } || exit 1
+	done
+'
+
 test_done
