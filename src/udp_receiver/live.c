@@ -104,8 +104,12 @@ static const char *age(uint64_t ms, char buf[32])
     return buf;
 }
 
-/* Node rows from the first, as many as 'room' (a last one says how many
- * more there are). */
+/*
+ * Node rows from the first, as many as 'room' (a last one says how many
+ * more there are).  What came from the network is safe to put on a
+ * terminal as it is: a name is [A-Za-z0-9._-] (heartbeat_parse), and
+ * an address is formatted here.
+ */
 static void frame_nodes(struct receiver *r, uint64_t now, int room, int cols)
 {
     char addr[NET_ADDR_STRLEN], ago[32];
