@@ -443,7 +443,10 @@ test_expect_success 'options that do not fit together: exit 2' '
 
 # --live, on a terminal of its own: tmux, a server of this script's own
 # (its socket in the trash directory), which keeps a pane whose program
-# ended, to read its exit status.
+# ended, to read what it showed last.  The exit status is written by a
+# shell around the program, deaf to Ctrl-C (the program sets its own
+# handler): tmux may leave the program a zombie for seconds, and say
+# nothing of its status until it reaps it.
 test_lazy_prereq TMUX 'needs tmux (apt-get install tmux)' 'command -v tmux'
 tm() {
 	tmux -S "$TRASH/tmux.sock" -f "$TRASH/tmux.conf" "$@"
@@ -454,8 +457,9 @@ live_terminal() {
 	cols=$1 rows=$2
 	shift 2
 	echo "set -g remain-on-exit on" >"$TRASH/tmux.conf" &&
+	rm -f "$TRASH/status" &&
 	tm new-session -d -s live -x $cols -y $rows \
-		"exec $BINDIR/udp_receiver -p 0 -b 127.0.0.1 --live $*" &&
+		"trap '' INT; $BINDIR/udp_receiver -p 0 -b 127.0.0.1 --live $*; echo \$? >$TRASH/status" &&
 	test_started "$(tm display -p "#{pid}")" &&
 	test_started "$(tm display -p -t live "#{pane_pid}")" &&
 	wait_until 10 on_screen "^listening on 127.0.0.1:[0-9]* (" &&
@@ -476,11 +480,9 @@ redrawn_after() {
 	on_screen "(Ctrl-C: stop)$" && test "$(live_header shown)" -eq 1 &&
 	test "$(sed -n "s/.* left; \([0-9]*\) heartbeats.*/\1/p" shown)" -gt "$1"
 }
-# pane_ended: the program on it has ended, and tmux has its exit status
-# (or the signal that ended it) to show: it may see the terminal's end
-# first.
-pane_ended() {
-	test -n "$(tm display -p -t live "#{pane_dead_status}#{pane_dead_signal}")"
+# live_ended: udp_receiver on the terminal has ended, and said its status.
+live_ended() {
+	test -s "$TRASH/status"
 }
 
 test_expect_success TMUX '--live: the table redrawn in place, state changes above it; Ctrl-C: the summary, exit 0' '
@@ -506,8 +508,8 @@ test_expect_success TMUX '--live: the table redrawn in place, state changes abov
 	wait_until 5 on_screen "^beta  *127.0.0.1:[0-9]*  *LEFT " &&
 	grep -q "^[0-9:.]* beta LEFT (said goodbye)$" shown &&
 	tm send-keys -t live C-c &&
-	wait_until 5 pane_ended &&
-	test "$(tm display -p -t live "#{pane_dead_status}")" = 0 &&
+	wait_until 5 live_ended &&
+	test "$(cat "$TRASH/status")" = 0 &&
 	tm capture-pane -p -t live >after &&
 	cat after &&
 	# The live table gone, the summary in its place.
@@ -528,7 +530,7 @@ test_expect_success TMUX '--live on a small terminal: as many rows as fit, no li
 	test "$(grep -c "^node-[0-9]*  *127.0.0.1:[0-9]*  *ALIVE " shown)" -eq 4 &&
 	test -z "$(awk "length > 59" shown)" &&
 	tm send-keys -t live C-c &&
-	wait_until 5 pane_ended &&
+	wait_until 5 live_ended &&
 	tm capture-pane -p -t live >after &&
 	grep -q "^20 nodes (" after &&
 	tm kill-server
