@@ -277,6 +277,32 @@ test_expect_success 'default deadlines: 2 and 5 of the node'"'"'s own intervals'
 	within 300 $((300 + slack)) $(event dead rx | json_field /dev/stdin silent_ms)
 '
 
+# One of the two deadlines given: the other keeps its default, in the
+# node's intervals, and the start line says so (it once announced
+# "SUSPECT after 3000 ms" for --dead-after 3000, then said SUSPECT at 2001).
+test_expect_success 'one deadline given: the start line names both as they apply, and they do' '
+	start_receiver rx --dead-after 3000 &&
+	grep -q "^deadline detector: SUSPECT after 2 intervals of silence (unless DEAD comes first), DEAD after 3000 ms$" rx &&
+	"$sender" -p $port -i 100 -c 2 -n d3000 -q >tx &&
+	wait_until 5 grep -q "^[0-9:.]* d3000 SUSPECT: silent for" rx &&
+	stop_receiver &&
+	within 200 $((200 + slack)) $(sed -n "s/^[0-9:.]* d3000 SUSPECT: silent for \([0-9]*\) ms$/\1/p" rx) &&
+	! grep -q "d3000 DEAD" rx &&
+	start_receiver rx --suspect-after 150 &&
+	grep -q "^deadline detector: SUSPECT after 150 ms of silence (unless DEAD comes first), DEAD after 5 intervals$" rx &&
+	"$sender" -p $port -i 100 -c 2 -n s150 -q >tx &&
+	wait_until 5 grep -q "^[0-9:.]* s150 DEAD: silent for" rx &&
+	stop_receiver &&
+	within 150 $((150 + slack)) $(sed -n "s/^[0-9:.]* s150 SUSPECT: silent for \([0-9]*\) ms$/\1/p" rx) &&
+	within 500 $((500 + slack)) $(sed -n "s/^[0-9:.]* s150 DEAD: silent for \([0-9]*\) ms$/\1/p" rx) &&
+	start_receiver rx &&
+	grep -q "^deadline detector: SUSPECT after 2 intervals of silence, DEAD after 5$" rx &&
+	stop_receiver &&
+	start_receiver rx --suspect-after 150 --dead-after 400 &&
+	grep -q "^deadline detector: SUSPECT after 150 ms of silence, DEAD after 400 ms$" rx &&
+	stop_receiver
+'
+
 test_expect_success 'a sender stopped by SIGINT is LEFT, not DEAD' '
 	start_receiver rx --json -q || exit 1
 	"$sender" -p $port -i 50 -n polite -q >tx &
@@ -413,6 +439,154 @@ test_expect_success 'options that do not fit together: exit 2' '
 	test_expect_code 2 "$BINDIR/udp_receiver" --detector phi --dead-after 100 2>err &&
 	test_expect_code 2 "$BINDIR/udp_receiver" -p 0 -b 127.0.0.1 --group 10.1.2.3 2>err &&
 	grep -q "^udp_receiver: --group: .10.1.2.3. is not a multicast address" err
+'
+
+# --live, on a terminal of its own: tmux, a server of this script's own
+# (its socket in the trash directory), which keeps a pane whose program
+# ended, to read what it showed last.  The exit status is written by a
+# shell around the program, deaf to Ctrl-C (the program sets its own
+# handler): tmux may leave the program a zombie for seconds, and say
+# nothing of its status until it reaps it.
+test_lazy_prereq TMUX 'needs tmux (apt-get install tmux)' 'command -v tmux'
+tm() {
+	tmux -S "$TRASH/tmux.sock" -f "$TRASH/tmux.conf" "$@"
+}
+# live_terminal COLUMNS ROWS ARGS...: udp_receiver --live ARGS on a new
+# terminal of that size; waits for its listening line, sets port.
+live_terminal() {
+	cols=$1 rows=$2
+	shift 2
+	echo "set -g remain-on-exit on" >"$TRASH/tmux.conf" &&
+	rm -f "$TRASH/status" &&
+	tm new-session -d -s live -x $cols -y $rows \
+		"trap '' INT; $BINDIR/udp_receiver -p 0 -b 127.0.0.1 --live $*; echo \$? >$TRASH/status" &&
+	test_started "$(tm display -p "#{pid}")" &&
+	test_started "$(tm display -p -t live "#{pane_pid}")" &&
+	wait_until 10 on_screen "^listening on 127.0.0.1:[0-9]* (" &&
+	port=$(sed -n "s/^listening on 127.0.0.1:\([0-9]*\) (.*/\1/p" shown)
+}
+# on_screen PATTERN: the terminal shows a line matching PATTERN (all it
+# shows is left in the file shown).
+on_screen() {
+	tm capture-pane -p -t live >shown && grep -q -- "$1" shown
+}
+# live_header FILE: how many headers of the live table FILE shows.
+live_header() {
+	grep -c "^node  *address  *state  *last heard" "$1"
+}
+# redrawn_after N: the table is on the screen once, and its status line
+# counts more than N heartbeats.
+redrawn_after() {
+	on_screen "(Ctrl-C: stop)$" && test "$(live_header shown)" -eq 1 &&
+	test "$(sed -n "s/.* left; \([0-9]*\) heartbeats.*/\1/p" shown)" -gt "$1"
+}
+# live_ended: udp_receiver on the terminal has ended, and said its status.
+live_ended() {
+	test -s "$TRASH/status"
+}
+
+test_expect_success TMUX '--live: the table redrawn in place, state changes above it; Ctrl-C: the summary, exit 0' '
+	live_terminal 120 30 --dead-after 600 || exit 1
+	"$sender" -p $port -i 100 -n beta -q >tx.beta &
+	beta=$! && test_started $beta &&
+	"$sender" -p $port -i 100 -c 3 -n alpha -q >tx.alpha &&
+	wait_until 10 on_screen "^alpha  *127.0.0.1:[0-9]*  *DEAD  *[0-9.]* s ago  *3  *0  *0.0%$" &&
+	cat shown &&
+	test "$(live_header shown)" -eq 1 &&
+	grep -q "^beta  *127.0.0.1:[0-9]*  *ALIVE  *0\.[0-9] s ago  *[0-9]*  *0  *0.0%$" shown &&
+	grep "[^ ]" shown | tail -1 | grep -q "^[0-9:]*  2 nodes: 1 alive, 0 suspect, 1 dead, 0 left; [0-9]* heartbeats  (Ctrl-C: stop)$" &&
+	# The state changes, once each, as lines above the table; no line
+	# per heartbeat (the table counts them).
+	test "$(grep -c "^[0-9:.]* alpha SUSPECT: silent for [0-9]* ms$" shown)" -eq 1 &&
+	test "$(grep -c "^[0-9:.]* alpha DEAD: silent for [0-9]* ms$" shown)" -eq 1 &&
+	test "$(grep -n "alpha DEAD: silent" shown | cut -d: -f1)" -lt "$(grep -n "^node  *address" shown | cut -d: -f1)" &&
+	! grep -q "heartbeat from" shown &&
+	# Redrawn with no state change (each second), still in place.
+	h=$(sed -n "s/.* left; \([0-9]*\) heartbeats.*/\1/p" shown) &&
+	wait_until 5 redrawn_after $h &&
+	kill -INT $beta && wait_bounded $beta 5 &&
+	wait_until 5 on_screen "^beta  *127.0.0.1:[0-9]*  *LEFT " &&
+	grep -q "^[0-9:.]* beta LEFT (said goodbye)$" shown &&
+	tm send-keys -t live C-c &&
+	wait_until 5 live_ended &&
+	test "$(cat "$TRASH/status")" = 0 &&
+	tm capture-pane -p -t live >after &&
+	cat after &&
+	# The live table gone, the summary in its place.
+	test "$(live_header after)" -eq 0 && ! grep -q "(Ctrl-C: stop)" after &&
+	grep -q "^node  *address  *state  *received  *lost  *loss%  *last seen$" after &&
+	grep -q "^2 nodes (0 alive, 0 suspect, 1 dead, 1 left), [0-9]* heartbeats, 0 malformed$" after &&
+	tm kill-server
+'
+
+test_expect_success TMUX '--live on a small terminal: as many rows as fit, no line wider than it' '
+	live_terminal 60 8 || exit 1
+	"$sender" -p $port --nodes 20 -n node -i 100 -c 30 -q >tx &
+	test_started $! &&
+	wait_until 10 on_screen "^[0-9:]*  20 nodes: 20 alive, " &&
+	cat shown &&
+	test "$(live_header shown)" -eq 1 &&
+	grep -q "^\.\.\. and 16 more nodes$" shown &&
+	test "$(grep -c "^node-[0-9]*  *127.0.0.1:[0-9]*  *ALIVE " shown)" -eq 4 &&
+	test -z "$(awk "length > 59" shown)" &&
+	tm send-keys -t live C-c &&
+	wait_until 5 live_ended &&
+	tm capture-pane -p -t live >after &&
+	grep -q "^20 nodes (" after &&
+	tm kill-server
+'
+
+# listening_on_terminal: the file term (on_terminal's) has the listening
+# line, in the file lines without the terminal's carriage returns.
+listening_on_terminal() {
+	tr -d "\r" <term >lines && server_listening lines
+}
+# The bytes a terminal gets (80 columns: script(1) has no size to give
+# it): each frame ends with its status line.
+test_expect_success SCRIPT '--live: at most 5 frames a second, however many state changes' '
+	on_terminal term "$BINDIR/udp_receiver -p 0 -b 127.0.0.1 --live" &&
+	wait_until 10 listening_on_terminal &&
+	port=$(server_port lines) &&
+	start=$(date +%s%N) &&
+	"$sender" -p $port --nodes 50 -n node -i 20 -c 10 -q >tx &&
+	wait_until 10 at_least 50 " DEAD: silent for" term &&
+	kill -INT $(children_of $pid) && wait_bounded $pid 5 &&
+	ms=$(( ($(date +%s%N) - start) / 1000000 )) &&
+	frames=$(grep -c "^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]  [0-9]* nodes\{0,1\}: " term) &&
+	echo "$frames frames in $ms ms, 150 state changes" &&
+	test $frames -ge 1 &&
+	test $frames -le $(( ms * 5 / 1000 + 2 )) &&
+	grep -q "^50 nodes (0 alive, 0 suspect, 50 dead, 0 left)" term
+'
+
+test_expect_success '--live: refused in a pipe or a file (exit 2), and with --json' '
+	test_expect_code 2 "$BINDIR/udp_receiver" --live -p 0 >out 2>err &&
+	test ! -s out && test "$(grep -c . err)" -eq 1 &&
+	grep -q "^udp_receiver: --live needs a terminal on standard output; in a pipe or a file, leave it out for one line per event (try .udp_receiver --help.)$" err &&
+	{ "$BINDIR/udp_receiver" --live -p 0 2>err; echo $? >status; } | cat >out &&
+	test "$(cat status)" = 2 && test ! -s out &&
+	grep -q "^udp_receiver: --live needs a terminal" err &&
+	test_expect_code 2 "$BINDIR/udp_receiver" --live --json -p 0 2>err &&
+	grep -q "^udp_receiver: --live and --json do not go together" err
+'
+
+test_expect_success SCRIPT '--live where TERM=dumb: refused, exit 2' '
+	on_terminal term "env TERM=dumb $BINDIR/udp_receiver --live -p 0" &&
+	test_expect_code 2 wait_bounded $pid 5 &&
+	grep -q "^udp_receiver: --live needs a terminal that can move its cursor, and TERM is dumb" term
+'
+
+# unbalanced FILE: the paragraphs of a rendered page whose parentheses
+# do not pair up (none: empty).
+unbalanced() {
+	perl -0777 -ne 'for (split /\n\s*\n/) { my $o = () = /\(/g; my $c = () = /\)/g; print "$_\n" if $o != $c }' "$1"
+}
+test_expect_success MANDOC 'week3(7) and udp_receiver(1) as rendered: every parenthesis paired (the receiver'"'"'s events had two strays)' '
+	for p in week3.7 udp_receiver.1; do
+		mandoc -Tascii "$TEST_DIR/../man/$p" | col -b >page &&
+		grep -q "udp_receiver" page && unbalanced page >bad &&
+		{ test ! -s bad || { echo "$p:"; cat bad; exit 1; }; } || exit 1
+	done
 '
 
 test_done

@@ -17,13 +17,92 @@ skip_all() {
 	         'UDP: broadcast to the default socket' \
 	         'UDP: cut and heal' 'UDP: loss, deadline vs phi' 'MPI: a rank per node' \
 	         'MPI: kill -9 of a remote rank' 'MPI: a node cut mid-run' 'MPI: netlab mpirun killed' \
-	         'two labs side by side' 'names that begin alike' 'two up at once' 'another user' 'down' \
+	         'two labs side by side' 'up suggests a command' 'names that begin alike' 'two up at once' 'another user' 'down' \
 	         'after a crash' 'our own user namespace' 'another program' \
 	         'a state directory not ours' 'where user namespaces are not allowed'; do
 		test_skip "$t" "$1"
 	done
 	test_done
 }
+# What needs no lab: the command line, the page, the recipes.  Every
+# mistake on the command line is exit 2, said in one line before
+# anything is made (no lock file, no state, no namespace); what fails
+# at run time (no such node, no lab) stays 1.
+test_expect_success 'a wrong command line: one line, exit 2, nothing made; no lab: exit 1' '
+	export XDG_RUNTIME_DIR="$TRASH/xdg" &&
+	for c in "" "up" "up 0" "up 251" "up x" "up 3 4" "up 99999999999999999999" \
+	         "run" "run node1" "run nodex true" "cut" "cut x" "cut 1 2" "heal" \
+	         "loss" "loss 1" "loss 1 101" "loss 1 x" "loss x 10" "addr" "addr nodex" \
+	         "status now" "down now" "check now" "mpirun" "frobnicate"; do
+		test_expect_code 2 "$lab" $c >out 2>err || { echo "netlab $c"; exit 1; }
+		test ! -s out || { echo "netlab $c: stdout"; exit 1; }
+		{ test -z "$c" && grep -q "^Usage: .*netlab up N" err; } ||
+		{ test "$(grep -c . err)" -eq 1 && grep -q "^netlab: .* (try: .*netlab --help)$" err; } ||
+			{ echo "netlab $c:"; cat err; exit 1; }
+	done &&
+	test_expect_code 2 "$lab" up 0 2>err &&
+	grep -q "^netlab: up: .0. is not a number of nodes (1\.\.250) (try: " err &&
+	test ! -e "$TRASH/xdg/netlab/$NETLAB_PREFIX" && test ! -e "$TRASH/xdg/netlab/$NETLAB_PREFIX.lock" &&
+	test -z "$(ls -d /run/netlab/"$NETLAB_PREFIX"* 2>/dev/null)" &&
+	test -z "$(ip netns list 2>/dev/null | grep "^$NETLAB_PREFIX-")" &&
+	test_expect_code 1 "$lab" addr node1 2>err &&
+	test "$(grep -c . err)" -eq 1
+'
+
+test_lazy_prereq PAGES 'the pages are not in this copy (t5002 copies the lab and its tests)' '
+	test -f "$TEST_DIR/../man/netlab.1"
+'
+test_expect_success PAGES 'netlab(1): the SYNOPSIS names every command of --help, mpirun too' '
+	"$lab" --help | sed -n "s/^\(Usage:\)\{0,1\} *[^ ]*netlab \([a-z]*\).*/\2/p" | sort -u >in_help &&
+	sed -n "/^\.Sh SYNOPSIS/,/^\.Sh /s/^\.Cm //p" "$TEST_DIR/../man/netlab.1" |
+		sed "s/ \(Ar\|Oo\|Op\) .*//" | tr " |" "\n\n" | grep . | sort -u >in_synopsis &&
+	grep -qx mpirun in_help &&
+	comm -23 in_help in_synopsis >missing &&
+	{ test ! -s missing || { echo "not in the SYNOPSIS:"; cat missing; exit 1; }; }
+'
+
+test_expect_success 'an installed netlab names itself as typed in --help, in one column' '
+	mkdir inst && cp "$lab" inst/netlab &&
+	PATH="$TRASH/inst:$PATH" netlab --help >help &&
+	grep -q "^Usage: netlab up N  " help && ! grep -q "scripts/netlab" help &&
+	test "$(grep "netlab loss NODE PCT drop" help | sed "s/drop.*//" | wc -c)" = \
+	     "$(grep "^ *at random" help | sed "s/at random.*//" | wc -c)"
+'
+
+test_expect_success 'scripts/README.md: the loss recipes say which package netlab loss needs' '
+	grep "netlab loss" "$TEST_DIR/../scripts/README.md" >recipes &&
+	test -s recipes && ! grep -v "apt-get install nftables" recipes
+'
+
+# Without nft: here, or hidden for this one command (as root, in a mount
+# namespace of its own: its directory is a tmpfs with a link to each of
+# the other programs; bash's command -v finds a file that cannot run,
+# so one bound over nft would not do).
+nft_path=$(PATH=$PATH:/usr/sbin:/sbin command -v nft)
+test_lazy_prereq NO_NFT 'nft is installed: needs root and unshare -m to hide it' '
+	test -z "$nft_path" || { [ "$(id -u)" -eq 0 ] && unshare -m true; }
+'
+without_nft() {
+	if [ -z "$nft_path" ]; then
+		"$@"
+		return
+	fi
+	mkdir -p "$TRASH/real" &&
+	unshare -m sh -c '
+		d=${1%/*} real=$2
+		shift 2
+		mount --bind "$d" "$real" && mount -t tmpfs netlab-test "$d" &&
+		for f in "$real"/*; do
+			[ "${f##*/}" = nft ] || ln -s "$f" "$d/${f##*/}" || exit 1
+		done &&
+		exec "$@"' sh "$(readlink -f "$nft_path")" "$TRASH/real" "$@"
+}
+test_expect_success NO_NFT 'loss without nftables: which package, exit 1, before the lab is looked at' '
+	test_expect_code 1 without_nft "$lab" loss node1 10 >out 2>err &&
+	test ! -s out &&
+	test "$(cat err)" = "netlab: loss needs nft, of nftables: apt-get install nftables"
+'
+
 command -v ip >/dev/null 2>&1 || skip_all "needs ip (iproute2)"
 if [ "$(id -u)" -eq 0 ]; then
 	# Namespaces, a bridge and a veth pair, tried in a namespace of our own.
@@ -332,6 +411,36 @@ test_expect_success 'two labs side by side: another prefix, one node, the same a
 	grep -q "is down" down &&
 	test "$("$lab" status | grep -c "link up")" -eq 3
 '
+# The command 'up' suggests, run as printed where 'up' was typed: an
+# installed netlab (a copy on PATH) in a directory with no bin/, with
+# the programs on PATH, then without; and in the kit's directory.
+suggested() {
+	sed -n "s/^run a program on a node: //p" "$1"
+}
+# typed_in DIR PATH COMMAND: COMMAND as a user would type it in DIR.
+typed_in() {
+	(cd "$1" && PATH=$2 && NETLAB_PREFIX=$h && export PATH NETLAB_PREFIX && eval "$3")
+}
+test_expect_success 'up suggests a command that runs where it was typed' '
+	h=${NETLAB_PREFIX}h &&
+	mkdir -p inst2 nobin kit/bin && cp "$lab" inst2/netlab && cp "$BINDIR/tcp_server" kit/bin/ &&
+	typed_in nobin "$TRASH/inst2:$BINDIR:$PATH" "netlab up 1" >up1 &&
+	typed_in nobin "$TRASH/inst2:$BINDIR:$PATH" "$(suggested up1) --version" >v1 &&
+	typed_in nobin "$TRASH/inst2:$BINDIR:$PATH" "netlab down" >/dev/null &&
+	typed_in kit "$TRASH/inst2:$PATH" "netlab up 1" >up2 &&
+	typed_in kit "$TRASH/inst2:$PATH" "$(suggested up2) --version" >v2 &&
+	typed_in kit "$TRASH/inst2:$PATH" "netlab down" >/dev/null &&
+	typed_in nobin "$TRASH/inst2:$PATH" "netlab up 1" >up3;
+	rc=$?
+	NETLAB_PREFIX=$h "$lab" down >/dev/null 2>&1
+	cat up1 v1 up2 v2 up3
+	test $rc -eq 0 &&
+	test "$(suggested up1)" = "netlab run node1 tcp_server" &&
+	test "$(suggested up2)" = "netlab run node1 bin/tcp_server" &&
+	grep -q "^tcp_server " v1 && grep -q "^tcp_server " v2 &&
+	{ command -v tcp_server >/dev/null || test "$(suggested up3)" = "netlab run node1 COMMAND"; }
+'
+
 test_expect_success 'two labs whose names begin alike: lab X does not take lab X-node1 for its own' '
 	x=${NETLAB_PREFIX}x &&
 	NETLAB_PREFIX=$x-node1 "$lab" up 2 >/dev/null &&

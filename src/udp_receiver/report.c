@@ -13,7 +13,7 @@
 
 enum { REPORTS_PER_SECOND = 10 };       /* malformed datagrams reported, at most */
 
-static const char *node_addr(const struct node *n, char buf[NET_ADDR_STRLEN])
+const char *report_addr(const struct node *n, char buf[NET_ADDR_STRLEN])
 {
     socklen_t len = n->addr.sa.sa_family == AF_INET6 ? sizeof(n->addr.in6)
                                                      : sizeof(n->addr.in);
@@ -21,12 +21,17 @@ static const char *node_addr(const struct node *n, char buf[NET_ADDR_STRLEN])
     return net_format(&n->addr.sa, len, buf);
 }
 
-/* "12:00:01.234 ": the time of day, to compare with other terminals. */
-static void print_time(void)
+/*
+ * "12:00:01.234 ": the time of day, to compare with other terminals.
+ * Every line of text begins here: with --live, the table goes first,
+ * and comes back below the line.
+ */
+static void print_time(struct receiver *r)
 {
     struct timespec ts;
     struct tm tm;
 
+    live_wipe(r);
     clock_gettime(CLOCK_REALTIME, &ts);
     localtime_r(&ts.tv_sec, &tm);
     printf("%02d:%02d:%02d.%03ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
@@ -52,6 +57,29 @@ static void emit(struct receiver *r, uint64_t now)
         fputs(r->j.buf, stdout);
 }
 
+/*
+ * The deadlines as detector_deadline applies them: each option given,
+ * or its default in the node's own intervals; a SUSPECT deadline that
+ * is not before the DEAD one is skipped (the node goes straight to
+ * DEAD), which only a mix of the two can bring.
+ */
+static void say_deadlines(const struct detector *d)
+{
+    char suspect[48], dead[48];
+
+    if (d->suspect_ms)
+        snprintf(suspect, sizeof(suspect), "%" PRIu64 " ms", d->suspect_ms);
+    else
+        snprintf(suspect, sizeof(suspect), "2 intervals");
+    if (d->dead_ms)
+        snprintf(dead, sizeof(dead), "%" PRIu64 " ms", d->dead_ms);
+    else
+        snprintf(dead, sizeof(dead), "%s", d->suspect_ms ? "5 intervals" : "5");
+    printf("deadline detector: SUSPECT after %s of silence%s, DEAD after %s\n", suspect,
+           (d->suspect_ms == 0) != (d->dead_ms == 0) ? " (unless DEAD comes first)" : "",
+           dead);
+}
+
 void report_listening(struct receiver *r, const char *addr, int port, const char *how)
 {
     const struct detector *d = &r->det;
@@ -68,11 +96,8 @@ void report_listening(struct receiver *r, const char *addr, int port, const char
     printf("listening on %s (%s)\n", addr, how);
     if (d->kind == DETECT_PHI)
         printf("phi detector: SUSPECT at phi %.1f, DEAD at phi %.1f\n", d->phi / 2, d->phi);
-    else if (d->suspect_ms == 0 && d->dead_ms == 0)
-        printf("deadline detector: SUSPECT after 2 intervals of silence, DEAD after 5\n");
     else
-        printf("deadline detector: SUSPECT after %" PRIu64 " ms of silence, DEAD after %" PRIu64 " ms\n",
-               d->suspect_ms ? d->suspect_ms : d->dead_ms, d->dead_ms);
+        say_deadlines(d);
 }
 
 void report_heartbeat(struct receiver *r, const struct node *n,
@@ -80,9 +105,9 @@ void report_heartbeat(struct receiver *r, const struct node *n,
 {
     char addr[NET_ADDR_STRLEN];
 
-    if (r->cfg->quiet)
+    if (r->cfg->quiet || r->cfg->live)  /* --live: the table shows them */
         return;
-    node_addr(n, addr);
+    report_addr(n, addr);
     if (r->cfg->json) {
         struct json *j = event(r, "heartbeat", n);
 
@@ -94,7 +119,7 @@ void report_heartbeat(struct receiver *r, const struct node *n,
         emit(r, now);
         return;
     }
-    print_time();
+    print_time(r);
     printf("heartbeat from %s (%s) seq=%" PRIu64 "%s\n", n->name, addr, hb->seq,
            hb->leaving ? " leaving=1" : "");
 }
@@ -104,7 +129,7 @@ void report_alive(struct receiver *r, const struct node *n, uint64_t now,
 {
     char addr[NET_ADDR_STRLEN];
 
-    node_addr(n, addr);
+    report_addr(n, addr);
     if (r->cfg->json) {
         struct json *j = event(r, "alive", n);
 
@@ -114,7 +139,7 @@ void report_alive(struct receiver *r, const struct node *n, uint64_t now,
         emit(r, now);
         return;
     }
-    print_time();
+    print_time(r);
     if (first)
         printf("%s ALIVE: first heartbeat, from %s, every %" PRIu32 " ms\n",
                n->name, addr, n->interval_ms);
@@ -128,7 +153,7 @@ void report_restart(struct receiver *r, const struct node *n, uint64_t old_inc,
     (void)now;
     if (r->cfg->json)
         return;                         /* JSON: heartbeat events carry inc */
-    print_time();
+    print_time(r);
     printf("%s restarted (incarnation %" PRIu64 ", was %" PRIu64 ")\n",
            n->name, n->inc, old_inc);
 }
@@ -143,7 +168,7 @@ void report_forgotten(struct receiver *r, const struct node *n, uint64_t now)
         emit(r, now);
         return;
     }
-    print_time();
+    print_time(r);
     printf("%s forgotten (%s, silent for %" PRIu64 " ms)\n", n->name,
            nodes_state_name(n->state), now - n->last_seen);
 }
@@ -163,7 +188,7 @@ void report_state(struct receiver *r, const struct node *n, uint64_t now,
         emit(r, now);
         return;
     }
-    print_time();
+    print_time(r);
     if (n->state == NODE_LEFT)
         printf("%s LEFT (said goodbye)\n", n->name);
     else if (phi)
@@ -204,7 +229,7 @@ static void report_problem(struct receiver *r, const char *what, const char *nod
             json_u64(j, "not_shown", unsaid);
         emit(r, now);
     } else {
-        print_time();
+        print_time(r);
         printf("%s %s from %s: %s", what, node ? "heartbeat" : "datagram", addr, reason);
         if (node != NULL)
             printf(" (node %s)", node);
@@ -245,7 +270,7 @@ static void print_age(uint64_t ms)
         printf("%" PRIu64 " s ago\n", ms / 1000);
 }
 
-static double loss_pct(const struct node *n)
+double report_loss_pct(const struct node *n)
 {
     uint64_t expected = n->received - n->duplicates + n->lost;
 
@@ -276,7 +301,7 @@ static void summary_json(struct receiver *r, uint64_t now)
             continue;
         json_object_begin(j, NULL);
         json_str(j, "node", n->name);
-        json_str(j, "addr", node_addr(n, addr));
+        json_str(j, "addr", report_addr(n, addr));
         json_str(j, "state", nodes_state_key(n->state));
         json_u64(j, "received", n->received);
         json_u64(j, "lost", n->lost);
@@ -309,6 +334,7 @@ void report_summary(struct receiver *r, uint64_t now)
         summary_json(r, now);
         return;
     }
+    live_wipe(r);                       /* the table below replaces it */
     for (size_t i = 0; i < r->nodes.high; i++) {
         const struct node *n = nodes_at(&r->nodes, i);
 
@@ -327,8 +353,8 @@ void report_summary(struct receiver *r, uint64_t now)
         if (n == NULL)
             continue;
         printf("%-*s  %-22s %-7s %10" PRIu64 " %8" PRIu64 " %5.1f%%  ", width,
-               n->name, node_addr(n, addr), nodes_state_name(n->state),
-               n->received, n->lost, loss_pct(n));
+               n->name, report_addr(n, addr), nodes_state_name(n->state),
+               n->received, n->lost, report_loss_pct(n));
         print_age(now - n->last_seen);
     }
     printf("%zu node%s (%" PRIu64 " alive, %" PRIu64 " suspect, %" PRIu64 " dead, %"

@@ -47,7 +47,7 @@ static const char usage_text[] =
 "                    [--suspect-after MS] [--dead-after MS]\n"
 "                    [--detector deadline|phi] [--phi THRESHOLD]\n"
 "                    [--rcvbuf BYTES] [--max-nodes N] [--forget-after MS]\n"
-"                    [-q] [--json]\n"
+"                    [-q] [--json | --live]\n"
 "\n"
 "Listens for udp_sender's heartbeats and tracks every node: ALIVE while it\n"
 "beats, SUSPECT and then DEAD when it falls silent, LEFT when it says\n"
@@ -72,6 +72,8 @@ static const char usage_text[] =
 "  -q, --quiet                no line per heartbeat; state changes and the\n"
 "                             table still\n"
 "      --json                 one JSON object per event, and the summary\n"
+"      --live                 on a terminal: the table of every node, redrawn\n"
+"                             in place each second, state changes above it\n"
 "  -h, --help                 show this help\n"
 "  -V, --version              show the version\n"
 "\n"
@@ -97,6 +99,25 @@ static void check_detector_options(const struct receiver_config *cfg, bool phi_g
         cli_usage_error("--phi is for --detector phi");
 }
 
+/*
+ * --live draws with cursor movements, which mean something on a
+ * terminal only: in a pipe or a file it is refused rather than ignored,
+ * so that a script asking for it learns at once what it gets instead.
+ */
+static void check_live(const struct receiver_config *cfg)
+{
+    const char *term = getenv("TERM");
+
+    if (!cfg->live)
+        return;
+    if (cfg->json)
+        cli_usage_error("--live and --json do not go together (a table for a person, or lines for a program)");
+    if (!isatty(STDOUT_FILENO))
+        cli_usage_error("--live needs a terminal on standard output; in a pipe or a file, leave it out for one line per event");
+    if (term != NULL && strcmp(term, "dumb") == 0)
+        cli_usage_error("--live needs a terminal that can move its cursor, and TERM is dumb");
+}
+
 static void parse_options(int argc, char **argv, struct receiver_config *cfg)
 {
     static const struct option longopts[] = {
@@ -112,6 +133,7 @@ static void parse_options(int argc, char **argv, struct receiver_config *cfg)
         { "forget-after", required_argument, NULL, 'F' },
         { "quiet", no_argument, NULL, 'q' },
         { "json", no_argument, NULL, 'j' },
+        { "live", no_argument, NULL, 'L' },
         CLI_STANDARD_OPTIONS,   /* --help, --version, the end */
     };
     const char *name;
@@ -143,11 +165,13 @@ static void parse_options(int argc, char **argv, struct receiver_config *cfg)
         case 'F': cfg->forget_ms = cli_parse_u64(name, optarg, 1, UINT32_MAX); break;
         case 'q': cfg->quiet = true; break;
         case 'j': cfg->json = true; break;
+        case 'L': cfg->live = true; break;
         }
     }
     if (optind < argc)
         cli_usage_error("unexpected argument '%s'", argv[optind]);
     check_detector_options(cfg, phi_given);
+    check_live(cfg);
 }
 
 
@@ -169,14 +193,17 @@ static void flush_output(struct receiver *r, uint64_t now)
 static void wait_for_work(struct receiver *r, int fd, uint64_t now)
 {
     const struct timer *t = timers_first(&r->timers);
+    uint64_t next = live_next(r);       /* UINT64_MAX without --live */
     struct pollfd p[2] = {
         { .fd = fd, .events = POLLIN },
         { .fd = cli_stop_fd(), .events = POLLIN },
     };
     int timeout = -1;
 
-    if (t != NULL)
-        timeout = t->when <= now ? 0 : t->when - now > 3600000 ? 3600000 : (int)(t->when - now);
+    if (t != NULL && t->when < next)
+        next = t->when;
+    if (next != UINT64_MAX)
+        timeout = next <= now ? 0 : next - now > 3600000 ? 3600000 : (int)(next - now);
     flush_output(r, now);
     poll(p, 2, timeout);                /* EINTR: the caller looks at the stop flag */
 }
@@ -202,12 +229,14 @@ static int receive(struct receiver *r, int fd)
         uint64_t now = now_ms(r);
 
         if (n < 0) {
+            live_wipe(r);
             cli_error(errno, "receive");
             return -1;
         }
         if (n == 0) {                   /* all caught up: judge the silent, wait */
             track_timers(r, now);
             judged = now;
+            live_tick(r, now);
             wait_for_work(r, fd, now);
             continue;
         }
@@ -216,6 +245,7 @@ static int receive(struct receiver *r, int fd)
             struct datagram d = inbox_at(&in, i);
 
             if (track_datagram(r, &d, now) != 0) {
+                live_wipe(r);
                 cli_error(errno, "memory for nodes (%zu so far)", r->nodes.count);
                 return -1;
             }
@@ -224,6 +254,7 @@ static int receive(struct receiver *r, int fd)
             track_timers(r, now);
             judged = now;
         }
+        live_tick(r, now);
         if (now - r->flushed >= FLUSH_MS)
             flush_output(r, now);
     }
@@ -278,6 +309,8 @@ int main(int argc, char **argv)
     json_init(&r.j);
     r.start_ns = timing_now_ns();
     say_listening(&r, fd, how);
+    if (cfg.live && live_start(&r) != 0)
+        cli_error(errno, "SIGCONT handler (the table may be redrawn over other lines)");
 
     /* 4. The lesson: receive, track, judge the silent, until Ctrl-C. */
     status = receive(&r, fd);

@@ -6,6 +6,7 @@
  *   detector.c      when silence means SUSPECT or DEAD (deadline, phi)
  *   nodes.c         the table of nodes and their sequence numbers
  *   report.c        every line printed, as text or JSON
+ *   live.c          --live: the node table redrawn in place on a terminal
  *   listen.c        the socket: every interface, an address, a group
  *   inbox.c         datagrams 64 at a time (recvmmsg): speed only
  */
@@ -19,6 +20,7 @@
 #include "detector.h"
 #include "heartbeat.h"
 #include "json.h"
+#include "net.h"
 #include "nodes.h"
 #include "ratelimit.h"
 #include "timers.h"
@@ -37,6 +39,14 @@ struct receiver_config {
     uint64_t max_nodes;         /* --max-nodes */
     uint64_t forget_ms;         /* --forget-after: DEAD or LEFT this long; 0: never */
     bool quiet, json;
+    bool live;                  /* --live: the table redrawn on the terminal */
+};
+
+/* --live: the frame now on the screen, and when to draw it again. */
+struct live {
+    bool on;
+    int shown;                  /* lines of the frame on the screen; 0: none */
+    uint64_t drawn_at, due;     /* receiver's clock, ms */
 };
 
 struct receiver {
@@ -54,6 +64,7 @@ struct receiver {
     uint64_t malformed_by[HB_NERRORS];
     struct ratelimit problems;  /* datagrams malformed or ignored: 10 said a second */
     struct json j;              /* reused for every JSON event */
+    struct live live;
 };
 
 /* One datagram as received: its bytes and who sent it. */
@@ -108,5 +119,22 @@ void report_malformed(struct receiver *r, enum heartbeat_error err, const char *
 void report_ignored(struct receiver *r, const struct heartbeat *hb, const char *why,
                     const struct sockaddr *from, socklen_t fromlen, uint64_t now);
 void report_summary(struct receiver *r, uint64_t now);
+/* For the live table: a node's address as text, and its loss in percent. */
+const char *report_addr(const struct node *n, char buf[NET_ADDR_STRLEN]);
+double report_loss_pct(const struct node *n);
+
+/*
+ * live.c: the table of every node, redrawn in place at the bottom of a
+ * terminal (stdout), each second, and soon after each state change;
+ * the lines of report.c go above it.  live_start turns it on (0, or -1
+ * with errno if SIGCONT's handler cannot be had); live_wipe takes the
+ * frame off the screen, before any other line is printed; live_tick
+ * draws it if it is due at 'now'; live_next says when it is due next
+ * (UINT64_MAX: never, without --live).
+ */
+int live_start(struct receiver *r);
+void live_wipe(struct receiver *r);
+void live_tick(struct receiver *r, uint64_t now);
+uint64_t live_next(const struct receiver *r);
 
 #endif
