@@ -95,7 +95,7 @@ test_expect_success 'another address: no news moves the node, no goodbye is take
 	{ hb a 1 1; hb a 1 2 10000 leaving=1; } | "$script" $port &&
 	wait_until 5 grep -q "\"event\":\"ignored\".*goodbye from another address" rx &&
 	stop_receiver &&
-	node_json rx a | grep -q "^{\"node\":\"a\",\"addr\":\"$addr\",\"state\":\"alive\",\"received\":2,.*\"implausible\":1}$" &&
+	node_json rx a | grep -q "^{\"node\":\"a\",\"addr\":\"$addr\",\"state\":\"alive\",\"received\":1,.*\"implausible\":2}$" &&
 	! grep -q "\"event\":\"left\"" rx
 '
 
@@ -134,12 +134,56 @@ test_expect_success 'a forged incarnation 20 h ahead, from elsewhere, does not t
 	beats=$(grep -c "^{\"event\":\"heartbeat\",\"program\":\"udp_receiver\",\"node\":\"live\"" rx) &&
 	# Its real heartbeats are still news (they were stale: 31 ignored).
 	wait_until 5 at_least $((beats + 5)) "^{\"event\":\"heartbeat\",\"program\":\"udp_receiver\",\"node\":\"live\"" rx &&
-	test "$(grep -c "\"node\":\"live\",.*\"reason\":\"a newer incarnation from another address while the node is alive\"" rx)" -eq 2 &&
+	test "$(grep -c "\"node\":\"live\",.*\"reason\":\"from another address while the node is alive\"" rx)" -eq 2 &&
 	kill -INT $spid && wait_bounded $spid 5 &&
 	wait_until 5 grep -q "\"event\":\"left\"" rx &&
 	stop_receiver &&
 	! grep -q "\"event\":\"\(suspect\|dead\)\"" rx &&
 	node_json rx live | grep -q "\"state\":\"left\",.*\"restarts\":0,.*\"stale\":0,\"implausible\":2}$"
+'
+
+# The heartbeat event of NODE last in FILE: its seq, inc, addr.
+last_beat() {
+	grep "^{\"event\":\"heartbeat\",\"program\":\"udp_receiver\",\"node\":\"$2\"" "$1" | tail -n 1
+}
+
+test_expect_success 'a real node'"'"'s inc and seq copied, from another port: ignored while it is ALIVE' '
+	start_receiver rx --json || exit 1
+	"$sender" -p $port -i 50 -n web-1 -q >tx &
+	spid=$! && test_started $spid &&
+	wait_until 5 grep -q "\"event\":\"alive\"" rx &&
+	last_beat rx web-1 >beat &&
+	addr=$(json_field beat addr) && seq=$(json_field beat seq) && inc=$(json_field beat inc) &&
+	# A jump of 60 is within what the time allows: as the node'"'"'s, it
+	# would move it to the forger, whose goodbye would then make it LEFT.
+	{ hb web-1 $inc $((seq + 60)) 50; hb web-1 $inc $((seq + 61)) 50 leaving=1;
+	  hb web-1 $inc $((seq + 62)) 86400000; } | "$script" $port &&
+	wait_until 5 at_least 3 "\"event\":\"ignored\".*\"node\":\"web-1\"" rx &&
+	beats=$(grep -c "^{\"event\":\"heartbeat\",.*\"node\":\"web-1\",\"addr\":\"$addr\"" rx) &&
+	# Its real heartbeats are still news, from its own address.
+	wait_until 5 at_least $((beats + 5)) "^{\"event\":\"heartbeat\",.*\"node\":\"web-1\",\"addr\":\"$addr\"" rx &&
+	test "$(grep -c "\"node\":\"web-1\",.*\"reason\":\"from another address while the node is alive\"" rx)" -eq 2 &&
+	test "$(grep -c "\"node\":\"web-1\",.*\"reason\":\"goodbye from another address than the node'"'"'s\"" rx)" -eq 1 &&
+	! grep -q "\"event\":\"left\"" rx &&
+	# Its own goodbye is taken.
+	kill -INT $spid && wait_bounded $spid 5 &&
+	wait_until 5 grep -q "\"event\":\"left\",.*\"node\":\"web-1\"" rx &&
+	stop_receiver &&
+	! grep -q "\"event\":\"\(suspect\|dead\)\"" rx &&
+	node_json rx web-1 | grep -q "^{\"node\":\"web-1\",\"addr\":\"$addr\",\"state\":\"left\",\"received\":[0-9]*,\"lost\":0,.*\"implausible\":3}$" &&
+	event summary rx | grep -q "\"implausible\":3,"
+'
+
+test_expect_success 'the same from another port once the node is SUSPECT: believed, the node moved' '
+	start_receiver rx --json --suspect-after 100 --dead-after 100000 &&
+	hb a 1 1 50 | "$script" $port &&
+	wait_until 5 grep -q "\"event\":\"suspect\"" rx &&
+	{ hb a 1 3 50; sentinel; } | "$script" $port &&
+	wait_sentinel rx &&
+	stop_receiver &&
+	test "$(event alive rx | grep -c "\"node\":\"a\"")" -eq 2 &&
+	node_json rx a | grep -q "\"state\":\"alive\",\"received\":2,\"lost\":1,.*\"implausible\":0}$" &&
+	test "$(node_json rx a | json_field /dev/stdin addr)" = "$(last_beat rx sentinel | json_field /dev/stdin addr)"
 '
 
 test_expect_success 'a node that restarts while ALIVE (kill -9, started again) is seen restarted once SUSPECT' '
@@ -158,7 +202,7 @@ test_expect_success 'a node that restarts while ALIVE (kill -9, started again) i
 	# its first heartbeats are ignored, then: SUSPECT, restarted, ALIVE
 	# again; counted from its first believed heartbeat.
 	sed -n -e "s/^[0-9:.]* back ALIVE: first .*/F/p" \
-	       -e "s/^[0-9:.]* ignored heartbeat .*: a newer incarnation from another address while the node is alive (node back)$/I/p" \
+	       -e "s/^[0-9:.]* ignored heartbeat .*: from another address while the node is alive (node back)$/I/p" \
 	       -e "s/^[0-9:.]* back SUSPECT: .*/S/p" -e "s/^[0-9:.]* back restarted (incarnation .*/R/p" \
 	       -e "s/^[0-9:.]* back ALIVE again .*/A/p" -e "s/^[0-9:.]* back \(DEAD\|LEFT\).*/X/p" rx |
 		tr -d "\n" >order &&

@@ -298,8 +298,12 @@ enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq, bool 
         nodes_bump(&n->stale);
         return SEQ_STALE;
     }
-    /* One datagram from elsewhere must not take a node that beats. */
-    if (!first && inc > n->inc && !from_node && n->state == NODE_ALIVE) {
+    /*
+     * One datagram from elsewhere must not take a node that beats: while
+     * it is ALIVE, only its own address speaks for it (whatever the
+     * incarnation or seq), and nothing else is looked at.
+     */
+    if (!first && !from_node && n->state == NODE_ALIVE) {
         nodes_bump(&n->implausible);
         return SEQ_RIVAL;
     }

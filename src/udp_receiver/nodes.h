@@ -128,7 +128,7 @@ enum seq_event {
     SEQ_RESTART,        /* a new incarnation: counting starts over */
     SEQ_STALE,          /* of an older incarnation: ignored */
     SEQ_IMPLAUSIBLE,    /* further ahead than the time since allows: ignored */
-    SEQ_RIVAL,          /* a newer incarnation from elsewhere, the node ALIVE: ignored */
+    SEQ_RIVAL,          /* from another address, the node ALIVE: ignored */
 };
 
 /* Whether the event makes the node's latest state (address, last seen). */
@@ -153,12 +153,13 @@ static inline bool seq_advances(enum seq_event ev)
  * forged or corrupted datagram cannot capture the node:
  *   - an older incarnation (stale);
  *   - a seq further ahead than max_ahead (implausible);
- *   - a newer incarnation from another address while the node is
- *     ALIVE (a rival, counted as implausible): a live node keeps
- *     beating from its address, and a restart from elsewhere is
- *     believed once the node is SUSPECT, DEAD or LEFT.  A restart so
- *     believed is counted from its first believed heartbeat, as a first
- *     heartbeat is: the ones before may have come and been ignored.
+ *   - any heartbeat of the current or a newer incarnation from another
+ *     address while the node is ALIVE (a rival, counted as implausible):
+ *     a live node keeps beating from its address, and a node that moved
+ *     or restarted elsewhere is believed once it is SUSPECT, DEAD or
+ *     LEFT.  A restart so believed is counted from its first believed
+ *     heartbeat, as a first heartbeat is: the ones before may have come
+ *     and been ignored.
  *
  * Uses n->last_seen, n->interval_ms and n->state as they were before
  * this heartbeat.

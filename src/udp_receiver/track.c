@@ -104,8 +104,7 @@ static int heartbeat(struct receiver *r, struct node *n, uint32_t id, bool creat
                       d, now);
     if (ev == SEQ_RIVAL)
         return ignore(r, &r->implausible, NULL, hb,
-                      "a newer incarnation from another address while the node is alive",
-                      d, now);
+                      "from another address while the node is alive", d, now);
     r->heartbeats++;
     if (seq_advances(ev)) {             /* only news moves the node's address */
         memcpy(&n->addr, d->from, d->fromlen < sizeof(n->addr) ? d->fromlen : sizeof(n->addr));

@@ -232,6 +232,54 @@ static void a_newer_incarnation_from_elsewhere_cannot_take_a_live_node(void)
     CHECK_INT(n.restarts, ==, 4);
 }
 
+/*
+ * A copied heartbeat's inc, with seq + 60, from another port, was taken
+ * as the node's next one: its address moved to the spoofer, 59 were
+ * lost, and the spoofer's goodbye made it LEFT.  While the node is
+ * ALIVE, no heartbeat from another address counts, of its incarnation
+ * either; once it is SUSPECT, one is believed (the node moved).
+ */
+static void the_same_incarnation_from_elsewhere_cannot_take_a_live_node(void)
+{
+    struct node n = fresh();
+    uint64_t t = 1000;
+    enum seq_event ev;
+
+    n.interval_ms = 200;
+    CHECK_INT(nodes_count_seq(&n, 7, 1, FROM_NODE, t), ==, SEQ_FIRST);
+    for (uint64_t s = 2; s <= 21; s++) {
+        n.last_seen = t;
+        t += 200;
+        ev = nodes_count_seq(&n, 7, n.max_seq + 60, ELSEWHERE, t);
+        CHECK_INT(ev, ==, SEQ_RIVAL);
+        CHECK(!seq_advances(ev));               /* the address stays */
+        CHECK_INT(nodes_count_seq(&n, 7, s + 1, ELSEWHERE, t), ==, SEQ_RIVAL);
+        CHECK_INT(nodes_count_seq(&n, 7, s - 1, ELSEWHERE, t), ==, SEQ_RIVAL);
+        CHECK_INT(nodes_count_seq(&n, 7, s, FROM_NODE, t), ==, SEQ_NEXT);
+    }
+    CHECK_U64(n.inc, ==, 7);
+    CHECK_U64(n.max_seq, ==, 21);
+    CHECK_U64(n.received, ==, 21);
+    CHECK_U64(n.lost, ==, 0);
+    CHECK_INT(n.duplicates + n.reordered + n.restarts + n.stale, ==, 0);
+    CHECK_INT(n.implausible, ==, 60);
+    /* An older incarnation from elsewhere is stale, as from anywhere. */
+    CHECK_INT(nodes_count_seq(&n, 6, 100, ELSEWHERE, t), ==, SEQ_STALE);
+    /* SUSPECT: the node moved; its next heartbeat from there is news. */
+    n.state = NODE_SUSPECT;
+    ev = nodes_count_seq(&n, 7, 23, ELSEWHERE, t + 500);
+    CHECK_INT(ev, ==, SEQ_NEXT);
+    CHECK(seq_advances(ev));
+    CHECK_U64(n.lost, ==, 1);
+    CHECK_U64(n.received, ==, 22);
+    /* DEAD or LEFT: the same. */
+    n.state = NODE_DEAD;
+    CHECK_INT(nodes_count_seq(&n, 7, 24, ELSEWHERE, t + 600), ==, SEQ_NEXT);
+    n.state = NODE_LEFT;
+    CHECK_INT(nodes_count_seq(&n, 7, 25, ELSEWHERE, t + 700), ==, SEQ_NEXT);
+    CHECK_INT(n.implausible, ==, 60);
+}
+
 /* A flood of forged datagrams must not wrap a node's counts back to 0. */
 static void counts_stop_at_their_top_rather_than_wrap(void)
 {
@@ -458,6 +506,7 @@ int main(void)
     RUN_TEST(a_late_datagram_of_an_older_incarnation_is_stale);
     RUN_TEST(a_restart_at_a_huge_seq_loses_no_more_than_the_time_allows);
     RUN_TEST(a_newer_incarnation_from_elsewhere_cannot_take_a_live_node);
+    RUN_TEST(the_same_incarnation_from_elsewhere_cannot_take_a_live_node);
     RUN_TEST(counts_stop_at_their_top_rather_than_wrap);
     RUN_TEST(the_table_refuses_names_past_its_limit);
     RUN_TEST(forgotten_nodes_leave_the_rest_findable);
