@@ -1,8 +1,9 @@
 /*
  * fuzz_seq - the receiver's per-node sequence accounting against a
  * plain model, on any mix of a real sender's heartbeats and restarts
- * and forged ones (duplicated, reordered, stale, far ahead, or a newer
- * incarnation at any seq), chosen by the input.  The harness keeps the
+ * and forged ones (duplicated, reordered, stale, far ahead, the real
+ * incarnation copied with a seq a little ahead, or a newer incarnation
+ * at any seq), chosen by the input.  The harness keeps the
  * node's address and state as track.c and the deadline detector would:
  * the address of its latest news, SUSPECT after two intervals of
  * silence.  It checks that:
@@ -12,8 +13,10 @@
  *   - an incarnation's loss is never less than what truly never came
  *     nor more than its span of seqs (a restart believed from another
  *     address is counted from there);
- *   - a forged newer incarnation never takes an ALIVE node, and leaves
- *     the counts as they were;
+ *   - no heartbeat from another address than the node's, of its
+ *     incarnation or a newer one, counts while the node is ALIVE: it is
+ *     ignored as a rival, and leaves the counts as they were (an older
+ *     incarnation is stale, from anywhere);
  *   - while no forged heartbeat has been believed, each real one is
  *     news: the next seq, or its restart (at once from the node's
  *     address; from a new port once the node is SUSPECT).
@@ -69,11 +72,9 @@ static uint64_t any_seq(unsigned char a, unsigned char b)
 static bool real_is_news(enum seq_event ev, uint64_t inc, uint64_t node_inc,
                          bool from_node, bool alive)
 {
-    if (inc == node_inc)
-        return ev == SEQ_NEXT;
-    if (from_node || !alive)
-        return ev == SEQ_RESTART;
-    return ev == SEQ_RIVAL;             /* its restart shows once it is SUSPECT */
+    if (!from_node && alive)
+        return ev == SEQ_RIVAL;         /* its restart shows once it is SUSPECT */
+    return ev == (inc == node_inc ? SEQ_NEXT : SEQ_RESTART);
 }
 
 /*
@@ -114,7 +115,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     memset(&n, 0, sizeof(n));
     for (size_t i = 0; i + 4 <= size; i += 4) {
         /* The node's first heartbeat is believed as it is: make it real. */
-        unsigned kind = i == 0 ? 0 : data[i] % 6, from = SPOOFER;
+        unsigned kind = i == 0 ? 0 : data[i] % 7, from = SPOOFER;
         uint64_t inc, seq, lost_before = n.lost, may_lose;
         struct node before;
         enum seq_event ev;
@@ -146,6 +147,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
             inc = real_inc + (uint64_t)(data[i + 1] % 3) - 1;
             seq = 1 + data[i + 2] + (uint64_t)(data[i + 1] & 0xf0) * 4;
             break;
+        case 6:                         /* the node's inc copied, seq a little ahead */
+            inc = n.inc;
+            seq = n.max_seq + 1 + data[i + 1] % 66;
+            break;
         default:                        /* a newer incarnation, at any seq */
             inc = (n.inc > real_inc ? n.inc : real_inc) + 1 + data[i + 1] % 4;
             seq = any_seq(data[i + 1], data[i + 2]);
@@ -159,14 +164,16 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         ev = nodes_count_seq(&n, inc, seq, from_node, now);
         FUZZ_CHECK(n.lost < (uint64_t)1 << 62);     /* never below zero, wrapped */
         FUZZ_CHECK(n.lost <= lost_before + may_lose);
-        if (from == SPOOFER && alive && !from_node)
-            FUZZ_CHECK(ev != SEQ_RESTART);
+        if (alive && !from_node)        /* only the node speaks for it */
+            FUZZ_CHECK(inc < before.inc ? ev == SEQ_STALE : ev == SEQ_RIVAL);
         if (i > 0 && from == real_addr && !tainted)
             FUZZ_CHECK(real_is_news(ev, inc, before.inc, from_node, alive));
         if (ev == SEQ_STALE || ev == SEQ_IMPLAUSIBLE || ev == SEQ_RIVAL) {
             FUZZ_CHECK(ev != SEQ_STALE || inc < n.inc);
             FUZZ_CHECK(ev != SEQ_IMPLAUSIBLE || (inc == n.inc && seq > n.max_seq));
-            FUZZ_CHECK(ev != SEQ_RIVAL || (inc > n.inc && alive && !from_node));
+            FUZZ_CHECK(ev != SEQ_RIVAL || (inc >= n.inc && alive && !from_node));
+            FUZZ_CHECK(ev == SEQ_STALE ? n.stale == before.stale + 1
+                                       : n.implausible == before.implausible + 1);
             FUZZ_CHECK(n.inc == before.inc && n.max_seq == before.max_seq &&
                        n.lost == before.lost && n.received == before.received &&
                        n.window == before.window);
