@@ -590,7 +590,9 @@ fault() {
 g_fault() {
 	own_pids &&
 	fault README.md 'bin/ipc_multiprocess -n 4000000000 -w 2 -q' 'ps -o pid,comm --ppid $(pgrep -n -x ipc_multiproces)' &&
-	fault man/ipc_multiprocess.1 'ipc_multiprocess -n 4000000000 -w 2 -q' 'ps -o pid,comm --ppid $(pgrep -n -x ipc_multiproces)'
+	same man/ipc_multiprocess.1 'ipc_multiprocess -n 4000000000 -w 2 -q' &&
+	same man/ipc_multiprocess.1 'ps -o pid,comm --ppid $(pgrep -n -x ipc_multiproces)' &&
+	also man/ipc_multiprocess.1 'kill -9'
 }
 test_expect_success 'example 1, watching a fault: the run, ps, kill -9 of a worker' g_fault
 
