@@ -189,7 +189,7 @@ test_expect_success MPI,MPI_NOT_TSAN 'an error on a rank other than 0 reaches th
 for mode in pipeline reduce; do
 	unit=squares long=EXPENSIVE,; [ $mode = reduce ] && unit=numbers long=
 	test_expect_success ${long}MPI,MPI_NOT_TSAN,SCRIPT "on a terminal (--$mode), a progress line each second, wiped before the summary" '
-		on_terminal screen "mpirun -np 3 \"$mpi\" --'$mode' -n 4000000000 -b 64" &&
+		on_terminal screen "mpirun -np 3 \"$mpi\" --'$mode' -n 4000000000 -b 64 --progress" &&
 		wait_until 30 grep -q " of 4000000000 '$unit' (" screen &&
 		# --reduce may be done already (a few seconds on 2 cores): no stop needed
 		{ kill -INT $(children_of $pid) 2>/dev/null; wait_bounded $pid 20 2>wb; } ;
