@@ -342,6 +342,28 @@ for model in epoll uring thread; do
 	'
 done
 
+# Eight event loops out of descriptors at once: while one gives its spare
+# back to shed a client, another's accept must not take the slot (the
+# spare would be lost, and every later client left waiting, unanswered).
+# A race: 8 rounds of 80 clients, each answered or told busy.
+test_expect_success EXPENSIVE 'epoll -t 8: out of descriptors, every client answered or told busy, 8 rounds' '
+	for round in 1 2 3 4 5 6 7 8; do
+		start_limited srv 64 -q -m epoll -t 8 || exit 1
+		i=0 talkers=
+		while [ $i -lt 80 ]; do
+			i=$((i + 1))
+			(echo 12 | test_within 5 "$talk" $port >reply.$i 2>/dev/null) &
+			talkers="$talkers $!"
+		done
+		wait $talkers
+		cat reply.* | sort | uniq -c >replies
+		stop_server
+		rm -f reply.*
+		if grep -v " 144$" replies | grep -qv " ERR server busy$"; then cat replies; exit 1; fi
+		test "$(awk "{ n += \$1 } END { print n }" replies)" -eq 80 || { cat replies; exit 1; }
+	done
+'
+
 # With no room for the spare descriptor either (a limit that tight, or a
 # prefork worker, which has none), nobody can be shed: the client waits,
 # and the server must wait too, not spin on it.

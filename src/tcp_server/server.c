@@ -35,21 +35,28 @@ static void turn_away(struct server *srv, int fd)
 }
 
 /*
+ * Every accept of this process's threads takes this lock to read, the
+ * shedding below to write: while the spare is given back, no other
+ * thread's accept can take the slot it leaves (which would leave us
+ * with no spare, and the next clients waiting instead of turned away).
+ */
+static pthread_rwlock_t accept_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+/*
  * Out of descriptors, the pending client would make accept fail again
  * at once, for ever: a busy loop.  So give back the spare descriptor
  * kept for this, accept the client, tell it the server is busy and
  * close it, and take the spare again.  (libuv does the same.)  Where
- * there is no spare (another thread took the slot it left, or there
- * never was room for one), nobody can be shed: the caller pauses.
+ * there is no spare (there never was room for one, or io_uring's own
+ * accepts took the slot), nobody can be shed: the caller pauses.
  */
 bool server_shed_one(struct server *srv)
 {
     int fd, err;
 
-    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     static bool said;
 
-    pthread_mutex_lock(&lock);
+    pthread_rwlock_wrlock(&accept_lock);
     if (!said) {
         cli_error(EMFILE, "accept (clients are turned away until some leave)");
         said = true;
@@ -61,7 +68,7 @@ bool server_shed_one(struct server *srv)
     if (fd >= 0)
         turn_away(srv, fd);
     srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    pthread_mutex_unlock(&lock);
+    pthread_rwlock_unlock(&accept_lock);
     if (fd >= 0)
         return true;
     errno = err == EMFILE || err == ENFILE ? err : EAGAIN;
@@ -88,11 +95,15 @@ int server_accept_nowait(struct server *srv, struct sockaddr_storage *peer,
                          socklen_t *len, int flags)
 {
     for (;;) {
-        int fd;
+        int fd, err;
 
         *len = sizeof(*peer);
+        pthread_rwlock_rdlock(&accept_lock);
         fd = accept4(srv->listen_fd, (struct sockaddr *)peer, len,
                      SOCK_CLOEXEC | flags);
+        err = errno;
+        pthread_rwlock_unlock(&accept_lock);
+        errno = err;
         if (fd < 0) {
             if (errno == EMFILE || errno == ENFILE) {
                 if (server_shed_one(srv))
