@@ -17,7 +17,7 @@ skip_all() {
 	         'UDP: broadcast to the default socket' \
 	         'UDP: cut and heal' 'UDP: loss, deadline vs phi' 'MPI: a rank per node' \
 	         'MPI: kill -9 of a remote rank' 'MPI: a node cut mid-run' 'MPI: netlab mpirun killed' \
-	         'two labs side by side' 'up suggests a command' 'names that begin alike' 'two up at once' 'another user' 'down' \
+	         'two labs side by side' 'up suggests a command' 'Ctrl-C during up' 'XDG_RUNTIME_DIR under /run' 'names that begin alike' 'two up at once' 'another user' 'down' \
 	         'after a crash' 'our own user namespace' 'another program' \
 	         'a state directory not ours' 'where user namespaces are not allowed'; do
 		test_skip "$t" "$1"
@@ -144,12 +144,12 @@ own_namespace >own.before
 statedir=$("$lab" check | sed -n "s/.*(state in \(.*\))$/\1/p")
 # lab_left PREFIX: what is left of lab PREFIX, one a line: as root, its
 # namespaces; without root, every process of it (the holder, and what
-# runs on its nodes: they see the state directory's PREFIX.run mounted,
+# runs on its nodes: they see the lab's /run, the tmpfs netlab-PREFIX,
 # as the holder mounted it), and its files in the state directory.
 lab_left() {
 	ip netns list | awk -v p="$1" '$1 ~ "^" p "-(hub|node[0-9]+)$" { print $1 }'
 	[ -z "$statedir" ] || {
-		grep -l " $statedir/$1.run " /proc/[0-9]*/mountinfo 2>/dev/null | cut -d/ -f3
+		grep -l " - tmpfs netlab-$1 " /proc/[0-9]*/mountinfo 2>/dev/null | cut -d/ -f3
 		ls -d "$statedir/$1" "$statedir/$1".* 2>/dev/null
 	}
 	ls -d /run/netlab/"$1".* 2>/dev/null
@@ -398,6 +398,7 @@ test_lazy_prereq NOBODY_USERNS 'as root only: user 65534 may have a user namespa
 test_expect_success 'two labs side by side: another prefix, one node, the same addresses' '
 	other=${NETLAB_PREFIX}b &&
 	NETLAB_PREFIX=$other "$lab" up 1 >out &&
+	grep -q "^lab .$other. is up: 1 node on 10\.77\.3\.0/24 (node1 = 10\.77\.3\.1)$" out &&
 	NETLAB_PREFIX=$other "$lab" run node1 ip -brief addr show eth0 >addr &&
 	NETLAB_PREFIX=$other "$lab" status >status2 &&
 	"$lab" status >status &&
@@ -510,6 +511,62 @@ test_expect_success NOBODY_USERNS 'another user, a lab of the same prefix beside
 	grep -q "is down" down
 '
 
+# Ctrl-C: SIGINT to the process group of an 'up' of many nodes, once
+# three are made.  The background job of a script ignores SIGINT: perl
+# gives it back its default before netlab runs.
+test_lazy_prereq PERL_SETSID 'needs perl and setsid, to play Ctrl-C' '
+	command -v perl && command -v setsid
+'
+test_expect_success PERL_SETSID 'Ctrl-C during up 100: the half-made lab is taken down, and said; exit 130' '
+	p=${NETLAB_PREFIX}i &&
+	{ NETLAB_PREFIX=$p setsid perl -e "\$SIG{INT} = \"DEFAULT\"; exec @ARGV or die" \
+		"$lab" up 100 >out 2>err & } &&
+	pid=$! &&
+	test_started $pid &&
+	wait_until 30 eval "NETLAB_PREFIX=$p \"\$lab\" status 2>/dev/null | grep -q \"^node3 \"" &&
+	kill -INT -$pid;
+	wait_bounded $pid 30;
+	rc=$?
+	cat out err
+	NETLAB_PREFIX=$p "$lab" status >status 2>&1
+	left=$(lab_left $p)
+	NETLAB_PREFIX=$p "$lab" up 1 >again 2>&1
+	again=$?
+	NETLAB_PREFIX=$p "$lab" down >/dev/null 2>&1
+	cat status again
+	test $rc -eq 130 && test ! -s out &&
+	test "$(cat err)" = "netlab: up interrupted: lab '"'"'$p'"'"' taken down" &&
+	grep -qx "lab .$p. is down" status && test -z "$left" &&
+	test $again -eq 0 && grep -q "^lab .$p. is up: 1 node on" again &&
+	test -z "$(lab_left $p)"
+'
+
+# Without root, the state in a directory under /run, as XDG_RUNTIME_DIR
+# is where systemd-logind makes it (/run/user/UID): the holder's own
+# /run must not hide it.  As root, for user 65534 in a directory of its
+# own there (t5002's run as that user keeps its state in one as well).
+test_expect_success NOBODY_USERNS 'without root, XDG_RUNTIME_DIR under /run: up, run, status, down' '
+	xdg=$(mktemp -d /run/wk3t-xdg.XXXXXX) && chown 65534 "$xdg" && chmod 700 "$xdg" &&
+	pub=$(mktemp -d "${TMPDIR:-/tmp}/netlab-test.XXXXXX") && chmod 755 "$pub" &&
+	cp "$lab" "$pub/netlab" && chmod 755 "$pub/netlab" &&
+	p=${NETLAB_PREFIX}x &&
+	nb() { as_nobody env XDG_RUNTIME_DIR="$xdg" NETLAB_PREFIX=$p "$pub/netlab" "$@"; } &&
+	nb up 2 >out 2>err &&
+	nb run node2 cat /proc/sys/net/ipv4/tcp_retries2 >retries &&
+	nb status >status &&
+	test -f "$xdg/netlab/$p" &&
+	nb down >down 2>down.err;
+	rc=$?
+	cat out err status down down.err
+	nb down >/dev/null 2>&1
+	left=$(ls -A "$xdg/netlab" | grep -v "^$p\.lock$")
+	rm -rf "$xdg" "$pub"
+	test $rc -eq 0 && test ! -s err && grep -q "^lab .$p. is up: 2 nodes" out &&
+	test "$(cat retries)" = 3 && test "$(grep -c "link up" status)" -eq 2 &&
+	grep -qx "lab .$p. is down" down && test ! -s down.err && test -z "$left" &&
+	test -z "$(grep -l " - tmpfs netlab-$p " /proc/[0-9]*/mountinfo 2>/dev/null)"
+'
+
 test_expect_success 'down removes everything it made; a second down is fine' '
 	# Without root, the process that holds the lab namespace goes too.
 	"$lab" check >check &&
@@ -570,7 +627,7 @@ test_expect_success NOT_ROOT 'without root: a state that names our own user name
 	p=${NETLAB_PREFIX}o &&
 	as_if_reused $p $own &&
 	NETLAB_PREFIX=$p "$lab" up 1 >up 2>up.err &&
-	pid_alive $victim && grep -q "^lab .$p. is up: 1 nodes" up &&
+	pid_alive $victim && grep -q "^lab .$p. is up: 1 node on" up &&
 	grep -q "^netlab: .*/$p names your own user namespace, no lab.s: nothing ended" up.err &&
 	NETLAB_PREFIX=$p "$lab" down >/dev/null &&
 	as_if_reused $p $own &&
@@ -669,7 +726,12 @@ test_expect_success 'where user namespaces are not allowed: which setting, and w
 	test_expect_code 2 "$lab" frobnicate 2>err &&
 	grep -q "^netlab: unknown command .frobnicate." err &&
 	test_expect_code 2 env NETLAB_PREFIX=../x "$lab" up 2 2>err &&
-	grep -q "^netlab: NETLAB_PREFIX .\.\./x.: 1 to 32 letters, digits" err
+	grep -q "^netlab: NETLAB_PREFIX .\.\./x.: 1 to 32 letters, digits" err &&
+	for c in "up 1" status "addr 1" down; do
+		test_expect_code 2 env NETLAB_PREFIX=-x "$lab" $c >out 2>err || exit 1
+		test ! -s out && test "$(grep -c . err)" -eq 1 &&
+		grep -q "^netlab: NETLAB_PREFIX .-x.: .*not starting with .-.$" err || { cat err; exit 1; }
+	done
 '
 
 # What the lab measured, for the log (prove -v shows it).

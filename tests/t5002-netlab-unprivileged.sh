@@ -27,18 +27,22 @@ fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BINDIR:=$top/bin}" "${HELPERDIR:=$top/build/default/tests/helpers}"
 copy=$(mktemp -d "${TMPDIR:-/tmp}/wk3-unprivileged.XXXXXX") || exit 1
-trap 'rm -rf "$copy"' EXIT
+# The user's runtime directory where systemd-logind makes it, under /run
+# (/run/user/UID): one of this run's own, removed with it.
+xdg=$(mktemp -d /run/wk3-xdg.XXXXXX) || { rm -rf "$copy"; exit 1; }
+trap 'rm -rf "$copy" "$xdg"' EXIT
 mkdir "$copy/bin" "$copy/helpers" &&
 cp -R "$top/tests" "$top/scripts" "$copy/" &&
 cp "$BINDIR"/* "$copy/bin/" &&
 { [ ! -d "$HELPERDIR" ] || cp "$HELPERDIR"/* "$copy/helpers/"; } &&
 rm -rf "$copy/tests/trash" &&
-chown -R $uid:$uid "$copy" && chmod 755 "$copy" || exit 1
+chown -R $uid:$uid "$copy" && chmod 755 "$copy" &&
+chown $uid:$uid "$xdg" && chmod 700 "$xdg" || exit 1
 
 # Where this user can have a user namespace, t5001 must not skip.
 works=
 setpriv --reuid=$uid --regid=$uid --clear-groups unshare -Urnm true 2>/dev/null && works=1
 setpriv --reuid=$uid --regid=$uid --clear-groups \
-	env -u XDG_RUNTIME_DIR HOME="$copy" TMPDIR=/tmp WK3_USERNS_WORKS=$works \
+	env XDG_RUNTIME_DIR="$xdg" HOME="$copy" TMPDIR=/tmp WK3_USERNS_WORKS=$works \
 	BINDIR="$copy/bin" HELPERDIR="$copy/helpers" \
 	"$copy/tests/t5001-netlab.sh"
