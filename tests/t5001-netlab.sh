@@ -334,7 +334,7 @@ test_expect_success MPI,MPI_NOT_TSAN 'MPI: netlab mpirun: a rank on each node, i
 	test "$(json_field red sum)" = "$(json_field out sum)"
 '
 
-test_expect_success MPI,MPI_NOT_TSAN 'MPI: kill -9 of the rank on node2 ends the job on every node, named' '
+test_expect_success EXPENSIVE,MPI,MPI_NOT_TSAN 'MPI: kill -9 of the rank on node2 ends the job on every node, named' '
 	env "$mpi_env" "$lab" mpirun "$BINDIR/mpi_squares" -n 4000000000 -b 64 -q </dev/null >out 2>err &
 	pid=$! && test_started $pid &&
 	wait_until 20 rank_running node2 >victim &&
@@ -351,7 +351,7 @@ test_expect_success MPI,MPI_NOT_TSAN 'MPI: kill -9 of the rank on node2 ends the
 	wait_until 10 no_ranks_left
 '
 
-test_expect_success MPI,MPI_NOT_TSAN 'MPI: node3 cut mid-run: the job ends within seconds, nothing left' '
+test_expect_success EXPENSIVE,MPI,MPI_NOT_TSAN 'MPI: node3 cut mid-run: the job ends within seconds, nothing left' '
 	env "$mpi_env" "$lab" mpirun "$BINDIR/mpi_squares" -n 4000000000 -b 64 -q --timeout 10 </dev/null >out 2>err &
 	pid=$! && test_started $pid &&
 	wait_until 20 rank_on node3 >/dev/null &&
@@ -370,7 +370,7 @@ job_dir() {
 	p=$(runs_on node1 | tr ' ' '\n' | sed -n 's/^mpirun\[\([0-9]*\)\]$/\1/p') &&
 	tr '\0' '\n' <"/proc/$p/environ" | sed -n 's/^TMPDIR=//p' | grep .
 }
-test_expect_success MPI,MPI_NOT_TSAN 'MPI: netlab mpirun killed with -9: down ends the job, and removes its directory' '
+test_expect_success EXPENSIVE,MPI,MPI_NOT_TSAN 'MPI: netlab mpirun killed with -9: down ends the job, and removes its directory' '
 	NETLAB_PREFIX=${NETLAB_PREFIX}m && export NETLAB_PREFIX &&
 	"$lab" up 3 >/dev/null || exit 1
 	env "$mpi_env" "$lab" mpirun "$BINDIR/mpi_squares" -n 4000000000 -b 64 -q </dev/null >out 2>err &
@@ -482,9 +482,11 @@ two_ups() {
 	test -z "$(grep -v "is up already\|is making or removing lab .$NETLAB_PREFIX.: waiting for it$" err$lost)" &&
 	test "$("$lab" status | grep -c "link up")" -eq 2
 }
-test_expect_success 'two up at once, 5 rounds: one lab, the other says it is up; down leaves nothing' '
+# 5 rounds in make test-full (EXPENSIVE), 1 in make test.
+rounds=1; [ -z "$EXPENSIVE" ] || rounds="1 2 3 4 5"
+test_expect_success "two up at once, $(echo $rounds | wc -w) round(s): one lab, the other says it is up; down leaves nothing" '
 	NETLAB_PREFIX=${NETLAB_PREFIX}r && export NETLAB_PREFIX &&
-	for round in 1 2 3 4 5; do
+	for round in '"$rounds"'; do
 		two_ups; rc=$?
 		"$lab" down >down || rc=1
 		left=$(lab_left $NETLAB_PREFIX)
