@@ -148,7 +148,10 @@ FORCE:
 # Everything that the suite needs built, without running it.
 build-tests: all $(UNIT_TESTS) $(HELPERS)
 
-T ?= $(UNIT_TESTS) $(wildcard tests/t[0-9]*.sh)
+# The longest scripts first, so that the others fill the other core (prove -j).
+SLOW_TESTS := $(addprefix tests/,t3001-tcp-server.sh t5001-netlab.sh t6002-mpi-squares.sh \
+	t4002-udp-receiver.sh t0005-readme.sh t3002-tcp-client.sh)
+T ?= $(SLOW_TESTS) $(filter-out $(SLOW_TESTS),$(wildcard tests/t[0-9]*.sh)) $(UNIT_TESTS)
 test: build-tests
 	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)/tests/helpers) \
 	SANITIZE='$(SANITIZE)' EXPENSIVE='$(EXPENSIVE)' tests/run-tests $(T)
