@@ -364,6 +364,30 @@ test_expect_success EXPENSIVE 'epoll -t 8: out of descriptors, every client answ
 	done
 '
 
+# Out of processes (RLIMIT_NPROC binds an ordinary user only, and counts
+# every process of the user): a client that cannot have its process or
+# thread hears ERR server busy, and the failure is said once, not once a
+# client.  The limit: what the user runs now, and 5 more.
+test_lazy_prereq NOT_ROOT 'the process limit does not bind root: the unprivileged pass of CI runs it' '
+	[ "$(id -u)" -ne 0 ] && command -v prlimit
+'
+for model in fork thread; do
+	test_expect_success NOT_ROOT "$model: out of processes: each client answered or told busy, said once" '
+		out=srv n=$(ps -o pid= -u "$(id -u)" | wc -l) && : >srv && : >srv.err || exit 1
+		prlimit --nproc=$((n + 5)) "$BINDIR/tcp_server" -p 0 -b 127.0.0.1 -q -m '$model' >srv 2>srv.err &
+		pid=$! && test_started $pid &&
+		wait_until 10 server_listening srv && port=$(server_port srv) || exit 1
+		"$hold" $port 60 >held &
+		test_started $! &&
+		wait_until 20 grep -q "60 held" held &&
+		wait_until 10 grep -q "clients are turned away until it works again" srv.err &&
+		reply=$(echo 12 | test_within 5 "$talk" $port) &&
+		{ [ "$reply" = "ERR server busy" ] || [ "$reply" = 144 ]; } &&
+		stop_server &&
+		test "$(grep -c . srv.err)" -eq 1
+	'
+done
+
 # With no room for the spare descriptor either (a limit that tight, or a
 # prefork worker, which has none), nobody can be shed: the client waits,
 # and the server must wait too, not spin on it.

@@ -51,6 +51,7 @@ int model_fork(struct server *srv)
     struct sockaddr_storage peer;
     socklen_t len;
     pid_t parent = getpid();
+    bool said = false;                  /* a failed fork, said once */
     int fd;
 
     if (reap_children(srv) != 0) {
@@ -68,11 +69,10 @@ int model_fork(struct server *srv)
             fflush(stdout);
             _exit(0);                   /* the parent frees the slot when it reaps */
         }
-        if (pid < 0) {
-            cli_error(errno, "fork");
-            server_release(srv);
-        }
-        close(fd);                      /* the parent's copy: the child has its own */
+        if (pid < 0)
+            server_refuse(srv, fd, errno, "fork", &said);   /* closes it */
+        else
+            close(fd);                  /* the parent's copy: the child has its own */
     }
     while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
         ;                               /* ECHILD: every child has finished */

@@ -63,6 +63,8 @@ static int start_client(struct client *cl)
 
 int model_thread(struct server *srv)
 {
+    bool said = false;                  /* a failed pthread_create, said once */
+
     for (;;) {
         struct client *cl = malloc(sizeof(*cl));
         int err;
@@ -78,9 +80,7 @@ int model_thread(struct server *srv)
             break;
         }
         if ((err = start_client(cl)) != 0) {
-            cli_error(err, "pthread_create");
-            close(cl->fd);
-            server_release(srv);
+            server_refuse(srv, cl->fd, err, "pthread_create", &said);
             free(cl);
         }
     }

@@ -75,6 +75,16 @@ bool server_shed_one(struct server *srv)
     return false;
 }
 
+void server_refuse(struct server *srv, int fd, int err, const char *what, bool *said)
+{
+    if (!*said) {
+        cli_error(err, "%s (clients are turned away until it works again)", what);
+        *said = true;
+    }
+    turn_away(srv, fd);
+    server_release(srv);
+}
+
 bool server_admit(struct server *srv, int fd)
 {
     int on = 1;

@@ -109,6 +109,14 @@ bool server_admit(struct server *srv, int fd);
 bool server_shed_one(struct server *srv);
 
 /*
+ * A client admitted that cannot be served after all ('what' failed with
+ * 'err': fork, pthread_create): it hears "ERR server busy" and is closed,
+ * its slot is given back, and the failure is said once for each 'what'
+ * ('said' is the caller's), not once a client.
+ */
+void server_refuse(struct server *srv, int fd, int err, const char *what, bool *said);
+
+/*
  * A client's slot is free again.  Called once per accepted client by
  * whoever outlives it: the thread or process that served it, or, in the
  * fork model, the parent when it reaps the child (a child killed with
