@@ -69,20 +69,12 @@ test_expect_success 'children are named by role in ps' '
 '
 
 test_expect_success SCRIPT 'on a terminal, a progress line each second, wiped before the summary' '
-	on_terminal screen "\"$BINDIR/ipc_multiprocess\" -n 4000000000 -b 64" &&
-	wait_until 20 grep -q " of 4000000000 squares (" screen &&
-	kill -INT $(children_of $pid) &&
-	wait_bounded $pid 10 &&
-	shows_progress screen squares 4000000000 &&
+	progress_then_stop squares 4000000000 "\"$BINDIR/ipc_multiprocess\" -n 4000000000 -b 64" &&
 	grep -q "^result       OK" screen
 '
 
 test_expect_success 'in a file, no progress line, however long the run' '
-	"$BINDIR/ipc_multiprocess" -n 4000000000 -b 64 >out 2>err &
-	pid=$! && test_started $pid &&
-	sleep 1.5 &&                        # longer than a progress line waits
-	kill -INT $pid && wait_bounded $pid 10 &&
-	grep -q "^stopped  " out && ! test -s err
+	no_progress_in_a_file "$BINDIR/ipc_multiprocess" -n 4000000000 -b 64
 '
 
 test_done

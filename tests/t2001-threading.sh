@@ -107,20 +107,12 @@ test_expect_success 'SIGINT: the producer stops, the queue drains, partial OK, e
 '
 
 test_expect_success SCRIPT 'on a terminal, a progress line each second, wiped before the summary' '
-	on_terminal screen "\"$BINDIR/threading_example\" -n 300000000 -c 2 -k 64" &&
-	wait_until 20 grep -q " of 300000000 tasks (" screen &&
-	kill -INT $(children_of $pid) &&
-	wait_bounded $pid 20 &&
-	shows_progress screen tasks 300000000 &&
+	progress_then_stop tasks 300000000 "\"$BINDIR/threading_example\" -n 300000000 -c 2 -k 64" &&
 	grep -q "^result       OK" screen
 '
 
 test_expect_success 'in a file, no progress line, however long the run' '
-	"$BINDIR/threading_example" -n 300000000 -c 2 -k 64 >out 2>err &
-	pid=$! && test_started $pid &&
-	sleep 1.5 &&                        # longer than a progress line waits
-	kill -INT $pid && wait_bounded $pid 20 &&
-	grep -q "^stopped  " out && ! test -s err
+	no_progress_in_a_file "$BINDIR/threading_example" -n 300000000 -c 2 -k 64
 '
 
 test_done

@@ -179,6 +179,28 @@ shows_progress() {
 		{ cat -A "$1"; return 1; }
 }
 
+# progress_then_stop UNIT TOTAL 'COMMAND': COMMAND on a terminal until its
+# progress line ("N of TOTAL UNIT (") shows, then Ctrl-C; the terminal's
+# bytes in 'screen', with a progress line wiped before the summary.
+progress_then_stop() {
+	on_terminal screen "$3" &&
+	wait_until 20 grep -q " of $2 $1 (" screen &&
+	kill -INT $(children_of $pid) &&
+	wait_bounded $pid 20 &&
+	shows_progress screen "$1" "$2"
+}
+
+# no_progress_in_a_file COMMAND...: COMMAND, its output in files, run
+# longer than a progress line waits, then Ctrl-C: its summary in 'out',
+# and nothing on stderr.
+no_progress_in_a_file() {
+	"$@" >out 2>err &
+	pid=$! && test_started $pid &&
+	sleep 1.5 &&
+	kill -INT $pid && wait_bounded $pid 20 &&
+	grep -q "^stopped  " out && ! test -s err
+}
+
 # have_ipv6: this machine (or namespace) has IPv6 and its loopback ::1.
 have_ipv6() {
 	test_have_prereq IPV6

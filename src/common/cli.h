@@ -63,9 +63,10 @@ struct json;
 void cli_print_json(struct json *j);
 
 /*
- * The progress line of a long run (lib/progress.h), on 'to' (stderr; an
- * MPI rank's stdout, which mpirun passes on in order with the summary):
- * only when it is a terminal, never in a pipe or a file.
+ * The progress line of a long run (lib/progress.h), on 'to': stderr
+ * when cli_progress_wanted(stderr), never in a pipe or a file; an MPI
+ * rank's stdout with --progress (mpirun passes it on in order with the
+ * summary, but gives every rank a terminal, so a rank cannot tell).
  * cli_progress_show writes 'line' over the last one; cli_progress_clear
  * wipes it, before the summary.  One process shows it at a time.
  */
