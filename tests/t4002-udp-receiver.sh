@@ -490,7 +490,9 @@ test_expect_success 'options that do not fit together: exit 2' '
 # ended, to read what it showed last.  The exit status is written by a
 # shell around the program, deaf to Ctrl-C (the program sets its own
 # handler): tmux may leave the program a zombie for seconds, and say
-# nothing of its status until it reaps it.
+# nothing of its status until it reaps it.  The shell is /bin/sh: without
+# SHELL in the environment tmux runs the user's login shell, which for a
+# system user such as nobody is nologin.
 test_lazy_prereq TMUX 'needs tmux (apt-get install tmux)' 'command -v tmux'
 tm() {
 	tmux -S "$TRASH/tmux.sock" -f "$TRASH/tmux.conf" "$@"
@@ -500,7 +502,7 @@ tm() {
 live_terminal() {
 	cols=$1 rows=$2
 	shift 2
-	echo "set -g remain-on-exit on" >"$TRASH/tmux.conf" &&
+	printf "set -g remain-on-exit on\nset -g default-shell /bin/sh\n" >"$TRASH/tmux.conf" &&
 	rm -f "$TRASH/status" &&
 	tm new-session -d -s live -x $cols -y $rows \
 		"trap '' INT; $BINDIR/udp_receiver -p 0 -b 127.0.0.1 --live $*; echo \$? >$TRASH/status" &&
