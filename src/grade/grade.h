@@ -1,0 +1,163 @@
+/*
+ * grade.h - what the parts of the grader share: a check, the verdict it
+ * gives, the implementation under test (started, talked to, stopped)
+ * and the specs, one per course program.
+ *
+ * A spec is a list of checks.  A check starts the implementation (as
+ * often as it needs), drives it, and fills in its verdict: passed or
+ * not, and a log that says what was sent, what came back and what a
+ * correct program does.  main() (grade.c) runs the checks the profile
+ * asks for and reports them (report.c); sandbox.c starts and ends the
+ * implementation so that nothing it starts outlives the check.
+ */
+#ifndef GRADE_H
+#define GRADE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Which contract a check belongs to (a bit set: a check may be in both). */
+enum {
+    PROFILE_COURSE = 1,     /* what the course's own Python programs do */
+    PROFILE_FULL = 2,       /* the kit's own contract, week3(7) */
+    PROFILE_BOTH = PROFILE_COURSE | PROFILE_FULL,
+};
+
+/* What the user asked for, read-only for the checks. */
+struct grade_opts {
+    unsigned profile;               /* PROFILE_COURSE or PROFILE_FULL */
+    char **command;                 /* COMMAND ARG..., with {placeholders} */
+    int command_len;
+    uint64_t n;                     /* --n: what an ipc/threads program computes */
+    bool n_given;
+    const char *kit_bindir;         /* the kit's own programs (tcp_client, ...) */
+    const char *workdir;            /* this run's private directory */
+    bool drop;                      /* run the implementation as run_uid/run_gid */
+    uid_t run_uid;
+    gid_t run_gid;
+    const char *run_user;           /* its name, for messages */
+    bool verbose;                   /* -v: every check's log, passed ones too */
+};
+
+/* A check's verdict.  The log is what a student reads at 2 a.m. */
+struct verdict {
+    bool failed;
+    const char *skipped;            /* non-NULL: not run, and why */
+    char *log;                      /* lines, each ending in '\n' */
+    size_t log_len, log_cap;
+    bool has_value;                 /* a leaderboard figure */
+    double value;
+    const char *value_name;         /* "requests/s" */
+    double seconds;                 /* how long the check took */
+};
+
+/* Add a line to the log (printf-style, no newline needed). */
+void verdict_say(struct verdict *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The check failed: say why (a line of the log).  Returns false. */
+bool verdict_fail(struct verdict *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The check cannot run here: why (kept, not copied: a string literal). */
+void verdict_skip(struct verdict *v, const char *why);
+/* Add 'len' bytes some program sent, quoted and cut to 'max' bytes, as
+ * one line of the log after 'label': "  got: \"49\\n\"". */
+void verdict_quote(struct verdict *v, const char *label, const char *bytes,
+                   size_t len, size_t max);
+
+struct check {
+    const char *id;                 /* "tcp-server.squares", for --weights */
+    const char *tag;                /* basic protocol concurrency robustness
+                                       faults shutdown performance */
+    unsigned profiles;              /* PROFILE_* bits */
+    double points;                  /* the default weight */
+    const char *title;              /* what a passing program does */
+    void (*run)(const struct grade_opts *o, struct verdict *v);
+};
+
+struct spec {
+    const char *name;               /* "tcp-server" */
+    const char *about;              /* one line for --help and --list */
+    const char *needs;              /* the placeholders COMMAND must have,
+                                       e.g. "{port}"; NULL: none */
+    const struct check *checks;
+    size_t count;
+};
+
+extern const struct spec spec_tcp_server, spec_tcp_client, spec_udp_sender,
+    spec_udp_receiver, spec_ipc, spec_threads;
+
+/* ---- sandbox.c: the implementation under test ---- */
+
+/* The values of the placeholders; NULL where a spec has none. */
+struct fill {
+    const char *host;               /* {host} */
+    const char *port;               /* {port} */
+    const char *n;                  /* {n} */
+    const char *interval_ms;        /* {interval_ms} */
+    const char *consumers;          /* {consumers} */
+    const char *capacity;           /* {capacity} */
+};
+
+/* Bytes of stdout (and of stderr) kept on disk; past it the program is
+ * killed by SIGXFSZ and the check says so. */
+enum { IMPL_OUTPUT_MAX = 16 << 20 };
+
+struct impl {
+    pid_t pid;                      /* leader of its own process group; 0: none */
+    int out_fd, err_fd;             /* its stdout and stderr, files we read */
+    bool ended;
+    int status;                     /* from waitpid, once ended */
+    uint64_t start_ns;
+    char label[32];                 /* "the server", for messages */
+};
+
+/*
+ * Start COMMAND with the placeholders filled in, in a process group of
+ * its own, stdin from /dev/null (or 'stdin_fd' when >= 0), stdout and
+ * stderr to files of the run's directory, as the unprivileged user when
+ * o->drop.  Returns 0, or -1 with the reason in the verdict.
+ */
+int impl_start(struct impl *im, const struct grade_opts *o, const struct fill *f,
+               const char *label, struct verdict *v);
+/* Has it ended?  Waits at most 'timeout_ms' (0: just look).  Sets
+ * im->ended and im->status. */
+bool impl_wait(struct impl *im, int timeout_ms);
+/* A signal to its whole process group (no-op once ended and reaped). */
+void impl_signal(struct impl *im, int sig);
+/*
+ * End it and everything it started (SIGKILL to the group, then to any
+ * process that left the group but was reparented to us, the grader
+ * being a child subreaper), reap them all, close the files.  Returns
+ * how many processes were still running and had to be killed besides
+ * the leader (for the "nothing left running" checks).
+ */
+int impl_stop(struct impl *im);
+/* What it printed on stdout (or stderr) so far: a NUL-terminated copy
+ * in *buf (malloc'd, to free), at most 'max' bytes of its end. */
+size_t impl_stdout(const struct impl *im, char **buf, size_t max);
+size_t impl_stderr(const struct impl *im, char **buf, size_t max);
+/* "exited with 0", "was killed by SIGSEGV", "is still running". */
+const char *impl_how(const struct impl *im, char *buf, size_t len);
+/* Add the end of its stdout and stderr to the log (a failed check's
+ * usual last words). */
+void impl_log_output(const struct impl *im, struct verdict *v);
+
+/*
+ * A free port on 127.0.0.1 for the implementation to use (TCP when
+ * 'tcp', else UDP), as text in 'buf' (8 bytes).  The kernel picks it
+ * from the ephemeral range, so two grade runs side by side do not meet.
+ * Returns 0 or -1 with errno set.
+ */
+int pick_port(bool tcp, char *buf);
+
+/* The kit's own program 'name' (tcp_client, udp_sender, ...) in
+ * o->kit_bindir, in 'buf' (PATH_MAX); NULL when it is not there. */
+const char *kit_program(const struct grade_opts *o, const char *name, char *buf);
+
+/* Milliseconds since 'start_ns' (timing_now_ns). */
+uint64_t ms_since(uint64_t start_ns);
+
+#endif
