@@ -61,7 +61,7 @@ static const char usage_text[] =
 "\n"
 "Examples:\n"
 "  grade tcp-server -- python3 server.py {port}\n"
-"  grade tcp-server --profile full -- bin/tcp_server -p {port} -b 127.0.0.1\n"
+"  grade tcp-server --profile full -- java Server {port}\n"
 "  grade threads --n 1000 -- ./threads 1000\n"
 "\n"
 "Exit status: 0 when every check passed, 1 when points were lost, 2 on a\n"
