@@ -127,7 +127,7 @@ test_expect_success 'a program that does not start: the failure says how it ende
 
 test_expect_success ROOT 'as root, COMMAND runs as nobody (or --user), and the first line says so' '
 	test_expect_code 1 "$grade" tcp-server --only tcp-server.squares -- sh -c "id -u; exit 3" {port} >out &&
-	grep -q "^# grade tcp-server, profile course: 1 checks; COMMAND runs as user nobody (grade is root; --user to change)$" out &&
+	grep -q "^# grade tcp-server, profile course: 1 check; COMMAND runs as user nobody (grade is root; --user to change)$" out &&
 	grep -q "its stdout ended: \"$(id -u nobody)\\\\n\"" out &&
 	test_expect_code 1 "$grade" tcp-server --user root --only tcp-server.squares -- sh -c "id -u; exit 3" {port} >out &&
 	grep -q "its stdout ended: \"0\\\\n\"" out
