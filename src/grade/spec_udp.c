@@ -191,15 +191,15 @@ static int tx_collect(struct tx *t, struct verdict *v, struct arrival *a, int wa
 {
     int n = 0;
 
-    while (n < want) {
+    for (;;) {
         int wait = n == 0 ? START_MS + (int)t->interval : 3 * (int)t->interval + SLACK_MS;
         int r = next_datagram(t->fd, &t->im, wait, &a[n]);
         char how[64];
 
-        if (r == 1) {
-            n++;
+        if (r == 1 && ++n == want)
+            return n;
+        if (r == 1)
             continue;
-        }
         if (r < 0)
             verdict_fail(v, "%d datagram(s) came to 127.0.0.1:%s, then it %s", n, t->port,
                          impl_how(&t->im, how, sizeof(how)));
@@ -212,18 +212,18 @@ static int tx_collect(struct tx *t, struct verdict *v, struct arrival *a, int wa
         if (n > 0)
             verdict_quote(v, "last got", a[n - 1].text, kept(&a[n - 1]), QUOTE_MAX);
         verdict_say(v, "a correct sender sends a datagram to {host}:{port} at once, then "
-                    "one every %u ms, until it is stopped", t->interval);
+                    "one every %u ms until it is stopped%s", t->interval,
+                    t->interval_given ? " ({interval_ms} is in milliseconds)" : "");
         impl_log_output(&t->im, v);
         return n;
     }
-    return n;
 }
 
 /* The gaps between arrivals, in ms, into 'gap' (n - 1 of them), and a
  * line of the log with all of them. */
 static void gaps_of(struct verdict *v, const struct arrival *a, int n, double *gap)
 {
-    char line[512];
+    char line[512] = "";
     size_t len = 0;
 
     for (int i = 1; i < n; i++) {
@@ -404,7 +404,8 @@ static void judge_goodbye(struct verdict *v, struct tx *t, uint64_t since, uint6
                      "is a heartbeat too, one more", (unsigned long long)hb.seq,
                      (unsigned long long)seq);
         verdict_quote(v, "got", a.text, kept(&a), QUOTE_MAX);
-    } else if (!impl_wait(&t->im, STOP_MS - (int)ms_since(since))) {
+    } else if (!impl_wait(&t->im, ms_since(since) < STOP_MS ?
+                                  STOP_MS - (int)ms_since(since) : 0)) {
         verdict_fail(v, "it sent its goodbye but was still running %d ms after SIGINT",
                      STOP_MS);
     } else if (!WIFEXITED(t->im.status) || WEXITSTATUS(t->im.status) != 0) {
@@ -456,6 +457,7 @@ static void sender_nobody(const struct grade_opts *o, struct verdict *v)
     verdict_say(v, "still running after %d ms with nobody listening on 127.0.0.1:%s",
                 quiet, t.port);
     t.fd = net_bind_udp("127.0.0.1", t.port, false, &gai);
+    uint64_t bound = timing_now_ns();
     if (t.fd < 0) {
         verdict_say(v, "grader: the port was taken meanwhile; heartbeats after it not checked");
         goto out;
@@ -463,7 +465,7 @@ static void sender_nobody(const struct grade_opts *o, struct verdict *v)
     int r = next_datagram(t.fd, &t.im, 2 * (int)t.interval + 1000, &a);
     if (r == 1)
         verdict_say(v, "then a heartbeat came %llu ms after somebody listened there",
-                    (unsigned long long)((a.at_ns - t.im.start_ns) / 1000000) - quiet);
+                    (unsigned long long)((a.at_ns - bound) / 1000000));
     else
         verdict_fail(v, "once somebody listened on 127.0.0.1:%s, no heartbeat came within "
                      "%d ms (it %s): a correct sender keeps beating after a failed send",
