@@ -64,24 +64,6 @@ static size_t min_size(size_t a, size_t b)
     return a < b ? a : b;
 }
 
-/*
- * A UDP port free on 127.0.0.1 now, as text in 'buf' (8 bytes), picked
- * by the kernel from the ephemeral range.  Returns 0, or -1 with errno.
- * (pick_port's, with the resolver's error kept somewhere.)
- */
-static int free_udp_port(char *buf)
-{
-    int gai = 0, fd = net_bind_udp("127.0.0.1", "0", false, &gai);
-    int port = fd < 0 ? -1 : net_local_port(fd);
-
-    if (fd >= 0)
-        close(fd);
-    if (port < 0)
-        return -1;
-    snprintf(buf, 8, "%u", (unsigned)port & 0xffffu);
-    return 0;
-}
-
 static void sleep_ms(int ms)
 {
     if (ms > 0)
@@ -135,7 +117,7 @@ static int tx_start(struct tx *t, const struct grade_opts *o, struct verdict *v,
             return verdict_fail(v, "grader: cannot bind a UDP socket on 127.0.0.1: %s",
                                 strerror(errno)), -1;
         snprintf(t->port, sizeof(t->port), "%u", (unsigned)net_local_port(t->fd) & 0xffffu);
-    } else if (free_udp_port(t->port) < 0) {
+    } else if (pick_port(false, t->port) < 0) {
         return verdict_fail(v, "grader: no free UDP port: %s", strerror(errno)), -1;
     }
     snprintf(ms, sizeof(ms), "%u", t->interval);
@@ -609,7 +591,7 @@ static int rx_start(struct rx *rx, const struct grade_opts *o, struct verdict *v
     rx->interval_given = command_has(o, "{interval_ms}");
     for (int i = 0; i < NSTATES; i++)
         rx->seen_ms[i] = -1;
-    if (free_udp_port(rx->port) < 0)
+    if (pick_port(false, rx->port) < 0)
         return verdict_fail(v, "grader: no free UDP port: %s", strerror(errno)), -1;
     snprintf(ms, sizeof(ms), "%d", FAST_MS);
     struct fill f = { .host = "127.0.0.1", .port = rx->port, .interval_ms = ms };
