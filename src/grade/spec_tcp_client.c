@@ -424,6 +424,8 @@ static void judge_answers(const struct server *s, const struct impl *im,
             verdict_fail(v, "it asked for %" PRId64 " and was answered %s, "
                          "but %s is not in its output", s->asked[i], sq, sq);
     }
+    if (missing > 5)
+        verdict_say(v, "(and %zu more like these)", missing - 5);
     if (missing > 0) {
         say_exchange(s, v);
         verdict_quote(v, "it printed", out, out_len, QUOTE_MAX);
