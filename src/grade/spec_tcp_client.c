@@ -705,7 +705,7 @@ const struct spec spec_tcp_client = {
     .name = "tcp-client",
     .about = "a client that asks a square server, run against the grader's "
              "own servers (answering, absent, silent, sending garbage)",
-    .needs = "{host} {port}",
+    .needs = "{port}",              /* {host} too, where it has one */
     .checks = checks,
     .count = sizeof(checks) / sizeof(checks[0]),
 };
