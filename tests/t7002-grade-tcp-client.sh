@@ -64,6 +64,37 @@ test_expect_success 'a failure says what was sent, what came back, what is right
 	grep -q "a correct client prints each reply" out
 '
 
+test_expect_success 'a client killed by a signal on garbage loses garbage only' '
+	cat >crash.sh <<-\EOF &&
+	#!/bin/sh
+	out=$("$1" "$2" -p "$3")
+	st=$?
+	printf "%s\n" "$out"
+	case $out in *hello*) kill -SEGV $$ ;; esac
+	exit $st
+	EOF
+	chmod +x crash.sh &&
+	test_expect_code 1 "$grade" tcp-client -- ./crash.sh "$BINDIR/tcp_client" \
+		{host} {port} >out &&
+	test "$(lost out)" = tcp-client.garbage &&
+	grep -q "SIGSEGV: a crash" out
+'
+
+test_expect_success PYTHON3 'a traceback is not a message: not-there lost only' '
+	cat >bare.py <<-\EOF &&
+	import socket, sys
+	s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5)
+	f = s.makefile("rw")
+	for n in range(1, 11):
+	    f.write("%d\n" % n)
+	    f.flush()
+	    print(n, f.readline().strip())
+	EOF
+	test_expect_code 1 "$grade" tcp-client -- python3 bare.py {host} {port} >out &&
+	test "$(lost out)" = tcp-client.not-there &&
+	grep -q "uncaught exception, not with a message" out
+'
+
 test_expect_success PYTHON3 'the course Python: full marks in course' '
 	test_within 60 "$grade" tcp-client --profile course -- \
 		python3 "$course/tcp_client.py" {host} {port} >out &&

@@ -48,6 +48,7 @@ enum {
     GARBAGE_DEADLINE_MS = 10000,
     OUTPUT_MAX = 1 << 20,           /* bytes of the client's output read */
     QUOTE_MAX = 300,                /* bytes of it quoted in a log */
+    SAID_MAX = 100,                 /* bytes of our replies quoted */
     LIST_MAX = 200,                 /* a list of numbers, as text */
 };
 
@@ -354,7 +355,7 @@ static const char *list_numbers(const int64_t *a, size_t n, char *buf)
 static void say_exchange(const struct server *s, struct verdict *v)
 {
     verdict_quote(v, "it sent", s->heard, s->heard_len, QUOTE_MAX);
-    verdict_quote(v, "the server answered", s->said, s->said_len, QUOTE_MAX);
+    verdict_quote(v, "the server answered", s->said, s->said_len, SAID_MAX);
 }
 
 static bool exited(const struct impl *im, int *code)
