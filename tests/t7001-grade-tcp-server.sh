@@ -164,6 +164,23 @@ test_expect_success 'reports: Gradescope results.json and JUnit XML, weights app
 	grep -q "expected 1764" r.xml
 '
 
+# The course's Python server full marks in its profile, and each flawed
+# variant losing exactly what its mistake costs (graded side by side).
+test_expect_success PYTHON3 'the course'"'"'s Python server: full marks; each flawed one loses exactly its checks' '
+	for v in course/tcp_server flawed/tcp_server_iterative flawed/tcp_server_dies_on_abc \
+		 flawed/tcp_server_one_recv; do
+		"$grade" tcp-server -- python3 "$py/$v.py" {port} >"${v#*/}.tap" &
+		test_started $!
+	done &&
+	wait &&
+	test "$(total tcp_server.tap)" = "15 / 15" || { cat tcp_server.tap; exit 1; }
+	test "$(lost tcp_server_iterative.tap)" = "tcp-server.clients tcp-server.idle-client tcp-server.many" &&
+	test "$(lost tcp_server_dies_on_abc.tap)" = "tcp-server.bad-input" &&
+	grep -q "^#     a request that is not a number must not end the server" tcp_server_dies_on_abc.tap &&
+	test "$(lost tcp_server_one_recv.tap)" = "tcp-server.burst" &&
+	grep -q "^#     one recv() is not one request" tcp_server_one_recv.tap
+'
+
 test_expect_success 'two grades side by side do not meet (ports of their own)' '
 	"$grade" tcp-server --only tcp-server.many -- "$server" -p {port} -b 127.0.0.1 -q >a &
 	a=$! && test_started $a &&
