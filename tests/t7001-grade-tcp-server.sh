@@ -54,6 +54,16 @@ test_expect_success 'the list of a spec: id, category, profiles, points' '
 	test "$(grep -c "^tcp-server\." out)" -ge 10
 '
 
+test_expect_success 'grade(1) says what every check of every spec asks' '
+	for s in tcp-server tcp-client udp-sender udp-receiver ipc threads; do
+		"$grade" $s --list | sed -n "s/^\($s\.[^ ]*\) .*/\1/p"
+	done >ids &&
+	test "$(wc -l <ids)" -ge 27 &&
+	for id in $(cat ids); do
+		grep -q "^\.It Li $id$" "$TEST_DIR/../man/grade.1" || { echo "not in grade(1): $id"; exit 1; }
+	done
+'
+
 test_expect_success 'the kit'"'"'s server: full marks in the full profile, exit 0' '
 	test_within 120 "$grade" tcp-server --profile full -- "$server" -p {port} -b 127.0.0.1 -q >out 2>err ||
 		{ cat out err; exit 1; }
