@@ -112,6 +112,26 @@ test_expect_success 'nothing the program starts outlives the check: its group, a
 	! grep "^sh -c .*: $mark" ps
 '
 
+# no_mark MARK: no process runs whose arguments end in MARK.
+no_mark() {
+	ps -eo args >ps.now && ! grep -q "^sh -c .*: $1$" ps.now
+}
+test_expect_success 'grade killed with SIGKILL: its watchdog ends the program it was grading' '
+	mark=lingering$$x$(date +%N) &&
+	cat >lingering <<-EOF &&
+	#!/bin/sh
+	sh -c "sleep 300; : $mark" &
+	exec "$server" -m iterative -p "\$1" -b 127.0.0.1 -q
+	EOF
+	chmod 755 lingering || exit 1
+	# a check of 2 s: the iterative server keeps the second client waiting
+	"$grade" tcp-server --only tcp-server.idle-client -- ./lingering {port} >out &
+	g=$! && test_started $g &&
+	wait_until 10 eval "! no_mark $mark" &&
+	kill -KILL $g &&
+	wait_until 5 no_mark $mark
+'
+
 test_expect_success 'output is bounded: a program that prints forever is stopped at 16 MiB' '
 	cat >chatty <<-EOF &&
 	#!/bin/sh

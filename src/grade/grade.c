@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -312,7 +311,11 @@ int main(int argc, char **argv)
         return 1;
     }
     c.opts.workdir = workdir;
-    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    if (sandbox_init() != 0) {
+        cli_error(errno, "cannot set up the box");
+        sandbox_remove_dir(workdir);
+        return 1;
+    }
     signal(SIGPIPE, SIG_IGN);
     struct sigaction sa = { .sa_handler = on_signal };
     sigaction(SIGINT, &sa, NULL);
@@ -360,6 +363,7 @@ int main(int argc, char **argv)
             rc = 1;
         free(ocs[i].verdict.log);
     }
+    sandbox_end();
     sandbox_remove_dir(workdir);
     free(points);
     free(ocs);

@@ -156,6 +156,14 @@ void impl_log_output(const struct impl *im, struct verdict *v);
  */
 int pick_port(bool tcp, char *buf);
 
+/*
+ * Before the first impl_start: make the grader a child subreaper (what
+ * an implementation leaves behind comes back to it) and start its
+ * watchdog, which kills what runs if the grader itself is killed.
+ * Returns 0, or -1 with errno set.  sandbox_end: the grader is done.
+ */
+int sandbox_init(void);
+void sandbox_end(void);
 /* From a signal handler: kill every implementation running now. */
 void sandbox_interrupt(void);
 /* Remove the run's directory and the files in it. */

@@ -39,13 +39,78 @@ enum { PROCS_MAX = 512 };
 enum { RUNNING_MAX = 16 };
 static volatile sig_atomic_t running[RUNNING_MAX];
 
+/*
+ * The watchdog: a process of ours that is told each group as it starts
+ * and ends (a pid, negative when it ended, on a pipe), and kills those
+ * still running when the pipe closes without a word: when the grader
+ * died of SIGKILL, which no handler sees.
+ */
+static int watchdog_fd = -1;
+static pid_t watchdog_pid;
+
+static void watchdog(int from)
+{
+    pid_t groups[RUNNING_MAX] = { 0 };
+    pid_t msg;
+    while (read(from, &msg, sizeof msg) == (ssize_t)sizeof msg) {
+        if (msg == 0)
+            _exit(0);               /* the grader ends in order */
+        for (int i = 0; i < RUNNING_MAX; i++)
+            if (groups[i] == (msg > 0 ? 0 : -msg)) {
+                groups[i] = msg > 0 ? msg : 0;
+                break;
+            }
+    }
+    for (int i = 0; i < RUNNING_MAX; i++)
+        if (groups[i] != 0)
+            kill(-groups[i], SIGKILL);
+    _exit(0);
+}
+
+int sandbox_init(void)
+{
+    int p[2];
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 || pipe2(p, O_CLOEXEC) < 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        close(p[1]);
+        signal(SIGINT, SIG_IGN);    /* Ctrl-C is the grader's to handle */
+        signal(SIGTERM, SIG_IGN);
+        watchdog(p[0]);
+    }
+    close(p[0]);
+    watchdog_fd = p[1];
+    watchdog_pid = pid;
+    return 0;
+}
+
+void sandbox_end(void)
+{
+    pid_t bye = 0;
+    if (watchdog_fd >= 0) {
+        if (write(watchdog_fd, &bye, sizeof bye) < 0) {
+            /* it is gone already: nothing to tell */
+        }
+        close(watchdog_fd);
+        waitpid(watchdog_pid, NULL, 0);
+        watchdog_fd = -1;
+    }
+}
+
 static void remember(pid_t pgid, bool on)
 {
     for (int i = 0; i < RUNNING_MAX; i++)
         if (running[i] == (on ? 0 : pgid)) {
             running[i] = on ? pgid : 0;
-            return;
+            break;
         }
+    pid_t msg = on ? pgid : -pgid;
+    if (watchdog_fd >= 0 && write(watchdog_fd, &msg, sizeof msg) < 0) {
+        /* no watchdog: the signal handler and impl_stop still do the work */
+    }
 }
 
 void sandbox_interrupt(void)
@@ -298,7 +363,7 @@ int impl_stop(struct impl *im)
          * drivers before it stops the implementation. */
         for (int round = 0; round < 50; round++) {
             pid_t kids[PROCS_MAX];
-            size_t n = procs_of(getpid(), 0, 0, kids, PROCS_MAX);
+            size_t n = procs_of(getpid(), 0, watchdog_pid, kids, PROCS_MAX);
             if (n == 0)
                 break;
             for (size_t i = 0; i < n; i++) {
