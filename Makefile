@@ -25,7 +25,7 @@ MANDIR  ?= $(PREFIX)/share/man
 BUILD   ?= build/default
 BINDIR  ?= bin
 
-PROGRAMS := ipc_multiprocess threading_example tcp_server tcp_client udp_sender udp_receiver
+PROGRAMS := ipc_multiprocess threading_example tcp_server tcp_client udp_sender udp_receiver grade
 
 # The one version of the kit: this base, and where the tree is a git
 # checkout, what 'git describe' says of it; a tarball of 'make dist'

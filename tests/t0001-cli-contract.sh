@@ -43,8 +43,9 @@ check_program() {
 		grep -q "^$prog: $bad_opt: .$bad_val. is " err &&
 		grep -q "(try .$prog --help.)" err
 	'
-	# tcp_client and udp_sender take a HOST first: nothing is stray there.
-	[ "$prog" = tcp_client ] || [ "$prog" = udp_sender ] ||
+	# tcp_client and udp_sender take a HOST first, grade a SPEC: nothing
+	# is stray there (grade's own test refuses a second word).
+	[ "$prog" = tcp_client ] || [ "$prog" = udp_sender ] || [ "$prog" = grade ] ||
 	test_expect_success "$prog: stray argument is refused, exit 2" '
 		test_expect_code 2 "$BINDIR/$prog" stray 2>err &&
 		grep -q "unexpected argument .stray." err
@@ -58,6 +59,7 @@ check_program tcp_client -p abc
 check_program udp_sender -p abc
 check_program udp_receiver -p abc
 check_program mpi_squares -n abc
+check_program grade --n abc
 
 test_expect_success 'ipc_multiprocess: COUNT above 2^32 is out of range' '
 	test_expect_code 2 "$BINDIR/ipc_multiprocess" -n 4294967297 2>err &&

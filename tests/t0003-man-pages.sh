@@ -29,7 +29,7 @@ test_expect_success MANDOC 'every page renders' '
 	done
 '
 
-for prog in ipc_multiprocess threading_example tcp_server tcp_client udp_sender udp_receiver mpi_squares; do
+for prog in ipc_multiprocess threading_example tcp_server tcp_client udp_sender udp_receiver mpi_squares grade; do
 	if [ ! -x "$BINDIR/$prog" ]; then     # mpi_squares, without Open MPI
 		test_skip "$prog: the page and --help" "$prog is not built (see make mpi)"
 		continue

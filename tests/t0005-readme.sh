@@ -44,7 +44,7 @@ docs="README.md scripts/README.md bench/README.md $(cd "$tree" && echo man/*.1)"
 cat >extract.pl <<'EOF'
 use strict; use warnings;
 my $word = qr{(?:bin|scripts|bench)/\S+|make|mpirun|seq|echo|nc|man|ps|kill|sudo|export|ip|perf|cp
-	|tcp_server|tcp_client|udp_sender|udp_receiver|ipc_multiprocess|threading_example|mpi_squares|netlab}x;
+	|tcp_server|tcp_client|udp_sender|udp_receiver|ipc_multiprocess|threading_example|mpi_squares|netlab|grade}x;
 sub clean { my $c = shift; $c =~ s/\s+#.*$//; $c =~ s/^\s+|\s+$//g; $c =~ s/\s+/ /g; $c }
 for my $f (@ARGV) {
 	open(my $fh, '<', $f) or die "$f: $!";
@@ -703,6 +703,15 @@ g_man() {
 }
 test_expect_success MAN 'the pages: from the tree, and installed in a home' g_man
 
+# grade(1): what a server is checked for (t7001 grades the kit's own
+# programs and the course's Python with it).
+g_grade() {
+	run man/grade.1 'bin/grade tcp-server --list' 0 '^tcp-server\.squares  *basic  *course,full ' &&
+	also man/grade.1 'grade tcp-server -- python3 server.py {port}' &&
+	also man/grade.1 'bin/grade tcp-server --profile full -- bin/tcp_server -p {port} -b 127.0.0.1'
+}
+test_expect_success 'grade(1): the checks of a spec' g_grade
+
 late LOOP 'example 4, UDP: README, two terminals' g_udp
 late LOOP 'example 4, UDP: udp_receiver(1), udp_sender(1)' g_udp_pages
 late OWN_NET 'across machines: node A at 192.168.1.5, unicast, broadcast, multicast' g_lan
@@ -748,6 +757,8 @@ excluded README.md 'tcp_server -m pool' 'part of a sentence: names a design'
 excluded scripts/README.md 'export XDG_RUNTIME_DIR=' 'part of a sentence: "= a directory of your own"'
 excluded scripts/README.md 'ip netns' 'part of a sentence: names a tool'
 excluded scripts/README.md 'netlab agent NODE COMMAND' 'a pattern: what Open MPI runs'
+excluded man/grade.1 'grade ipc --n 1000 -- ./ipc 1000' 'a pattern: ./ipc is the reader'"'"'s'
+excluded man/grade.1 'ls -d submissions/*/ | xargs -P 4 -I{} sh -c \e' 'a pattern: the submissions are the reader'"'"'s'
 excluded scripts/README.md 'kill -9' 'part of a sentence: t5001 kills a rank so'
 excluded scripts/README.md 'netlab cut' 'part of a sentence: scripts/netlab cut node3 runs above'
 excluded scripts/README.md 'netlab up' 'part of a sentence: scripts/netlab up 3 runs above'
@@ -756,7 +767,7 @@ excluded scripts/README.md 'netlab mpirun' 'part of a sentence: scripts/netlab m
 # The listing pass: what the tests above run.
 (listing=1
 for g in g_path g_pipes g_fault g_threads g_racy g_tcp g_tcp_pages g_nc g_uring g_udp g_udp_pages g_lan \
-         g_mpi g_mpi_more g_hostfile g_lab g_lab_bench g_lab_loss g_lab_mpi g_lab_down g_lab_page g_man; do
+         g_mpi g_mpi_more g_hostfile g_lab g_lab_bench g_lab_loss g_lab_mpi g_lab_down g_lab_page g_man g_grade; do
 	$g
 done)
 

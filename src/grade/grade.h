@@ -131,10 +131,13 @@ void impl_signal(struct impl *im, int sig);
  * End it and everything it started (SIGKILL to the group, then to any
  * process that left the group but was reparented to us, the grader
  * being a child subreaper), reap them all, close the files.  Returns
- * how many processes were still running and had to be killed besides
- * the leader (for the "nothing left running" checks).
+ * impl_running_besides() as it was before the kill.
  */
 int impl_stop(struct impl *im);
+/* How many of its processes run besides the leader (its process
+ * group's members, zombies left out): after the leader has ended, what
+ * it left running. */
+int impl_running_besides(const struct impl *im);
 /* What it printed on stdout (or stderr) so far: a NUL-terminated copy
  * in *buf (malloc'd, to free), at most 'max' bytes of its end. */
 size_t impl_stdout(const struct impl *im, char **buf, size_t max);
@@ -152,6 +155,11 @@ void impl_log_output(const struct impl *im, struct verdict *v);
  * Returns 0 or -1 with errno set.
  */
 int pick_port(bool tcp, char *buf);
+
+/* From a signal handler: kill every implementation running now. */
+void sandbox_interrupt(void);
+/* Remove the run's directory and the files in it. */
+void sandbox_remove_dir(const char *dir);
 
 /* The kit's own program 'name' (tcp_client, udp_sender, ...) in
  * o->kit_bindir, in 'buf' (PATH_MAX); NULL when it is not there. */

@@ -1,0 +1,369 @@
+/*
+ * grade - check a student's own implementation of a course program, in
+ * any language, against the course's contract.
+ *
+ * Lesson: a grader is a test harness that trusts nothing.  It starts
+ * the program under test in a box of its own (a process group, bounded
+ * output, an unprivileged user), talks to it the way its peers would,
+ * judges what comes back, and ends it with everything it started.  Each
+ * check says what it sent, what came back and what a correct program
+ * does, so that a failure teaches.
+ *
+ * Usage: grade SPEC [OPTIONS] -- COMMAND [ARG...]
+ * See also: grade(1), week3(7) for the contract the checks hold.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "grade.h"
+#include "opt.h"
+#include "report.h"
+#include "timing.h"
+
+static const struct spec *const specs[] = {
+    &spec_tcp_server, &spec_tcp_client, &spec_udp_sender,
+    &spec_udp_receiver, &spec_ipc, &spec_threads,
+};
+enum { SPECS = sizeof specs / sizeof specs[0] };
+
+static const char usage_text[] =
+"Usage: grade SPEC [OPTIONS] -- COMMAND [ARG...]\n"
+"       grade SPEC --list\n"
+"\n"
+"Checks an implementation of one of the course's programs, in any language,\n"
+"against the course's contract: COMMAND starts it, with {port}, {host}, {n},\n"
+"{interval_ms}, {consumers} and {capacity} filled in by the grader.\n"
+"TAP on stdout, then the points by category.\n"
+"\n"
+"SPEC: tcp-server, tcp-client, udp-sender, udp-receiver, ipc, threads\n"
+"\n"
+"  -p, --profile NAME  course (default): what the course's own programs do;\n"
+"                      full: the kit's contract, week3(7)\n"
+"      --n N           the N that COMMAND computes, when it has no {n}\n"
+"      --only ID       run only the check ID (see --list)\n"
+"      --list          list SPEC's checks: id, category, profiles, points\n"
+"      --weights FILE  points per check: lines 'ID POINTS'\n"
+"      --json FILE     the results as Gradescope's results.json\n"
+"      --junit FILE    the results as JUnit XML\n"
+"      --user USER     as root, run COMMAND as USER (default: nobody)\n"
+"  -v, --verbose       every check's log, passed ones too\n"
+"  -h, --help          this text\n"
+"  -V, --version       the version\n"
+"\n"
+"Examples:\n"
+"  grade tcp-server -- python3 server.py {port}\n"
+"  grade tcp-server --profile full -- java Server {port}\n"
+"  grade threads --n 1000 -- ./threads 1000\n"
+"\n"
+"Exit status: 0 when every check passed, 1 when points were lost, 2 on a\n"
+"usage error.\n";
+
+struct config {
+    const struct spec *spec;
+    struct grade_opts opts;
+    const char *only;
+    bool list;
+    const char *weights, *json, *junit;
+    const char *user;
+};
+
+/* The grader is interrupted: the check under way ends (its program is
+ * killed by the sandbox), and what ran is reported. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+    sandbox_interrupt();
+}
+
+static const struct spec *find_spec(const char *name)
+{
+    for (size_t i = 0; i < SPECS; i++)
+        if (strcmp(specs[i]->name, name) == 0)
+            return specs[i];
+    return NULL;
+}
+
+static void parse_args(int argc, char **argv, struct config *c)
+{
+    static const struct option longopts[] = {
+        { "profile", required_argument, NULL, 'p' },
+        { "n", required_argument, NULL, 'N' },
+        { "only", required_argument, NULL, 'O' },
+        { "list", no_argument, NULL, 'L' },
+        { "weights", required_argument, NULL, 'W' },
+        { "json", required_argument, NULL, 'J' },
+        { "junit", required_argument, NULL, 'U' },
+        { "user", required_argument, NULL, 'u' },
+        { "verbose", no_argument, NULL, 'v' },
+        CLI_STANDARD_OPTIONS
+    };
+    /* COMMAND is everything after the first "--": it is not ours to parse */
+    int ours = argc;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--") == 0) {
+            ours = i;
+            break;
+        }
+    c->opts.profile = PROFILE_COURSE;
+    const char *name;
+    int opt;
+    while ((opt = cli_next_option(ours, argv, ":p:vhV", longopts, usage_text, &name)) != -1) {
+        switch (opt) {
+        case 'p':
+            if (strcmp(optarg, "course") == 0)
+                c->opts.profile = PROFILE_COURSE;
+            else if (strcmp(optarg, "full") == 0)
+                c->opts.profile = PROFILE_FULL;
+            else
+                cli_usage_error("%s: '%s' is not a profile (course or full)", name, optarg);
+            break;
+        case 'N':
+            c->opts.n = cli_parse_u64(name, optarg, 1, 100000000);
+            c->opts.n_given = true;
+            break;
+        case 'O': c->only = optarg; break;
+        case 'L': c->list = true; break;
+        case 'W': c->weights = optarg; break;
+        case 'J': c->json = optarg; break;
+        case 'U': c->junit = optarg; break;
+        case 'u': c->user = optarg; break;
+        case 'v': c->opts.verbose = true; break;
+        }
+    }
+    if (optind >= ours)
+        cli_usage_error("which program? give a SPEC: tcp-server, tcp-client, udp-sender, "
+                        "udp-receiver, ipc or threads");
+    if ((c->spec = find_spec(argv[optind])) == NULL)
+        cli_usage_error("'%s' is not a SPEC (tcp-server, tcp-client, udp-sender, "
+                        "udp-receiver, ipc, threads)", argv[optind]);
+    if (optind + 1 < ours)
+        cli_usage_error("'%s': COMMAND goes after '--' (grade %s -- COMMAND ...)",
+                        argv[optind + 1], c->spec->name);
+    if (c->list)
+        return;
+    if (ours + 1 >= argc)
+        cli_usage_error("no COMMAND: grade %s [OPTIONS] -- COMMAND [ARG...]", c->spec->name);
+    c->opts.command = argv + ours + 1;
+    c->opts.command_len = argc - ours - 1;
+    /* The placeholders the spec cannot do without */
+    bool has_n = false;
+    for (int i = 0; i < c->opts.command_len; i++)
+        has_n |= strstr(c->opts.command[i], "{n}") != NULL;
+    if (c->spec->needs != NULL) {
+        bool found = false;
+        for (int i = 0; i < c->opts.command_len; i++)
+            found |= strstr(c->opts.command[i], c->spec->needs) != NULL;
+        if (!found)
+            cli_usage_error("%s: COMMAND must have %s, which the grader fills in "
+                            "(grade %s -- python3 %s.py %s)", c->spec->name,
+                            c->spec->needs, c->spec->name, c->spec->name, c->spec->needs);
+    }
+    if ((c->spec == &spec_ipc || c->spec == &spec_threads) && !has_n && !c->opts.n_given)
+        cli_usage_error("%s: COMMAND has no {n}: say which N it computes with --n N",
+                        c->spec->name);
+}
+
+/* As root, COMMAND runs as --user (default nobody), never as root unless asked. */
+static void choose_user(struct config *c)
+{
+    if (geteuid() != 0) {
+        if (c->user != NULL && getpwnam(c->user) != NULL &&
+            getpwnam(c->user)->pw_uid == geteuid())
+            return;
+        if (c->user != NULL)
+            cli_usage_error("--user: only root can run COMMAND as another user");
+        return;
+    }
+    const char *who = c->user != NULL ? c->user : "nobody";
+    struct passwd *pw = getpwnam(who);
+    if (pw == NULL) {
+        if (c->user != NULL)
+            cli_usage_error("--user: no user '%s' here", who);
+        return;                 /* no nobody: as root, said below */
+    }
+    if (pw->pw_uid == 0)
+        return;
+    c->opts.drop = true;
+    c->opts.run_uid = pw->pw_uid;
+    c->opts.run_gid = pw->pw_gid;
+    c->opts.run_user = strdup(pw->pw_name);
+}
+
+/* --weights FILE: "ID POINTS" lines, '#' comments. */
+static void read_weights(const char *path, const struct spec *s, double *points)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        cli_usage_error("--weights: cannot open %s: %s", path, strerror(errno));
+    char line[512];
+    unsigned lineno = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        lineno++;
+        char id[128], value[64], extra[2];
+        int n = sscanf(line, " %127s %63s %1s", id, value, extra);
+        if (n <= 0 || id[0] == '#')
+            continue;
+        double w;
+        if (n != 2 || opt_parse_decimal(value, 0, 1000, &w) != OPT_OK)
+            cli_usage_error("--weights: %s:%u: not 'ID POINTS' (points 0..1000)", path, lineno);
+        size_t i;
+        for (i = 0; i < s->count; i++)
+            if (strcmp(s->checks[i].id, id) == 0)
+                break;
+        if (i == s->count) {
+            /* another spec's check: a weights file may cover all six */
+            bool elsewhere = false;
+            for (size_t k = 0; k < SPECS; k++)
+                for (size_t m = 0; m < specs[k]->count; m++)
+                    elsewhere |= strcmp(specs[k]->checks[m].id, id) == 0;
+            if (!elsewhere)
+                cli_usage_error("--weights: %s:%u: no check '%s' (grade SPEC --list)", path,
+                                lineno, id);
+            continue;
+        }
+        points[i] = w;
+    }
+    fclose(f);
+}
+
+static void list_checks(const struct spec *s)
+{
+    printf("%s: %s\n", s->name, s->about);
+    printf("%-34s %-12s %-12s %6s  %s\n", "ID", "CATEGORY", "PROFILES", "POINTS", "CHECK");
+    for (size_t i = 0; i < s->count; i++) {
+        const struct check *k = &s->checks[i];
+        printf("%-34s %-12s %-12s %6g  %s\n", k->id, k->tag,
+               k->profiles == PROFILE_BOTH ? "course,full"
+               : k->profiles == PROFILE_FULL ? "full" : "course",
+               k->points, k->title);
+    }
+}
+
+static int write_file(const char *path, const char *what, struct outcome *ocs, size_t n,
+                      const struct config *c, const char *profile)
+{
+    FILE *f = fopen(path, "w");
+    int rc = f == NULL ? -1
+             : strcmp(what, "json") == 0 ? report_json(f, ocs, n, c->spec->name, profile)
+                                         : report_junit(f, ocs, n, c->spec->name, profile);
+    if (f != NULL && fclose(f) != 0)
+        rc = -1;
+    if (rc != 0)
+        cli_error(errno, "cannot write %s", path);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct config c = { 0 };
+
+    /* 1. What to check, and how */
+    cli_init(argv[0]);
+    parse_args(argc, argv, &c);
+    if (c.list) {
+        list_checks(c.spec);
+        return 0;
+    }
+    double *points = calloc(c.spec->count, sizeof *points);
+    struct outcome *ocs = calloc(c.spec->count, sizeof *ocs);
+    if (points == NULL || ocs == NULL) {
+        cli_error(ENOMEM, "out of memory");
+        return 1;
+    }
+    for (size_t i = 0; i < c.spec->count; i++)
+        points[i] = c.spec->checks[i].points;
+    if (c.weights != NULL)
+        read_weights(c.weights, c.spec, points);
+    if (c.only != NULL) {
+        size_t i;
+        for (i = 0; i < c.spec->count && strcmp(c.spec->checks[i].id, c.only) != 0; i++)
+            ;
+        if (i == c.spec->count)
+            cli_usage_error("--only: %s has no check '%s' (grade %s --list)", c.spec->name,
+                            c.only, c.spec->name);
+    }
+    choose_user(&c);
+
+    /* 2. The box: a directory for its output, its orphans ours to end */
+    static char kitdir[PATH_MAX], workdir[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", kitdir, sizeof kitdir - 1);
+    kitdir[len > 0 ? len : 0] = '\0';
+    char *slash = strrchr(kitdir, '/');
+    if (slash != NULL)
+        *slash = '\0';
+    c.opts.kit_bindir = kitdir;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(workdir, sizeof workdir, "%s/grade.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (mkdtemp(workdir) == NULL) {
+        cli_error(errno, "cannot make a directory in %s", tmp && *tmp ? tmp : "/tmp");
+        return 1;
+    }
+    c.opts.workdir = workdir;
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    signal(SIGPIPE, SIG_IGN);
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+
+    /* 3. Every check of the profile, one at a time */
+    const char *profile = c.opts.profile == PROFILE_FULL ? "full" : "course";
+    size_t n = 0;
+    for (size_t i = 0; i < c.spec->count; i++)
+        if ((c.spec->checks[i].profiles & c.opts.profile) &&
+            (c.only == NULL || strcmp(c.only, c.spec->checks[i].id) == 0)) {
+            ocs[n].check = &c.spec->checks[i];
+            ocs[n].points = points[i];
+            n++;
+        }
+    printf("# grade %s, profile %s: %zu checks", c.spec->name, profile, n);
+    if (c.opts.drop)
+        printf("; COMMAND runs as user %s (grade is root; --user to change)",
+               c.opts.run_user);
+    else if (geteuid() == 0)
+        printf("; COMMAND runs as root (there is no user nobody: --user USER)");
+    printf("\n");
+    report_tap_plan(stdout, n);
+    size_t ran = 0;
+    for (; ran < n && !interrupted; ran++) {
+        uint64_t start = timing_now_ns();
+        ocs[ran].check->run(&c.opts, &ocs[ran].verdict);
+        ocs[ran].verdict.seconds = timing_seconds_since(start);
+        if (interrupted && !ocs[ran].verdict.skipped)
+            verdict_fail(&ocs[ran].verdict, "interrupted (grade got SIG%s)",
+                         sigabbrev_np(interrupted));
+        report_tap_one(stdout, ran + 1, &ocs[ran], c.opts.verbose);
+    }
+
+    /* 4. The points, for people and for graders */
+    report_table(stdout, ocs, ran, c.spec->name, profile);
+    int rc = 0;
+    if (c.json != NULL && write_file(c.json, "json", ocs, ran, &c, profile) != 0)
+        rc = 1;
+    if (c.junit != NULL && write_file(c.junit, "junit", ocs, ran, &c, profile) != 0)
+        rc = 1;
+    for (size_t i = 0; i < ran; i++) {
+        if (ocs[i].verdict.failed && !ocs[i].verdict.skipped)
+            rc = 1;
+        free(ocs[i].verdict.log);
+    }
+    sandbox_remove_dir(workdir);
+    free(points);
+    free(ocs);
+    if (interrupted) {
+        fprintf(stderr, "grade: interrupted after %zu of %zu checks\n", ran, n);
+        return 128 + interrupted;
+    }
+    return rc;
+}

@@ -1,0 +1,400 @@
+/*
+ * sandbox - the implementation under test: started with its
+ * placeholders filled in, in a process group of its own, its output in
+ * bounded files, as an unprivileged user when the grader is root; and
+ * ended with everything it started, whatever it did to escape.
+ *
+ * Escape routes closed: a child that leaves the group (setsid, or a
+ * double fork) is reparented to the grader, which is a child subreaper
+ * (prctl), and killed by the sweep of our children in /proc; output
+ * past IMPL_OUTPUT_MAX is stopped by RLIMIT_FSIZE; a fork bomb by
+ * RLIMIT_NPROC (when it runs as a user of its own).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "grade.h"
+#include "net.h"
+#include "timing.h"
+
+enum { PROCS_MAX = 512 };
+
+/* The process groups running now, for sandbox_interrupt (a signal
+ * handler): a check runs a few implementations at most at once. */
+enum { RUNNING_MAX = 16 };
+static volatile sig_atomic_t running[RUNNING_MAX];
+
+static void remember(pid_t pgid, bool on)
+{
+    for (int i = 0; i < RUNNING_MAX; i++)
+        if (running[i] == (on ? 0 : pgid)) {
+            running[i] = on ? pgid : 0;
+            return;
+        }
+}
+
+void sandbox_interrupt(void)
+{
+    for (int i = 0; i < RUNNING_MAX; i++)
+        if (running[i] != 0)
+            kill(-running[i], SIGKILL);
+}
+
+void sandbox_remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d != NULL) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL)
+            if (e->d_name[0] != '.')
+                unlinkat(dirfd(d), e->d_name, 0);
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+uint64_t ms_since(uint64_t start_ns)
+{
+    return (timing_now_ns() - start_ns) / 1000000u;
+}
+
+/* COMMAND's word 'w' with every placeholder replaced (malloc'd), or NULL
+ * with the unknown or empty placeholder named in the verdict. */
+static char *fill_word(const char *w, const struct fill *f, struct verdict *v)
+{
+    static const char *const names[] = {
+        "host", "port", "n", "interval_ms", "consumers", "capacity",
+    };
+    const char *values[] = {
+        f->host, f->port, f->n, f->interval_ms, f->consumers, f->capacity,
+    };
+    size_t cap = strlen(w) + 1;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        cap += values[i] != NULL ? strlen(values[i]) * 4 : 0;
+    char *out = malloc(cap + 64);
+    if (out == NULL) {
+        verdict_fail(v, "out of memory");
+        return NULL;
+    }
+    size_t len = 0;
+    for (const char *p = w; *p != '\0';) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        size_t i = sizeof names / sizeof names[0];
+        if (close != NULL)
+            for (i = 0; i < sizeof names / sizeof names[0]; i++)
+                if ((size_t)(close - p - 1) == strlen(names[i]) &&
+                    strncmp(p + 1, names[i], strlen(names[i])) == 0)
+                    break;
+        if (close == NULL || i == sizeof names / sizeof names[0]) {
+            out[len++] = *p++;
+            continue;
+        }
+        if (values[i] == NULL) {
+            verdict_fail(v, "COMMAND has {%s}, which this spec does not fill in", names[i]);
+            free(out);
+            return NULL;
+        }
+        memcpy(out + len, values[i], strlen(values[i]));
+        len += strlen(values[i]);
+        p = close + 1;
+    }
+    out[len] = '\0';
+    return out;
+}
+
+static int output_file(const struct grade_opts *o, const char *label, const char *what)
+{
+    char path[PATH_MAX];
+    static unsigned serial;     /* one grader process: files of one run */
+    snprintf(path, sizeof path, "%s/%u-%s.%s", o->workdir, ++serial, label, what);
+    for (char *p = path + strlen(o->workdir) + 1; *p != '\0'; p++)
+        if (*p == ' ' || *p == '/')
+            *p = '_';
+    return open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+}
+
+/* In the child, between fork and exec: never returns. */
+static void become(const struct grade_opts *o, char **argv, int out, int err)
+{
+    setpgid(0, 0);
+    int in = open("/dev/null", O_RDONLY);
+    if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+        _exit(126);
+    struct rlimit fsize = { IMPL_OUTPUT_MAX, IMPL_OUTPUT_MAX };
+    setrlimit(RLIMIT_FSIZE, &fsize);
+    /* Signals the grader ignores or blocks must not reach the program so. */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    if (o->drop) {
+        struct rlimit nproc = { PROCS_MAX, PROCS_MAX };
+        if (setgroups(0, NULL) < 0 || setgid(o->run_gid) < 0 ||
+            setuid(o->run_uid) < 0) {
+            dprintf(2, "grade: cannot become user %s: %s\n", o->run_user, strerror(errno));
+            _exit(126);
+        }
+        setrlimit(RLIMIT_NPROC, &nproc);
+    }
+    execvp(argv[0], argv);
+    dprintf(2, "grade: cannot run %s: %s\n", argv[0], strerror(errno));
+    _exit(errno == ENOENT ? 127 : 126);
+}
+
+int impl_start(struct impl *im, const struct grade_opts *o, const struct fill *f,
+               const char *label, struct verdict *v)
+{
+    memset(im, 0, sizeof *im);
+    im->out_fd = im->err_fd = -1;
+    snprintf(im->label, sizeof im->label, "%s", label);
+    char **argv = calloc((size_t)o->command_len + 1, sizeof *argv);
+    if (argv == NULL)
+        return verdict_fail(v, "out of memory"), -1;
+    int rc = -1;
+    for (int i = 0; i < o->command_len; i++)
+        if ((argv[i] = fill_word(o->command[i], f, v)) == NULL)
+            goto out;
+    im->out_fd = output_file(o, label, "out");
+    im->err_fd = output_file(o, label, "err");
+    if (im->out_fd < 0 || im->err_fd < 0) {
+        verdict_fail(v, "cannot make a file for its output in %s: %s", o->workdir,
+                     strerror(errno));
+        goto out;
+    }
+    im->start_ns = timing_now_ns();
+    pid_t pid = fork();
+    if (pid < 0) {
+        verdict_fail(v, "cannot start %s: fork: %s", label, strerror(errno));
+        goto out;
+    }
+    if (pid == 0)
+        become(o, argv, im->out_fd, im->err_fd);
+    setpgid(pid, pid);          /* both sides, so that no signal comes first */
+    im->pid = pid;
+    remember(pid, true);
+    rc = 0;
+out:
+    for (int i = 0; i < o->command_len; i++)
+        free(argv[i]);
+    free(argv);
+    if (rc < 0) {
+        if (im->out_fd >= 0)
+            close(im->out_fd);
+        if (im->err_fd >= 0)
+            close(im->err_fd);
+        im->out_fd = im->err_fd = -1;
+    }
+    return rc;
+}
+
+bool impl_wait(struct impl *im, int timeout_ms)
+{
+    if (im->pid == 0 || im->ended)
+        return im->ended;
+    uint64_t start = timing_now_ns();
+    for (unsigned naps = 0;; naps++) {
+        int status;
+        pid_t r = waitpid(im->pid, &status, WNOHANG);
+        if (r == im->pid) {
+            im->ended = true;
+            im->status = status;
+            return true;
+        }
+        if (r < 0 && errno != EINTR)
+            return im->ended;
+        uint64_t gone = ms_since(start);
+        if (gone >= (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms))
+            return false;
+        /* 1 ms naps at first, then 10 ms: a quick exit is seen quickly */
+        struct timespec nap = { 0, naps < 20 ? 1000000 : 10000000 };
+        nanosleep(&nap, NULL);
+    }
+}
+
+void impl_signal(struct impl *im, int sig)
+{
+    if (im->pid != 0)
+        kill(-im->pid, sig);
+}
+
+/*
+ * Running processes (zombies left out) from /proc whose parent is
+ * 'ppid' (when > 0) or whose process group is 'pgrp' (when > 0), but not
+ * 'except': their pids in 'out'.  Returns how many.
+ */
+static size_t procs_of(pid_t ppid, pid_t pgrp, pid_t except, pid_t *out, size_t max)
+{
+    DIR *d = opendir("/proc");
+    if (d == NULL)
+        return 0;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && n < max) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        if (*end != '\0' || pid <= 0 || pid == except)
+            continue;
+        char path[64], buf[512];
+        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        ssize_t len = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (len <= 0)
+            continue;
+        buf[len] = '\0';
+        const char *paren = strrchr(buf, ')');
+        char state;
+        long parent, group;
+        if (paren == NULL || sscanf(paren + 1, " %c %ld %ld", &state, &parent, &group) != 3 ||
+            state == 'Z')
+            continue;
+        if ((ppid > 0 && parent == ppid) || (pgrp > 0 && group == pgrp))
+            out[n++] = (pid_t)pid;
+    }
+    closedir(d);
+    return n;
+}
+
+int impl_running_besides(const struct impl *im)
+{
+    pid_t pids[PROCS_MAX];
+    return im->pid == 0 ? 0 : (int)procs_of(0, im->pid, im->pid, pids, PROCS_MAX);
+}
+
+int impl_stop(struct impl *im)
+{
+    int left = 0;
+    if (im->pid != 0) {
+        left = impl_running_besides(im);
+        kill(-im->pid, SIGKILL);
+        if (!im->ended) {
+            kill(im->pid, SIGKILL);
+            impl_wait(im, 5000);
+        }
+        /* What left the group (setsid, a double fork) was reparented
+         * to us, a child subreaper: sweep our children until none is
+         * left (they may fork as we go).  A check stops its own
+         * drivers before it stops the implementation. */
+        for (int round = 0; round < 50; round++) {
+            pid_t kids[PROCS_MAX];
+            size_t n = procs_of(getpid(), 0, 0, kids, PROCS_MAX);
+            if (n == 0)
+                break;
+            for (size_t i = 0; i < n; i++) {
+                kill(-kids[i], SIGKILL);
+                kill(kids[i], SIGKILL);
+            }
+            for (size_t i = 0; i < n; i++)
+                waitpid(kids[i], NULL, 0);
+        }
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        remember(im->pid, false);
+        im->pid = 0;
+    }
+    if (im->out_fd >= 0)
+        close(im->out_fd);
+    if (im->err_fd >= 0)
+        close(im->err_fd);
+    im->out_fd = im->err_fd = -1;
+    return left;
+}
+
+static size_t tail_of(int fd, char **buf, size_t max)
+{
+    *buf = NULL;
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0)
+        return 0;
+    size_t size = (size_t)st.st_size;
+    size_t take = size < max ? size : max;
+    char *b = malloc(take + 1);
+    if (b == NULL)
+        return 0;
+    ssize_t got = pread(fd, b, take, (off_t)(size - take));
+    if (got < 0)
+        got = 0;
+    b[got] = '\0';
+    *buf = b;
+    return (size_t)got;
+}
+
+size_t impl_stdout(const struct impl *im, char **buf, size_t max)
+{
+    return tail_of(im->out_fd, buf, max);
+}
+
+size_t impl_stderr(const struct impl *im, char **buf, size_t max)
+{
+    return tail_of(im->err_fd, buf, max);
+}
+
+const char *impl_how(const struct impl *im, char *buf, size_t len)
+{
+    if (!im->ended)
+        snprintf(buf, len, "is still running");
+    else if (WIFEXITED(im->status))
+        snprintf(buf, len, "exited with %d", WEXITSTATUS(im->status));
+    else if (WIFSIGNALED(im->status))
+        snprintf(buf, len, "was killed by SIG%s%s", sigabbrev_np(WTERMSIG(im->status)),
+                 WTERMSIG(im->status) == SIGXFSZ ? " (its output passed 16 MiB)" : "");
+    else
+        snprintf(buf, len, "ended (status %#x)", im->status);
+    return buf;
+}
+
+void impl_log_output(const struct impl *im, struct verdict *v)
+{
+    char *out, *err;
+    size_t no = impl_stdout(im, &out, 600), ne = impl_stderr(im, &err, 600);
+    char how[96];
+    verdict_say(v, "%s %s", im->label, impl_how(im, how, sizeof how));
+    if (no > 0)
+        verdict_quote(v, "its stdout ended", out, no, 600);
+    if (ne > 0)
+        verdict_quote(v, "its stderr ended", err, ne, 600);
+    if (no == 0 && ne == 0)
+        verdict_say(v, "  (it printed nothing)");
+    free(out);
+    free(err);
+}
+
+int pick_port(bool tcp, char *buf)
+{
+    int gai_err;
+    int fd = tcp ? net_listen_tcp("127.0.0.1", "0", 1, &gai_err)
+                 : net_bind_udp("127.0.0.1", "0", false, &gai_err);
+    if (fd < 0)
+        return -1;
+    int port = net_local_port(fd);
+    close(fd);
+    if (port < 0)
+        return -1;
+    snprintf(buf, 8, "%u", (unsigned)port & 0xffff);
+    return 0;
+}
+
+const char *kit_program(const struct grade_opts *o, const char *name, char *buf)
+{
+    snprintf(buf, PATH_MAX, "%s/%s", o->kit_bindir, name);
+    return access(buf, X_OK) == 0 ? buf : NULL;
+}

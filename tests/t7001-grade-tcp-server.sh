@@ -1,0 +1,175 @@
+#!/bin/sh
+# t7001-grade-tcp-server - grade: its command line, its box (nothing the
+# program starts outlives a check, its output bounded, nobody as root),
+# its reports, and the tcp-server spec proven to discriminate: the kit's
+# server full marks in both profiles, its iterative model losing exactly
+# the concurrency checks, the course's Python and its flawed variants.
+test_description='grade: the command line, the box, the reports, tcp-server'
+. "$(dirname "$0")/test-lib.sh"
+
+grade="$BINDIR/grade"
+server="$BINDIR/tcp_server"
+py="$TEST_DIR/grade"
+test_lazy_prereq PYTHON3 'needs python3 (apt-get install python3)' 'command -v python3'
+
+# lost FILE: the ids of the checks FILE (grade's TAP) failed, one line.
+lost() {
+	sed -n 's/^not ok [0-9]* - \([^ ]*\) .*/\1/p' "$1" | tr '\n' ' ' | sed 's/ $//'
+}
+# total FILE: "GOT / MAX" of the table's total line.
+total() {
+	sed -n 's/^#   total  *\([0-9.]* \/ [0-9.]*\).*/\1/p' "$1"
+}
+
+test_expect_success 'usage errors: one line naming the problem, exit 2' '
+	test_expect_code 2 "$grade" 2>err && grep -q "^grade: which program? give a SPEC: tcp-server, " err &&
+	test_expect_code 2 "$grade" tcp-sever -- x 2>err &&
+	grep -q "^grade: .tcp-sever. is not a SPEC (tcp-server, tcp-client, udp-sender, udp-receiver, ipc, threads)" err &&
+	test_expect_code 2 "$grade" tcp-server 2>err &&
+	grep -q "^grade: no COMMAND: grade tcp-server \[OPTIONS\] -- COMMAND \[ARG...\]" err &&
+	test_expect_code 2 "$grade" tcp-server -- "$server" -p 5000 2>err &&
+	grep -q "^grade: tcp-server: COMMAND must have {port}, which the grader fills in" err &&
+	test_expect_code 2 "$grade" tcp-server python3 s.py 2>err &&
+	grep -q "^grade: .python3.: COMMAND goes after .--." err &&
+	test_expect_code 2 "$grade" tcp-server --profile fast -- x {port} 2>err &&
+	grep -q "^grade: --profile: .fast. is not a profile (course or full)" err &&
+	test_expect_code 2 "$grade" tcp-server --only nope -- x {port} 2>err &&
+	grep -q "^grade: --only: tcp-server has no check .nope. (grade tcp-server --list)" err &&
+	test_expect_code 2 "$grade" ipc -- ./ipc 2>err &&
+	grep -q "^grade: ipc: COMMAND has no {n}: say which N it computes with --n N" err &&
+	printf "tcp-server.squares 5\nno.such 1\n" >w &&
+	test_expect_code 2 "$grade" tcp-server --weights w -- x {port} 2>err &&
+	grep -q "^grade: --weights: w:2: no check .no.such. (grade SPEC --list)" err &&
+	printf "tcp-server.squares lots\n" >w &&
+	test_expect_code 2 "$grade" tcp-server --weights w -- x {port} 2>err &&
+	grep -q "^grade: --weights: w:1: not .ID POINTS. (points 0..1000)" err &&
+	test "$(wc -l <err)" -eq 1
+'
+
+test_expect_success 'the list of a spec: id, category, profiles, points' '
+	"$grade" tcp-server --list >out &&
+	grep -q "^tcp-server: " out &&
+	grep -q "^tcp-server\.squares  *basic  *course,full  *3  *answers each number" out &&
+	grep -q "^tcp-server\.protocol  *protocol  *full  *2 " out &&
+	test "$(grep -c "^tcp-server\." out)" -ge 10
+'
+
+test_expect_success 'the kit'"'"'s server: full marks in the full profile, exit 0' '
+	test_within 120 "$grade" tcp-server --profile full -- "$server" -p {port} -b 127.0.0.1 -q >out 2>err ||
+		{ cat out err; exit 1; }
+	cat out &&
+	test -z "$(lost out)" &&
+	grep -q "^1\.\.12$" out &&
+	test "$(total out)" = "19 / 19" &&
+	grep -q "^#   leaderboard: requests/s [0-9][0-9]*$" out
+'
+
+test_expect_success 'the kit'"'"'s server, -m thread: full marks in the course profile' '
+	test_within 120 "$grade" tcp-server -- "$server" -m thread -p {port} -b 127.0.0.1 -q >out ||
+		{ cat out; exit 1; }
+	test "$(total out)" = "15 / 15"
+'
+
+test_expect_success 'the iterative model loses exactly the concurrency checks, and says why' '
+	test_expect_code 1 test_within 120 "$grade" tcp-server --only tcp-server.idle-client \
+		-- "$server" -m iterative -p {port} -b 127.0.0.1 -q >out &&
+	cat out &&
+	test "$(lost out)" = "tcp-server.idle-client" &&
+	grep -q "^#   while a first client is connected and sends nothing, a second client sent \"42\\\\n\" and expected 1764$" out &&
+	grep -q "^#     got: nothing within 2000 ms$" out &&
+	grep -q "serve each client in a thread or a process of its own, or watch them all with select/poll/epoll" out
+'
+
+test_expect_success EXPENSIVE 'the iterative model, every check: clients, idle-client and many lost' '
+	test_expect_code 1 test_within 180 "$grade" tcp-server -- "$server" -m iterative -p {port} -b 127.0.0.1 -q >out &&
+	test "$(lost out)" = "tcp-server.clients tcp-server.idle-client tcp-server.many" &&
+	test "$(total out)" = "9 / 15"
+'
+
+# A server that leaves things behind: a child in its group that ignores
+# SIGINT, and one that left the group (setsid) - the box ends both.
+test_expect_success 'nothing the program starts outlives the check: its group, and what left it' '
+	mark=leaky$$x$(date +%N) &&
+	cat >leaky <<-EOF &&
+	#!/bin/sh
+	sh -c "trap \"\" INT TERM; sleep 300; : $mark" &
+	setsid sh -c "sleep 301; : $mark" &
+	exec "$server" -p "\$1" -b 127.0.0.1 -q
+	EOF
+	chmod 755 leaky &&
+	test_within 60 "$grade" tcp-server --only tcp-server.signal -- ./leaky {port} >out &&
+	ps -eo args >ps &&
+	! grep "^sh -c .*: $mark" ps
+'
+
+test_expect_success 'output is bounded: a program that prints forever is stopped at 16 MiB' '
+	cat >chatty <<-EOF &&
+	#!/bin/sh
+	yes "a line of noise" &
+	exec "$server" -p "\$1" -b 127.0.0.1 -q
+	EOF
+	chmod 755 chatty &&
+	mkdir tmp &&
+	TMPDIR=$PWD/tmp test_within 60 "$grade" tcp-server --only tcp-server.squares -- ./chatty {port} >out &&
+	# the run'"'"'s directory, with the output files, is gone
+	test -z "$(ls tmp)"
+'
+
+test_expect_success 'a program that does not start: the failure says how it ended and what it said' '
+	test_expect_code 1 "$grade" tcp-server --only tcp-server.squares -- sh -c "echo starting on \$0; exit 3" {port} >out &&
+	grep -q "^#   the server ended before it listened on port [0-9]*$" out &&
+	grep -q "^#   the server exited with 3$" out &&
+	grep -q "^#     its stdout ended: \"starting on [0-9]*\\\\n\"$" out &&
+	test_expect_code 1 "$grade" tcp-server --only tcp-server.squares -- ./no-such-program {port} >out &&
+	grep -q "^#   the server exited with 127$" out &&
+	grep -q "grade: cannot run ./no-such-program: No such file or directory" out
+'
+
+test_expect_success ROOT 'as root, COMMAND runs as nobody (or --user), and the first line says so' '
+	test_expect_code 1 "$grade" tcp-server --only tcp-server.squares -- sh -c "id -u; exit 3" {port} >out &&
+	grep -q "^# grade tcp-server, profile course: 1 checks; COMMAND runs as user nobody (grade is root; --user to change)$" out &&
+	grep -q "its stdout ended: \"$(id -u nobody)\\\\n\"" out &&
+	test_expect_code 1 "$grade" tcp-server --user root --only tcp-server.squares -- sh -c "id -u; exit 3" {port} >out &&
+	grep -q "its stdout ended: \"0\\\\n\"" out
+'
+
+test_expect_success 'Ctrl-C on grade: the program is ended, what ran reported, exit 130' '
+	"$grade" tcp-server -- "$server" -m iterative -p {port} -b 127.0.0.1 -q >out 2>err &
+	g=$! && test_started $g &&
+	wait_until 20 grep -q "^ok 1 " out &&
+	kill -INT $g &&
+	{ wait_bounded $g 10; rc=$?; } ;
+	test $rc -eq 130 &&
+	grep -q "^grade: interrupted after [0-9]* of 9 checks$" err &&
+	grep -q "^#   total " out &&
+	test -z "$(children_of $g)" &&
+	! ps -eo ppid,args | grep -q "^ *$g "
+'
+
+test_expect_success 'reports: Gradescope results.json and JUnit XML, weights applied' '
+	printf "# more for the basics\ntcp-server.squares 10\ntcp-server.idle-client 4\ntcp-server.many 1\n" >w &&
+	test_expect_code 1 "$grade" tcp-server --weights w --only tcp-server.idle-client --json r.json --junit r.xml \
+		-- "$server" -m iterative -p {port} -b 127.0.0.1 -q >out &&
+	perl -MJSON::PP -e '"'"'
+		local $/; my $r = decode_json(<STDIN>);
+		die "score" unless $r->{score} == 0 && $r->{max_score} == 4;
+		my @t = @{$r->{tests}};
+		die "tests" unless @t == 1 && $t[0]{name} =~ /^tcp-server\.idle-client: / &&
+			$t[0]{max_score} == 4 && $t[0]{status} eq "failed" && $t[0]{tags}[0] eq "concurrency" &&
+			$t[0]{output} =~ /a second client sent "42\\n" and expected 1764/;
+	'"'"' <r.json &&
+	grep -q "<testsuite name=\"grade tcp-server (course)\" tests=\"1\" failures=\"1\" skipped=\"0\"" r.xml &&
+	grep -q "<testcase classname=\"tcp-server.concurrency\" name=\"tcp-server.idle-client: " r.xml &&
+	grep -q "<failure message=\"a client that connects and sends nothing does not stop others\">" r.xml &&
+	grep -q "expected 1764" r.xml
+'
+
+test_expect_success 'two grades side by side do not meet (ports of their own)' '
+	"$grade" tcp-server --only tcp-server.many -- "$server" -p {port} -b 127.0.0.1 -q >a &
+	a=$! && test_started $a &&
+	"$grade" tcp-server --only tcp-server.many -- "$server" -p {port} -b 127.0.0.1 -q >b &&
+	wait_bounded $a 60 &&
+	grep -q "^ok 1 " a && grep -q "^ok 1 " b
+'
+
+test_done
