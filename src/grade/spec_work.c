@@ -69,7 +69,8 @@ static const char IPC_LARGE_HINT[] =
     "a pipe holds 64 KiB: a stage that writes all its numbers before the "
     "next stage reads any, or a parent that waits for a child before "
     "reading that child's pipe, blocks forever once the pipe is full; a "
-    "correct program runs its stages at once";
+    "correct program runs its stages at once (and if it hangs with a small "
+    "N too, see ipc.sum: end of file never comes)";
 static const char THREADS_HANG_HINT[] =
     "a consumer waiting on an empty queue waits forever unless the "
     "producer says there is no more: one stop sign (None) per consumer, "
@@ -167,6 +168,7 @@ static void say_command(struct verdict *v, const struct grade_opts *o,
 static bool choose_n(const struct grade_opts *o, uint64_t want, uint64_t *n,
                      struct verdict *v)
 {
+    *n = 0;
     if (command_has(o, "{n}")) {
         *n = want;
         return true;
@@ -366,8 +368,8 @@ static int wait_busy(struct impl *im, bool children)
 
 enum outcome {
     RUN_OK,             /* exited 0, the exact sum in its output */
-    RUN_WRONG_SUM,      /* exited 0 without it */
-    RUN_BAD_EXIT,       /* exited non-zero, or was killed */
+    RUN_WRONG_SUM,      /* exited without it (with any status) */
+    RUN_BAD_EXIT,       /* killed, or exited non-zero with the sum */
     RUN_HUNG,           /* still running at the deadline */
     RUN_NO_START,       /* could not be started (the verdict says why) */
 };
@@ -379,6 +381,7 @@ struct result {
     uint64_t ms;                /* how long it ran */
     char line[LINE_MAX_KEPT];   /* the line that shows its sum, or its last */
     size_t line_len;
+    bool zero;                  /* it exited 0 */
 };
 
 /* What run_once says in the log (a failure it says is a failed check). */
@@ -391,38 +394,74 @@ enum {
     SAY_ALL = 31,
 };
 
-/*
- * The line of 'out' that shows the sum: the last one with the word
- * "sum" in it (any case), else the last line that is not blank.
- */
-static void sum_line(const char *out, size_t len, struct result *r)
+/* Does the line (lowercased in 'low') show a number other than 'expected'
+ * with more digits than N has: another sum than the right one? */
+static bool claims_other(const char *low, size_t len, const char *expected,
+                         size_t n_digits)
 {
-    const char *best = NULL;
-    size_t best_len = 0, pos = 0, next, n;
-    const char *l;
-    bool best_has_sum = false;
+    size_t elen = strlen(expected);
 
-    while ((l = scan_line(out, len, pos, &n, &next)) != NULL) {
-        char low[256];
-        size_t m = n < sizeof(low) ? n : sizeof(low);
-        bool blank = true;
+    for (size_t i = 0; i < len; ) {
+        if (!isdigit((unsigned char)low[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < len && isdigit((unsigned char)low[j]))
+            j++;
+        if (j - i > n_digits && (j - i != elen || memcmp(low + i, expected, elen) != 0))
+            return true;
+        i = j;
+    }
+    return false;
+}
+
+/*
+ * Does the output 'out' show the sum 'expected' of 1..n: as a whole word
+ * somewhere, and on no line with the word "sum" (in any case) another
+ * number of more digits than N has (the kit's own programs print the
+ * expected sum beside the sum they got: "sum 119617411" then "expected
+ * 333833500")?  r->line is the line to quote: that other sum's, else the
+ * last with the word "sum", else the last that is not blank.
+ */
+static bool shows_sum(const char *out, size_t len, const char *expected,
+                      uint64_t n, struct result *r)
+{
+    const char *best = NULL, *l;
+    size_t best_len = 0, pos = 0, next, ll, n_digits = 1;
+    int best_rank = 0;          /* 1 not blank, 2 "sum", 3 another sum */
+    bool other = false;
+
+    for (uint64_t k = n; k >= 10; k /= 10)
+        n_digits++;
+    while ((l = scan_line(out, len, pos, &ll, &next)) != NULL) {
+        char low[512];
+        size_t m = ll < sizeof(low) ? ll : sizeof(low);
+        int rank = 0;
 
         for (size_t i = 0; i < m; i++) {
             low[i] = (char)tolower((unsigned char)l[i]);
             if (!isspace((unsigned char)l[i]))
-                blank = false;
+                rank = 1;
         }
-        bool has_sum = scan_has_word(low, m, "sum");
-        if (!blank && (has_sum || !best_has_sum)) {
+        if (rank > 0 && scan_has_word(low, m, "sum")) {
+            rank = 2;
+            if (claims_other(low, m, expected, n_digits)) {
+                rank = 3;
+                other = true;
+            }
+        }
+        if (rank > 0 && rank >= best_rank) {
             best = l;
-            best_len = n;
-            best_has_sum = has_sum;
+            best_len = ll;
+            best_rank = rank;
         }
         pos = next;
     }
     r->line_len = best_len < sizeof(r->line) ? best_len : sizeof(r->line);
     if (best != NULL)
         memcpy(r->line, best, r->line_len);
+    return !other && scan_has_word(out, len, expected);
 }
 
 static bool exited_zero(const struct impl *im)
@@ -477,21 +516,23 @@ static void run_once(const struct grade_opts *o, uint64_t n, unsigned consumers,
 
     char *out = NULL;
     size_t len = impl_stdout(&im, &out, OUTPUT_MAX);
-    bool found = out != NULL && scan_has_word(out, len, expected);
-    if (out != NULL)
-        sum_line(out, len, r);
+    bool found = out != NULL && shows_sum(out, len, expected, n, r);
+    bool elsewhere = !found && out != NULL && scan_has_word(out, len, expected);
     free(out);
 
     impl_how(&im, how, sizeof(how));
-    if (found && exited_zero(&im)) {
+    r->zero = exited_zero(&im);
+    /* Killed (a crash), or the sum but a failure's exit status: a bad
+     * exit; no sum, whatever the status: a wrong sum. */
+    if (found && r->zero) {
         r->what = RUN_OK;
         if (say & SAY_OK) {
             verdict_say(v, "it %s after %.2f s, with the sum %s:", how,
                         r->ms / 1000.0, expected);
-            verdict_quote(v, "  its sum line:", r->line, r->line_len,
-                          LINE_MAX_KEPT);
+            verdict_quote(v, "its sum line", r->line, r->line_len,
+                          LINE_MAX_KEPT - 1);
         }
-    } else if (!exited_zero(&im)) {
+    } else if (WIFSIGNALED(im.status) || found) {
         r->what = RUN_BAD_EXIT;
         if (say & SAY_EXIT) {
             verdict_fail(v, "it %s after %.2f s (N = %" PRIu64 ")%s", how,
@@ -508,12 +549,13 @@ static void run_once(const struct grade_opts *o, uint64_t n, unsigned consumers,
             size_t elen = impl_stderr(&im, &err, OUTPUT_MAX);
             bool on_stderr = err != NULL && scan_has_word(err, elen, expected);
             free(err);
-            verdict_fail(v, "its output does not have the sum of the squares "
-                         "of 1..%" PRIu64 ", %s, as a whole word%s", n, expected,
-                         on_stderr ? " (it is on stderr: the result belongs on "
-                         "stdout)" : "");
-            verdict_quote(v, "  its sum line:", r->line, r->line_len,
-                          LINE_MAX_KEPT);
+            verdict_fail(v, "its output does not show the sum of the squares "
+                         "of 1..%" PRIu64 ", %s, as a whole word%s%s", n,
+                         expected, on_stderr ? " (it is on stderr: the result "
+                         "belongs on stdout)" : "", elsewhere ? " (it is "
+                         "there, but its sum line says another)" : "");
+            verdict_quote(v, "its sum line", r->line, r->line_len,
+                          LINE_MAX_KEPT - 1);
             impl_log_output(&im, v);
             verdict_say(v, "a correct program prints the exact sum, all its "
                         "digits (\"sum = %s\"; a float or a 64-bit overflow "
@@ -648,11 +690,23 @@ static bool start_long(const struct grade_opts *o, struct verdict *v,
         return true;
     if (busy == 0) {
         char how[64];
-        verdict_say(v, "it %s after %.2f s, before the grader could interrupt "
-                    "it", impl_how(im, how, sizeof(how)),
-                    ms_since(im->start_ns) / 1000.0);
+        bool ok = exited_zero(im);
+        uint64_t ms = ms_since(im->start_ns);
+
+        impl_how(im, how, sizeof(how));
+        if (ok)
+            verdict_say(v, "it %s after %.2f s, before the grader could "
+                        "interrupt it", how, ms / 1000.0);
+        else
+            verdict_fail(v, "it %s after %.2f s, at once (N = %" PRIu64 ")",
+                         how, ms / 1000.0, n);
         impl_log_output(im, v);
         impl_stop(im);
+        if (!ok) {
+            verdict_say(v, "a correct program runs until it has the sum of "
+                        "the squares of 1..N, or until it is interrupted");
+            return false;
+        }
         verdict_skip(v, command_has(o, "{n}") ?
                      "it ended before the grader could interrupt it" :
                      "it ended before the grader could interrupt it: with "
@@ -694,8 +748,9 @@ static void check_sigint(const struct grade_opts *o, struct verdict *v,
               "second or two" :
               "stops on Ctrl-C within a second or two: the producer stops, "
               "the consumers are told there is no more and end, and the main "
-              "thread joins them (a Python thread blocked in a join or a get "
-              "without a timeout never sees KeyboardInterrupt)",
+              "thread joins them (in Python, KeyboardInterrupt reaches the "
+              "main thread only, and the interpreter does not end before "
+              "every thread that is not a daemon has)",
               hang_hint);
 }
 
@@ -709,6 +764,11 @@ static void ipc_sum(const struct grade_opts *o, struct verdict *v)
 
 static void ipc_large(const struct grade_opts *o, struct verdict *v)
 {
+    if (!command_has(o, "{n}") && o->n_given && o->n < LARGE_N) {
+        verdict_skip(v, "COMMAND has no {n}, and its N (--n) is below 20000: "
+                     "no more than a pipe holds");
+        return;
+    }
     check_sum(o, v, LARGE_N, SUM_CONSUMERS, SUM_CAPACITY, LARGE_DEADLINE_MS,
               IPC_LARGE_HINT);
 }
@@ -748,7 +808,7 @@ static void ipc_kill_child(const struct grade_opts *o, struct verdict *v)
 
 static void ipc_sigint(const struct grade_opts *o, struct verdict *v)
 {
-    check_sigint(o, v, IPC_LONG_N, true, IPC_HANG_HINT);
+    check_sigint(o, v, IPC_LONG_N, true, NULL);
 }
 
 static const struct check ipc_checks[] = {
@@ -785,15 +845,14 @@ static void threads_sum(const struct grade_opts *o, struct verdict *v)
 
 /* Without {consumers} and {capacity} the runs are the program's own. */
 static void say_params(const struct grade_opts *o, struct verdict *v,
-                       unsigned consumers, unsigned capacity)
+                       const char *asked)
 {
     bool c = command_has(o, "{consumers}"), s = command_has(o, "{capacity}");
 
     if (!c || !s)
         verdict_say(v, "COMMAND has no %s%s%s: those runs use the program's "
-                    "own (the grader would ask for %u consumers and a queue of "
-                    "%u)", c ? "" : "{consumers}", !c && !s ? " nor " : "",
-                    s ? "" : "{capacity}", consumers, capacity);
+                    "own (the grader would ask for %s)", c ? "" : "{consumers}",
+                    !c && !s ? " nor " : "", s ? "" : "{capacity}", asked);
 }
 
 static void threads_race(const struct grade_opts *o, struct verdict *v)
@@ -805,7 +864,7 @@ static void threads_race(const struct grade_opts *o, struct verdict *v)
 
     if (!choose_n(o, RACE_N, &n, v))
         return;
-    say_params(o, v, RACE_CONSUMERS, 1);
+    say_params(o, v, "16 consumers and a queue of 1");
     u128_format(u128_sum_of_squares(n), expected);
     for (runs = 0; runs < RACE_RUNS; runs++) {
         if (runs > 0 && ms_since(start) > RACE_BUDGET_MS) {
@@ -822,8 +881,9 @@ static void threads_race(const struct grade_opts *o, struct verdict *v)
         if (r.what == RUN_NO_START)
             return;
         if (r.what == RUN_HUNG) {
-            verdict_say(v, "(that was run %d of %d; the earlier ones ended)",
-                        runs + 1, RACE_RUNS);
+            if (runs > 0)
+                verdict_say(v, "(that was run %d of %d; the earlier ones "
+                            "ended)", runs + 1, RACE_RUNS);
             runs++;
             break;
         }
@@ -833,13 +893,29 @@ static void threads_race(const struct grade_opts *o, struct verdict *v)
             bad_exit++;
     }
     if (wrong > 0) {
-        verdict_fail(v, "a race: %d of %d runs printed a wrong sum (N = %"
-                     PRIu64 ", expected %s): the same input, different "
-                     "results", wrong, runs, n, expected);
-        for (int i = 0; i < wrong && i < 3; i++)
-            verdict_quote(v, "  a sum line:", wrong_runs[i].line,
-                          wrong_runs[i].line_len, LINE_MAX_KEPT);
-        verdict_say(v, "%s", RACE_HINT);
+        /* The same wrong line every time is a wrong computation (or no
+         * sum at all): threads.sum says which; a race gives results that
+         * differ from run to run. */
+        bool same = wrong == runs;
+        for (int i = 1; same && i < wrong && i < 3; i++)
+            same = wrong_runs[i].line_len == wrong_runs[0].line_len &&
+                   memcmp(wrong_runs[i].line, wrong_runs[0].line,
+                          wrong_runs[0].line_len) == 0;
+        if (same) {
+            verdict_fail(v, "every run printed the same line, without the sum "
+                         "%s (N = %" PRIu64 "): not a race, a wrong result "
+                         "(see threads.sum)", expected, n);
+            verdict_quote(v, "its sum line", wrong_runs[0].line,
+                          wrong_runs[0].line_len, LINE_MAX_KEPT - 1);
+        } else {
+            verdict_fail(v, "a race: %d of %d runs printed a wrong sum (N = %"
+                         PRIu64 ", expected %s): the same input, different "
+                         "results", wrong, runs, n, expected);
+            for (int i = 0; i < wrong && i < 3; i++)
+                verdict_quote(v, "a sum line", wrong_runs[i].line,
+                              wrong_runs[i].line_len, LINE_MAX_KEPT - 1);
+            verdict_say(v, "%s", RACE_HINT);
+        }
     }
     if (bad_exit > 1)
         verdict_say(v, "%d of %d runs did not exit 0", bad_exit, runs);
@@ -857,15 +933,26 @@ static void threads_no_deadlock(const struct grade_opts *o, struct verdict *v)
 
     if (!choose_n(o, DEADLOCK_N, &n, v))
         return;
-    say_params(o, v, MANY_CONSUMERS, 1);
+    say_params(o, v, "1, then 64 consumers, and a queue of 1");
     if (!command_has(o, "{consumers}"))
         runs = 1;               /* both would be the same run */
     for (size_t i = 0; i < runs; i++) {
-        /* Only whether it ends is judged here: the sum is threads.race's. */
+        /* Whether it ends, and well: the sum is threads.race's to judge. */
         run_once(o, n, consumers[i], 1, RUN_DEADLINE_MS,
-                 SAY_COMMAND | SAY_HANG, THREADS_HANG_HINT, v, &r);
-        if (r.what == RUN_NO_START)
+                 SAY_COMMAND | SAY_HANG | SAY_EXIT, THREADS_HANG_HINT, v, &r);
+        if (r.what == RUN_NO_START || r.what == RUN_BAD_EXIT)
             return;
+        if (!r.zero) {
+            char expected[U128_DEC_SIZE];
+            u128_format(u128_sum_of_squares(n), expected);
+            verdict_fail(v, "it ended after %.2f s, but with a failure's exit "
+                         "status and without the sum %s", r.ms / 1000.0,
+                         expected);
+            verdict_quote(v, "its sum line", r.line, r.line_len,
+                          LINE_MAX_KEPT - 1);
+            verdict_say(v, "a correct program prints the sum and exits 0");
+            return;
+        }
         if (r.what == RUN_HUNG) {
             if (i + 1 < runs)
                 verdict_say(v, "(the run with %u consumers was not tried)",
@@ -878,7 +965,7 @@ static void threads_no_deadlock(const struct grade_opts *o, struct verdict *v)
 
 static void threads_sigint(const struct grade_opts *o, struct verdict *v)
 {
-    check_sigint(o, v, THREADS_LONG_N, false, THREADS_HANG_HINT);
+    check_sigint(o, v, THREADS_LONG_N, false, NULL);
 }
 
 static const struct check threads_checks[] = {
