@@ -942,6 +942,12 @@ static void threads_no_deadlock(const struct grade_opts *o, struct verdict *v)
                  SAY_COMMAND | SAY_HANG | SAY_EXIT, THREADS_HANG_HINT, v, &r);
         if (r.what == RUN_NO_START || r.what == RUN_BAD_EXIT)
             return;
+        if (r.what == RUN_HUNG) {
+            if (i + 1 < runs)
+                verdict_say(v, "(the run with %u consumers was not tried)",
+                            consumers[i + 1]);
+            return;
+        }
         if (!r.zero) {
             char expected[U128_DEC_SIZE];
             u128_format(u128_sum_of_squares(n), expected);
@@ -951,12 +957,6 @@ static void threads_no_deadlock(const struct grade_opts *o, struct verdict *v)
             verdict_quote(v, "its sum line", r.line, r.line_len,
                           LINE_MAX_KEPT - 1);
             verdict_say(v, "a correct program prints the sum and exits 0");
-            return;
-        }
-        if (r.what == RUN_HUNG) {
-            if (i + 1 < runs)
-                verdict_say(v, "(the run with %u consumers was not tried)",
-                            consumers[i + 1]);
             return;
         }
         verdict_say(v, "  it ended after %.2f s", r.ms / 1000.0);
