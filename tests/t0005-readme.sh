@@ -692,6 +692,7 @@ g_man() {
 	run README.md 'man ./man/tcp_server.1' 0 'tcp_server' &&
 	run README.md 'man ./man/week3.7' 0 'week3' &&
 	run scripts/README.md 'man ./man/netlab.1' 0 'netlab' &&
+	run README.md 'man ./man/grade.1' 0 'grade' &&
 	mkdir -p home && HOME=$TRASH/home && export HOME &&
 	# From the top of the tree, as a user types it (not as a sub-make of
 	# the suite's), installing the programs under test.
@@ -706,7 +707,11 @@ test_expect_success MAN 'the pages: from the tree, and installed in a home' g_ma
 # grade(1): what a server is checked for (t7001 grades the kit's own
 # programs and the course's Python with it).
 g_grade() {
-	run man/grade.1 'bin/grade tcp-server --list' 0 '^tcp-server\.squares  *basic  *course,full ' &&
+	run README.md 'bin/grade tcp-server --list' 0 '^tcp-server\.squares  *basic  *course,full ' &&
+	also man/grade.1 'bin/grade tcp-server --list' &&
+	run README.md 'bin/grade tcp-server --only tcp-server.idle-client -- bin/tcp_server -m iterative -p {port} -b 127.0.0.1 -q' 1 \
+		'^not ok 1 - tcp-server\.idle-client \[concurrency\] ' &&
+	sample README.md 'bin/grade tcp-server --only tcp-server.idle-client -- bin/tcp_server -m iterative -p {port} -b 127.0.0.1 -q' "$o" &&
 	also man/grade.1 'grade tcp-server -- python3 server.py {port}' &&
 	also man/grade.1 'bin/grade tcp-server --profile full -- bin/tcp_server -p {port} -b 127.0.0.1'
 }
@@ -757,6 +762,9 @@ excluded README.md 'tcp_server -m pool' 'part of a sentence: names a design'
 excluded scripts/README.md 'export XDG_RUNTIME_DIR=' 'part of a sentence: "= a directory of your own"'
 excluded scripts/README.md 'ip netns' 'part of a sentence: names a tool'
 excluded scripts/README.md 'netlab agent NODE COMMAND' 'a pattern: what Open MPI runs'
+excluded README.md 'bin/grade' 'part of a sentence: bin/grade tcp-server --list runs below'
+excluded README.md 'bin/grade tcp-server -- python3 server.py {port}' 'a pattern: server.py is the reader'"'"'s (t7001 grades the course'"'"'s Python)'
+excluded README.md 'bin/grade tcp-server --profile full -- python3 server.py {port}' 'a pattern: server.py is the reader'"'"'s'
 excluded man/grade.1 'grade ipc --n 1000 -- ./ipc 1000' 'a pattern: ./ipc is the reader'"'"'s'
 excluded man/grade.1 'ls -d submissions/*/ | xargs -P 4 -I{} sh -c \e' 'a pattern: the submissions are the reader'"'"'s'
 excluded scripts/README.md 'kill -9' 'part of a sentence: t5001 kills a rank so'

@@ -54,6 +54,16 @@ test_expect_success 'the list of a spec: id, category, profiles, points' '
 	test "$(grep -c "^tcp-server\." out)" -ge 10
 '
 
+test_expect_success 'grade(1) says what every check of every spec asks' '
+	for s in tcp-server tcp-client udp-sender udp-receiver ipc threads; do
+		"$grade" $s --list | sed -n "s/^\($s\.[^ ]*\) .*/\1/p"
+	done >ids &&
+	test "$(wc -l <ids)" -ge 27 &&
+	for id in $(cat ids); do
+		grep -q "^\.It Li $id$" "$TEST_DIR/../man/grade.1" || { echo "not in grade(1): $id"; exit 1; }
+	done
+'
+
 test_expect_success 'the kit'"'"'s server: full marks in the full profile, exit 0' '
 	test_within 120 "$grade" tcp-server --profile full -- "$server" -p {port} -b 127.0.0.1 -q >out 2>err ||
 		{ cat out err; exit 1; }
@@ -127,7 +137,7 @@ test_expect_success 'a program that does not start: the failure says how it ende
 
 test_expect_success ROOT 'as root, COMMAND runs as nobody (or --user), and the first line says so' '
 	test_expect_code 1 "$grade" tcp-server --only tcp-server.squares -- sh -c "id -u; exit 3" {port} >out &&
-	grep -q "^# grade tcp-server, profile course: 1 checks; COMMAND runs as user nobody (grade is root; --user to change)$" out &&
+	grep -q "^# grade tcp-server, profile course: 1 check; COMMAND runs as user nobody (grade is root; --user to change)$" out &&
 	grep -q "its stdout ended: \"$(id -u nobody)\\\\n\"" out &&
 	test_expect_code 1 "$grade" tcp-server --user root --only tcp-server.squares -- sh -c "id -u; exit 3" {port} >out &&
 	grep -q "its stdout ended: \"0\\\\n\"" out
@@ -162,6 +172,23 @@ test_expect_success 'reports: Gradescope results.json and JUnit XML, weights app
 	grep -q "<testcase classname=\"tcp-server.concurrency\" name=\"tcp-server.idle-client: " r.xml &&
 	grep -q "<failure message=\"a client that connects and sends nothing does not stop others\">" r.xml &&
 	grep -q "expected 1764" r.xml
+'
+
+# The course's Python server full marks in its profile, and each flawed
+# variant losing exactly what its mistake costs (graded side by side).
+test_expect_success PYTHON3 'the course'"'"'s Python server: full marks; each flawed one loses exactly its checks' '
+	for v in course/tcp_server flawed/tcp_server_iterative flawed/tcp_server_dies_on_abc \
+		 flawed/tcp_server_one_recv; do
+		"$grade" tcp-server -- python3 "$py/$v.py" {port} >"${v#*/}.tap" &
+		test_started $!
+	done &&
+	wait &&
+	test "$(total tcp_server.tap)" = "15 / 15" || { cat tcp_server.tap; exit 1; }
+	test "$(lost tcp_server_iterative.tap)" = "tcp-server.clients tcp-server.idle-client tcp-server.many" &&
+	test "$(lost tcp_server_dies_on_abc.tap)" = "tcp-server.bad-input" &&
+	grep -q "^#     a request that is not a number must not end the server" tcp_server_dies_on_abc.tap &&
+	test "$(lost tcp_server_one_recv.tap)" = "tcp-server.burst" &&
+	grep -q "^#     one recv() is not one request" tcp_server_one_recv.tap
 '
 
 test_expect_success 'two grades side by side do not meet (ports of their own)' '

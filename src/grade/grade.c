@@ -197,7 +197,9 @@ static void choose_user(struct config *c)
     c->opts.drop = true;
     c->opts.run_uid = pw->pw_uid;
     c->opts.run_gid = pw->pw_gid;
-    c->opts.run_user = strdup(pw->pw_name);
+    static char name[64];
+    snprintf(name, sizeof name, "%s", pw->pw_name);
+    c->opts.run_user = name;
 }
 
 /* --weights FILE: "ID POINTS" lines, '#' comments. */
@@ -327,7 +329,7 @@ int main(int argc, char **argv)
             ocs[n].points = points[i];
             n++;
         }
-    printf("# grade %s, profile %s: %zu checks", c.spec->name, profile, n);
+    printf("# grade %s, profile %s: %zu check%s", c.spec->name, profile, n, n == 1 ? "" : "s");
     if (c.opts.drop)
         printf("; COMMAND runs as user %s (grade is root; --user to change)",
                c.opts.run_user);

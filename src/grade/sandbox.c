@@ -144,6 +144,8 @@ static void become(const struct grade_opts *o, char **argv, int out, int err)
     signal(SIGPIPE, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    /* Output a program does not flush must show as it would in a pipe */
+    unsetenv("PYTHONUNBUFFERED");
     if (o->drop) {
         struct rlimit nproc = { PROCS_MAX, PROCS_MAX };
         if (setgroups(0, NULL) < 0 || setgid(o->run_gid) < 0 ||
