@@ -86,7 +86,7 @@ test_expect_success 'without {n}: the N of --n; what it cannot ask for is skippe
 
 # --racy appends without the lock and says MISMATCH, then prints the
 # right sum as the expected one: its sum line is what counts.
-test_expect_success 'a race: wrong sums that differ from run to run, said so' '
+test_expect_success NOT_TSAN 'a race: wrong sums that differ from run to run, said so' '
 	test_expect_code 1 test_within 60 "$grade" threads --only threads.race \
 		-- "$threads" -n {n} -c {consumers} -s {capacity} --racy >out &&
 	test "$(lost out)" = "threads.race" &&
