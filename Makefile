@@ -11,6 +11,7 @@
 #   make fuzz [FUZZ_SECONDS=N]  every parser under libFuzzer, N s each (clang)
 #   make demo               the examples, narrated, on this machine
 #   make demo-lab           the multi-node runs on a 3-node lab (no root needed)
+#   make grade-self         grade (the grader) on the kit's own six programs
 #   make install PREFIX=/usr/local DESTDIR=   after 'make': programs, netlab, pages
 #   make V=1                the full compiler commands, not one short line a file
 #   make uninstall PREFIX=/usr/local DESTDIR=
@@ -104,7 +105,7 @@ HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/helpers/*.c bench/*.c))
 $(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
 	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-.PHONY: all mpi mpi-missing uring-missing build-tests test test-full asan tsan bench fuzz demo demo-lab install uninstall dist version clean
+.PHONY: all mpi mpi-missing uring-missing build-tests test test-full asan tsan bench fuzz demo demo-lab grade-self install uninstall dist version clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -163,6 +164,24 @@ asan:
 	$(MAKE) BUILD=build/asan BINDIR=build/asan/bin SANITIZE=address,undefined test
 tsan:
 	$(MAKE) BUILD=build/tsan BINDIR=build/tsan/bin SANITIZE=thread test
+
+# The grader, graded: every spec against the kit's own program, in the
+# full profile (a demo of grade, and a check that the kit keeps its own
+# contract).  The lines are what an instructor would type for a hand-in.
+GRADE_SELF = \
+	'tcp-server -- $(B)/tcp_server -p {port} -b 127.0.0.1 -q' \
+	'tcp-client -- $(B)/tcp_client {host} -p {port} --timeout 5' \
+	'udp-sender -- $(B)/udp_sender {host} -p {port} -i {interval_ms} -n kit' \
+	'udp-receiver -- $(B)/udp_receiver -p {port} -b 127.0.0.1' \
+	'ipc -- $(B)/ipc_multiprocess -n {n}' \
+	'threads -- $(B)/threading_example -n {n} -c {consumers} -s {capacity}'
+grade-self: B = $(abspath $(BINDIR))
+grade-self: all
+	@rc=0; for line in $(GRADE_SELF); do \
+	  spec=$${line%% *}; \
+	  echo "== grade $$spec --profile full"; \
+	  $(B)/grade $$spec --profile full $${line#* } || rc=1; \
+	done; exit $$rc
 
 # Every line each script prints goes to bench/out/results.jsonl too;
 # bench/report then writes results.json and report.md (with plots).

@@ -32,7 +32,7 @@
 #include "net.h"
 #include "timing.h"
 
-enum { PROCS_MAX = 512 };
+enum { PROCS_MAX = 512, NPROC_LIMIT = 4096 };
 
 /* The process groups running now, for sandbox_interrupt (a signal
  * handler): a check runs a few implementations at most at once. */
@@ -212,7 +212,7 @@ static void become(const struct grade_opts *o, char **argv, int out, int err)
     /* Output a program does not flush must show as it would in a pipe */
     unsetenv("PYTHONUNBUFFERED");
     if (o->drop) {
-        struct rlimit nproc = { PROCS_MAX, PROCS_MAX };
+        struct rlimit nproc = { NPROC_LIMIT, NPROC_LIMIT };
         if (setgroups(0, NULL) < 0 || setgid(o->run_gid) < 0 ||
             setuid(o->run_uid) < 0) {
             dprintf(2, "grade: cannot become user %s: %s\n", o->run_user, strerror(errno));
