@@ -194,9 +194,17 @@ test_expect_success 'reports: Gradescope results.json and JUnit XML, weights app
 	grep -q "expected 1764" r.xml
 '
 
+# One mistake, cheaply: the course's server passes burst, the one that
+# takes one recv() for one request fails it (make test-full: every check).
+test_expect_success PYTHON3 'one recv() for one request: the course'"'"'s server passes burst, the flawed one fails it' '
+	"$grade" tcp-server --only tcp-server.burst -- python3 "$py/course/tcp_server.py" {port} >course.tap &&
+	test_expect_code 1 "$grade" tcp-server --only tcp-server.burst -- python3 "$py/flawed/tcp_server_one_recv.py" {port} >flawed.tap &&
+	grep -q "^#     got: \"ERR not an integer\\\\n\"$" flawed.tap
+'
+
 # The course's Python server full marks in its profile, and each flawed
 # variant losing exactly what its mistake costs (graded side by side).
-test_expect_success PYTHON3 'the course'"'"'s Python server: full marks; each flawed one loses exactly its checks' '
+test_expect_success PYTHON3,EXPENSIVE 'the course'"'"'s Python server: full marks; each flawed one loses exactly its checks' '
 	for v in course/tcp_server flawed/tcp_server_iterative flawed/tcp_server_dies_on_abc \
 		 flawed/tcp_server_one_recv; do
 		"$grade" tcp-server -- python3 "$py/$v.py" {port} >"${v#*/}.tap" &

@@ -102,14 +102,14 @@ test_expect_success PYTHON3 'the course Python: full marks in course' '
 	passed out tcp-client.answers
 '
 
-test_expect_success PYTHON3 'a client that hangs: course, loses not-there only' '
+test_expect_success PYTHON3,EXPENSIVE 'a client that hangs: course, loses not-there only' '
 	test_expect_code 1 test_within 90 "$grade" tcp-client --profile course -- \
 		python3 "$flawed/tcp_client_hangs.py" {host} {port} >out &&
 	test "$(lost out)" = tcp-client.not-there &&
 	grep -q "still runs 10 s later" out
 '
 
-test_expect_success PYTHON3 'a client that hangs: full, loses not-there and never-answers' '
+test_expect_success PYTHON3,EXPENSIVE 'a client that hangs: full, loses not-there and never-answers' '
 	test_expect_code 1 test_within 120 "$grade" tcp-client --profile full -- \
 		python3 "$flawed/tcp_client_hangs.py" {host} {port} >out &&
 	printf "%s\n" tcp-client.never-answers tcp-client.not-there >want &&

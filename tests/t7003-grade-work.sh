@@ -162,7 +162,7 @@ test_expect_success PYTHON3,COURSE 'the course'"'"'s Python: full marks in the c
 '
 
 # The three at once: two of them hang until their deadlines.
-test_expect_success PYTHON3,COURSE 'each flawed variant loses exactly the checks its mistake costs' '
+test_expect_success PYTHON3,COURSE,EXPENSIVE 'each flawed variant loses exactly the checks its mistake costs' '
 	"$grade" ipc -- "$python" "$py/flawed/ipc_open_pipe.py" {n} >open_pipe &
 	a=$!; test_started $a
 	"$grade" threads -- "$python" "$py/flawed/threads_no_close.py" {n} {consumers} {capacity} >no_close &

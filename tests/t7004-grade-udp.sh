@@ -139,13 +139,13 @@ test_expect_success PYTHON3 'the course Python receiver: full marks in course' '
 	passed out udp-receiver.shows-nodes udp-receiver.garbage udp-receiver.sizes
 '
 
-test_expect_success PYTHON3 'a sender without seq: course, loses nothing' '
+test_expect_success PYTHON3,EXPENSIVE 'a sender without seq: course, loses nothing' '
 	test_within 60 "$grade" udp-sender --profile course -- \
 		python3 "$flawed/udp_sender_no_seq.py" {host} {port} {interval_ms} >out &&
 	test -z "$(lost out)"
 '
 
-test_expect_success PYTHON3 'a sender without seq: full, loses seq and goodbye' '
+test_expect_success PYTHON3,EXPENSIVE 'a sender without seq: full, loses seq and goodbye' '
 	test_expect_code 1 test_within 60 "$grade" udp-sender --profile full -- \
 		python3 "$flawed/udp_sender_no_seq.py" {host} {port} {interval_ms} >out &&
 	printf "%s\n" udp-sender.goodbye udp-sender.seq >want &&
@@ -154,14 +154,14 @@ test_expect_success PYTHON3 'a sender without seq: full, loses seq and goodbye' 
 	grep -q "datagram 1 is not a heartbeat of the kit.s format: missing " out
 '
 
-test_expect_success PYTHON3 'a receiver that never declares death: loses dead only' '
+test_expect_success PYTHON3,EXPENSIVE 'a receiver that never declares death: loses dead only' '
 	test_expect_code 1 test_within 60 "$grade" udp-receiver --profile full -- \
 		python3 "$flawed/udp_receiver_never_dead.py" {port} {interval_ms} >out &&
 	test "$(lost out)" = udp-receiver.dead &&
 	grep -q "SUSPECT at -1 ms, DEAD at -1 ms" out
 '
 
-test_expect_success PYTHON3 'a receiver that takes reordering for death: loses reorder only' '
+test_expect_success PYTHON3,EXPENSIVE 'a receiver that takes reordering for death: loses reorder only' '
 	test_expect_code 1 test_within 60 "$grade" udp-receiver --profile full -- \
 		python3 "$flawed/udp_receiver_reorder_dead.py" {port} {interval_ms} >out &&
 	test "$(lost out)" = udp-receiver.reorder &&
