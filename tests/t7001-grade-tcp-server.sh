@@ -10,16 +10,6 @@ test_description='grade: the command line, the box, the reports, tcp-server'
 grade="$BINDIR/grade"
 server="$BINDIR/tcp_server"
 py="$TEST_DIR/grade"
-test_lazy_prereq PYTHON3 'needs python3 (apt-get install python3)' 'command -v python3'
-
-# lost FILE: the ids of the checks FILE (grade's TAP) failed, one line.
-lost() {
-	sed -n 's/^not ok [0-9]* - \([^ ]*\) .*/\1/p' "$1" | tr '\n' ' ' | sed 's/ $//'
-}
-# total FILE: "GOT / MAX" of the table's total line.
-total() {
-	sed -n 's/^#   total  *\([0-9.]* \/ [0-9.]*\).*/\1/p' "$1"
-}
 
 test_expect_success 'usage errors: one line naming the problem, exit 2' '
 	test_expect_code 2 "$grade" 2>err && grep -q "^grade: which program? give a SPEC: tcp-server, " err &&

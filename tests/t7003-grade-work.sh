@@ -25,19 +25,6 @@ test_lazy_prereq COURSE 'needs the course'"'"'s Python versions in tests/grade/'
 	test -f "$py/course/ipc.py" && test -f "$py/flawed/threads_no_lock.py"
 '
 
-# lost FILE: the ids of the checks FILE (grade's TAP) failed, one line.
-lost() {
-	sed -n 's/^not ok [0-9]* - \([^ ]*\) .*/\1/p' "$1" | tr '\n' ' ' | sed 's/ $//'
-}
-# skipped FILE: the ids of the checks skipped.
-skipped() {
-	sed -n 's/^ok [0-9]* - \([^:]*\): .* # SKIP .*/\1/p' "$1" | tr '\n' ' ' | sed 's/ $//'
-}
-# total FILE: "GOT / MAX" of the table's total line.
-total() {
-	sed -n 's/^#   total  *\([0-9.]* \/ [0-9.]*\).*/\1/p' "$1"
-}
-
 test_expect_success 'the lists: ids, categories, profiles, points' '
 	"$grade" ipc --list >out &&
 	grep -q "^ipc\.sum  *basic  *course,full  *3 " out &&

@@ -133,6 +133,8 @@ test_lazy_prereq NOT_TSAN 'a data race on purpose: not for ThreadSanitizer' '
 	[ "$SANITIZE" != thread ]
 '
 test_lazy_prereq MANDOC 'needs mandoc (apt-get install mandoc)' 'command -v mandoc'
+# grade's tests run the course's Python versions (tests/grade/).
+test_lazy_prereq PYTHON3 'needs python3 (apt-get install python3)' 'command -v python3'
 # The long rounds (kill rounds, thousands of connections, the whole lab
 # again as an ordinary user): CI runs them, and so does make test-full.
 test_lazy_prereq EXPENSIVE 'a long round: make test-full (or EXPENSIVE=1) runs it' '
@@ -366,6 +368,27 @@ stop_server() {
 
 stop_receiver() {
 	stop_listener '^{"event":"summary"\|^[0-9]* nodes\{0,1\} ('
+}
+
+# What grade printed (its TAP, in FILE), for the t700N scripts: the ids
+# of the checks lost, or skipped, in the order they ran, on one line;
+# whether each ID given passed (an "ok" that is not a skip); the table's
+# total, "GOT / MAX".
+lost() {
+	sed -n 's/^not ok [0-9]* - \([^ ]*\) .*/\1/p' "$1" | tr '\n' ' ' | sed 's/ $//'
+}
+skipped() {
+	sed -n 's/^ok [0-9]* - \([^:]*\): .* # SKIP .*/\1/p' "$1" | tr '\n' ' ' | sed 's/ $//'
+}
+passed() {
+	_f=$1
+	shift
+	for _id in "$@"; do
+		grep "^ok [0-9]* - $_id " "$_f" | grep -qv '# SKIP' || return 1
+	done
+}
+total() {
+	sed -n 's/^#   total  *\([0-9.]* \/ [0-9.]*\).*/\1/p' "$1"
 }
 
 test_done() {
