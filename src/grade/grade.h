@@ -134,6 +134,23 @@ void impl_signal(struct impl *im, int sig);
  * impl_running_besides() as it was before the kill.
  */
 int impl_stop(struct impl *im);
+/* A process, as /proc tells it. */
+struct proc {
+    pid_t pid;
+    pid_t ppid;
+    pid_t pgrp;
+    char state;                     /* R, S, D, Z, ... */
+    long threads;
+    char comm[32];
+    char wchan[48];                 /* where the kernel has it wait ("pipe_read"),
+                                       "" when it runs */
+};
+/* Process 'pid' from /proc: false when it is gone. */
+bool proc_read(pid_t pid, struct proc *p);
+/* The processes of process group 'pgrp' that run (zombies left out),
+ * by pid, at most 'max' in 'out'.  Returns how many there are (possibly
+ * more than 'max'). */
+size_t group_procs(pid_t pgrp, struct proc *out, size_t max);
 /* How many of its processes run besides the leader (its process
  * group's members, zombies left out): after the leader has ended, what
  * it left running. */

@@ -301,50 +301,87 @@ void impl_signal(struct impl *im, int sig)
         kill(-im->pid, sig);
 }
 
+bool proc_read(pid_t pid, struct proc *p)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t len = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (len <= 0)
+        return false;
+    buf[len] = '\0';
+    /* "pid (comm) state ppid pgrp ...": comm may hold ") " itself */
+    char *open_ = strchr(buf, '('), *close_ = strrchr(buf, ')');
+    int ppid, pgrp;
+    if (open_ == NULL || close_ == NULL || close_ < open_ ||
+        sscanf(close_ + 1, " %c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u"
+               " %*d %*d %*d %*d %ld", &p->state, &ppid, &pgrp, &p->threads) != 4)
+        return false;
+    p->pid = pid;
+    p->ppid = ppid;
+    p->pgrp = pgrp;
+    size_t n = (size_t)(close_ - open_ - 1);
+    if (n >= sizeof p->comm)
+        n = sizeof p->comm - 1;
+    memcpy(p->comm, open_ + 1, n);
+    p->comm[n] = '\0';
+    p->wchan[0] = '\0';
+    snprintf(path, sizeof path, "/proc/%d/wchan", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        len = read(fd, p->wchan, sizeof p->wchan - 1);
+        close(fd);
+        p->wchan[len > 0 ? len : 0] = '\0';
+        if (strcmp(p->wchan, "0") == 0)
+            p->wchan[0] = '\0';
+    }
+    return true;
+}
+
 /*
- * Running processes (zombies left out) from /proc whose parent is
- * 'ppid' (when > 0) or whose process group is 'pgrp' (when > 0), but not
- * 'except': their pids in 'out'.  Returns how many.
+ * The running processes (zombies left out) whose parent is 'ppid' (when
+ * > 0) or whose process group is 'pgrp' (when > 0), but not 'except',
+ * by pid, at most 'max' in 'out'.  Returns how many there are.
  */
-static size_t procs_of(pid_t ppid, pid_t pgrp, pid_t except, pid_t *out, size_t max)
+static size_t procs_where(pid_t ppid, pid_t pgrp, pid_t except, struct proc *out, size_t max)
 {
     DIR *d = opendir("/proc");
     if (d == NULL)
         return 0;
-    size_t n = 0;
+    size_t count = 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL && n < max) {
+    while ((e = readdir(d)) != NULL) {
         char *end;
         long pid = strtol(e->d_name, &end, 10);
-        if (*end != '\0' || pid <= 0 || pid == except)
+        struct proc p;
+        if (*end != '\0' || pid <= 0 || pid == except || !proc_read((pid_t)pid, &p) ||
+            p.state == 'Z' || !((ppid > 0 && p.ppid == ppid) || (pgrp > 0 && p.pgrp == pgrp)))
             continue;
-        char path[64], buf[512];
-        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            continue;
-        ssize_t len = read(fd, buf, sizeof buf - 1);
-        close(fd);
-        if (len <= 0)
-            continue;
-        buf[len] = '\0';
-        const char *paren = strrchr(buf, ')');
-        char state;
-        long parent, group;
-        if (paren == NULL || sscanf(paren + 1, " %c %ld %ld", &state, &parent, &group) != 3 ||
-            state == 'Z')
-            continue;
-        if ((ppid > 0 && parent == ppid) || (pgrp > 0 && group == pgrp))
-            out[n++] = (pid_t)pid;
+        if (count < max) {
+            size_t i = count;
+            while (i > 0 && out[i - 1].pid > p.pid) {
+                out[i] = out[i - 1];
+                i--;
+            }
+            out[i] = p;
+        }
+        count++;
     }
     closedir(d);
-    return n;
+    return count;
+}
+
+size_t group_procs(pid_t pgrp, struct proc *out, size_t max)
+{
+    return procs_where(0, pgrp, 0, out, max);
 }
 
 int impl_running_besides(const struct impl *im)
 {
-    pid_t pids[PROCS_MAX];
-    return im->pid == 0 ? 0 : (int)procs_of(0, im->pid, im->pid, pids, PROCS_MAX);
+    return im->pid == 0 ? 0 : (int)procs_where(0, im->pid, im->pid, NULL, 0);
 }
 
 int impl_stop(struct impl *im)
@@ -362,16 +399,17 @@ int impl_stop(struct impl *im)
          * left (they may fork as we go).  A check stops its own
          * drivers before it stops the implementation. */
         for (int round = 0; round < 50; round++) {
-            pid_t kids[PROCS_MAX];
-            size_t n = procs_of(getpid(), 0, watchdog_pid, kids, PROCS_MAX);
+            static struct proc kids[PROCS_MAX];
+            size_t n = procs_where(getpid(), 0, watchdog_pid, kids, PROCS_MAX);
             if (n == 0)
                 break;
+            n = n < PROCS_MAX ? n : PROCS_MAX;
             for (size_t i = 0; i < n; i++) {
-                kill(-kids[i], SIGKILL);
-                kill(kids[i], SIGKILL);
+                kill(-kids[i].pid, SIGKILL);
+                kill(kids[i].pid, SIGKILL);
             }
             for (size_t i = 0; i < n; i++)
-                waitpid(kids[i], NULL, 0);
+                waitpid(kids[i].pid, NULL, 0);
         }
         while (waitpid(-1, NULL, WNOHANG) > 0)
             ;

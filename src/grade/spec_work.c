@@ -184,100 +184,6 @@ static bool choose_n(const struct grade_opts *o, uint64_t want, uint64_t *n,
 
 /* ---- the processes of a run, from /proc ---- */
 
-struct proc {
-    pid_t pid;
-    pid_t ppid;
-    char state;
-    long threads;
-    char comm[32];
-    char wchan[48];
-};
-
-/* /proc/PID/stat of a process: false when it is gone. */
-static bool proc_read(pid_t pid, struct proc *p, pid_t *pgrp)
-{
-    char path[64], buf[1024];
-    FILE *f;
-    size_t len;
-
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    f = fopen(path, "r");
-    if (f == NULL)
-        return false;
-    len = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[len] = '\0';
-
-    /* "pid (comm) state ppid pgrp ...": comm may hold ") " itself */
-    char *open = strchr(buf, '(');
-    char *close = strrchr(buf, ')');
-    int ppid, group;
-    if (open == NULL || close == NULL || close < open)
-        return false;
-    if (sscanf(close + 1, " %c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u"
-               " %*d %*d %*d %*d %ld", &p->state, &ppid, &group,
-               &p->threads) != 4)
-        return false;
-    p->pid = pid;
-    p->ppid = ppid;
-    *pgrp = group;
-    len = (size_t)(close - open - 1);
-    if (len >= sizeof(p->comm))
-        len = sizeof(p->comm) - 1;
-    memcpy(p->comm, open + 1, len);
-    p->comm[len] = '\0';
-
-    /* Where the kernel has it waiting ("pipe_read"); "0" when running. */
-    p->wchan[0] = '\0';
-    snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pid);
-    f = fopen(path, "r");
-    if (f != NULL) {
-        len = fread(p->wchan, 1, sizeof(p->wchan) - 1, f);
-        fclose(f);
-        p->wchan[len] = '\0';
-        if (strcmp(p->wchan, "0") == 0)
-            p->wchan[0] = '\0';
-    }
-    return true;
-}
-
-/*
- * The processes of process group 'pgid' that are still running (not
- * zombies), by pid, at most 'max' of them in 'out'.  Returns how many
- * there are (possibly more than 'max').
- */
-static size_t group_procs(pid_t pgid, struct proc *out, size_t max)
-{
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    size_t count = 0;
-
-    if (d == NULL)
-        return 0;
-    while ((e = readdir(d)) != NULL) {
-        struct proc p;
-        pid_t pgrp;
-        char *end;
-        long pid = strtol(e->d_name, &end, 10);
-
-        if (*e->d_name == '\0' || *end != '\0' || pid <= 0)
-            continue;
-        if (!proc_read((pid_t)pid, &p, &pgrp) || pgrp != pgid || p.state == 'Z')
-            continue;
-        if (count < max) {
-            size_t i = count;
-            while (i > 0 && out[i - 1].pid > p.pid) {
-                out[i] = out[i - 1];
-                i--;
-            }
-            out[i] = p;
-        }
-        count++;
-    }
-    closedir(d);
-    return count;
-}
-
 /* One line per process of the group still running: what a hang looks
  * like from outside. */
 static void say_group(struct verdict *v, const struct impl *im)
@@ -345,13 +251,12 @@ static int wait_busy(struct impl *im, bool children)
         if (impl_wait(im, 20))
             return 0;
         struct proc ps[PROCS_MAX];
-        pid_t pgrp;
         size_t now = 0;
         if (children) {
             size_t count = group_procs(im->pid, ps, PROCS_MAX);
             for (size_t i = 0; i < count && i < PROCS_MAX; i++)
                 now += ps[i].pid != im->pid;
-        } else if (proc_read(im->pid, &ps[0], &pgrp) && ps[0].threads > 1) {
+        } else if (proc_read(im->pid, &ps[0]) && ps[0].threads > 1) {
             now = (size_t)ps[0].threads;
         }
         if (now != seen) {
