@@ -2,7 +2,8 @@
  * fuzz_scan - finding a word in a program's output, against a plain
  * search: whatever the bytes, a hit is the word itself, whole (the
  * bytes around it are not word bytes), and no earlier whole occurrence
- * was missed; lines cover the text exactly.
+ * was missed; lines cover the text exactly; a line found has its words;
+ * another number is a longer run of digits; a strict reply is a line.
  *
  * Input: the first byte is the word's length (mod 16), then the word,
  * then the text.
@@ -66,5 +67,48 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         FUZZ_CHECK(++lines <= len);
     }
     FUZZ_CHECK(pos == len);
+
+    /* a line found has both words, whole, and starts a line */
+    long ln = scan_find_line(text, len, 0, word, "DEAD");
+    if (ln >= 0) {
+        size_t l_len, l_next;
+        const char *l = scan_line(text, len, (size_t)ln, &l_len, &l_next);
+        FUZZ_CHECK(l != NULL && (ln == 0 || text[ln - 1] == '\n'));
+        FUZZ_CHECK(scan_has_word(l, l_len, word) && scan_has_word(l, l_len, "DEAD"));
+    }
+
+    /* another number: a run of digits longer than the minimum, not the
+     * expected one; the text itself as the expected is never another
+     * when it is all digits */
+    char digits[32];
+    size_t dn = 0;
+    for (size_t i = 0; i < len && dn < sizeof digits - 1; i++)
+        if (text[i] >= '0' && text[i] <= '9')
+            digits[dn++] = text[i];
+    digits[dn] = '\0';
+    bool other = scan_other_number(text, len, digits, wlen);
+    if (dn == len && dn > 0 && dn < sizeof digits - 1)
+        FUZZ_CHECK(!other);
+    if (other) {
+        bool run = false;
+        for (size_t i = 0, r = 0; i <= len; i++) {
+            if (i < len && text[i] >= '0' && text[i] <= '9') {
+                r++;
+            } else {
+                run |= r > wlen;
+                r = 0;
+            }
+        }
+        FUZZ_CHECK(run);
+    }
+
+    /* a reply: strict means exactly the word and a newline; strict
+     * implies forgiving, for a word without blanks at its ends */
+    bool strict = scan_reply_is(text, len, word, true);
+    if (strict) {
+        FUZZ_CHECK(len == wlen + 1 && text[wlen] == '\n');
+        if (wlen > 0 && !strchr(" \t\r\n", word[0]) && !strchr(" \t\r\n", word[wlen - 1]))
+            FUZZ_CHECK(scan_reply_is(text, len, word, false));
+    }
     return 0;
 }

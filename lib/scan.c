@@ -76,3 +76,56 @@ const char *scan_line(const char *text, size_t len, size_t pos,
     *line_len = n;
     return start;
 }
+
+long scan_find_line(const char *text, size_t len, size_t from, const char *w1,
+                    const char *w2)
+{
+    size_t pos = 0, next, n;
+    const char *line;
+
+    while ((line = scan_line(text, len, pos, &n, &next)) != NULL) {
+        if (pos >= from && scan_has_word(line, n, w1) &&
+            (w2 == NULL || scan_has_word(line, n, w2)))
+            return (long)pos;
+        pos = next;
+    }
+    return -1;
+}
+
+bool scan_other_number(const char *line, size_t len, const char *expected,
+                       size_t min_digits)
+{
+    size_t elen = strlen(expected);
+
+    for (size_t i = 0; i < len;) {
+        if (!is_digit((unsigned char)line[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < len && is_digit((unsigned char)line[j]))
+            j++;
+        if (j - i > min_digits && (j - i != elen || memcmp(line + i, expected, elen) != 0))
+            return true;
+        i = j;
+    }
+    return false;
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+bool scan_reply_is(const char *buf, size_t len, const char *want, bool strict)
+{
+    size_t wl = strlen(want);
+    if (strict)
+        return len == wl + 1 && memcmp(buf, want, wl) == 0 && buf[wl] == '\n';
+    size_t a = 0, b = len;
+    while (a < b && is_blank(buf[a]))
+        a++;
+    while (b > a && is_blank(buf[b - 1]))
+        b--;
+    return b - a == wl && memcmp(buf + a, want, wl) == 0;
+}

@@ -33,4 +33,29 @@ long scan_find_word(const char *text, size_t len, size_t from, const char *word)
 const char *scan_line(const char *text, size_t len, size_t pos,
                       size_t *line_len, size_t *next);
 
+/*
+ * The offset of the first line that starts at or after 'from' and has
+ * 'w1' and, unless NULL, 'w2' as whole words; -1 if none.
+ */
+long scan_find_line(const char *text, size_t len, size_t from, const char *w1,
+                    const char *w2);
+
+/*
+ * Does the 'len' bytes at 'line' hold a run of more than 'min_digits'
+ * decimal digits other than 'expected' (itself a run of digits)?  Another
+ * result than the right one, where small numbers (N, a count of workers)
+ * may stand beside it: "sum 119617411 expected 333833500" holds another
+ * for expected "333833500"; "sum of 1..1000 = 333833500" does not.
+ */
+bool scan_other_number(const char *line, size_t len, const char *expected,
+                       size_t min_digits);
+
+/*
+ * Is the reply in 'buf' (len bytes) the text 'want'?  Strict: exactly
+ * want and "\n" (a line of the line protocol).  Not strict: want with
+ * any blanks, CR or LF around it (a course program's reply may come
+ * without a newline, or with CRLF).
+ */
+bool scan_reply_is(const char *buf, size_t len, const char *want, bool strict);
+
 #endif

@@ -156,19 +156,14 @@ static void parse_args(int argc, char **argv, struct config *c)
     c->opts.command = argv + ours + 1;
     c->opts.command_len = argc - ours - 1;
     /* The placeholders the spec cannot do without */
-    bool has_n = false;
-    for (int i = 0; i < c->opts.command_len; i++)
-        has_n |= strstr(c->opts.command[i], "{n}") != NULL;
     if (c->spec->needs != NULL) {
-        bool found = false;
-        for (int i = 0; i < c->opts.command_len; i++)
-            found |= strstr(c->opts.command[i], c->spec->needs) != NULL;
-        if (!found)
+        if (!command_has(&c->opts, c->spec->needs))
             cli_usage_error("%s: COMMAND must have %s, which the grader fills in "
                             "(grade %s -- python3 %s.py %s)", c->spec->name,
                             c->spec->needs, c->spec->name, c->spec->name, c->spec->needs);
     }
-    if ((c->spec == &spec_ipc || c->spec == &spec_threads) && !has_n && !c->opts.n_given)
+    if ((c->spec == &spec_ipc || c->spec == &spec_threads) && !command_has(&c->opts, "{n}") &&
+        !c->opts.n_given)
         cli_usage_error("%s: COMMAND has no {n}: say which N it computes with --n N",
                         c->spec->name);
 }

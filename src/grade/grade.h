@@ -186,6 +186,9 @@ void sandbox_interrupt(void);
 /* Remove the run's directory and the files in it. */
 void sandbox_remove_dir(const char *dir);
 
+/* Does a word of COMMAND have 'placeholder' ("{n}")? */
+bool command_has(const struct grade_opts *o, const char *placeholder);
+
 /* The kit's own program 'name' (tcp_client, udp_sender, ...) in
  * o->kit_bindir, in 'buf' (PATH_MAX); NULL when it is not there. */
 const char *kit_program(const struct grade_opts *o, const char *name, char *buf);

@@ -498,6 +498,14 @@ int pick_port(bool tcp, char *buf)
     return 0;
 }
 
+bool command_has(const struct grade_opts *o, const char *placeholder)
+{
+    for (int i = 0; i < o->command_len; i++)
+        if (strstr(o->command[i], placeholder) != NULL)
+            return true;
+    return false;
+}
+
 const char *kit_program(const struct grade_opts *o, const char *name, char *buf)
 {
     snprintf(buf, PATH_MAX, "%s/%s", o->kit_bindir, name);

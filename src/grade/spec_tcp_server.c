@@ -76,22 +76,6 @@ static bool start_server(struct impl *im, const struct grade_opts *o, char *port
     return false;
 }
 
-/* Does the reply in buf (len bytes) read as 'want'?  Course: blanks
- * around it are fine, no newline needed; full: exactly "want\n". */
-static bool reply_is(const char *buf, size_t len, const char *want, bool full)
-{
-    size_t wl = strlen(want);
-    if (full)
-        return len == wl + 1 && memcmp(buf, want, wl) == 0 && buf[wl] == '\n';
-    size_t a = 0, b = len;
-    while (a < b && (buf[a] == ' ' || buf[a] == '\t' || buf[a] == '\r' || buf[a] == '\n'))
-        a++;
-    while (b > a && (buf[b - 1] == ' ' || buf[b - 1] == '\t' || buf[b - 1] == '\r' ||
-                     buf[b - 1] == '\n'))
-        b--;
-    return b - a == wl && memcmp(buf + a, want, wl) == 0;
-}
-
 /*
  * Read one reply into buf: up to its newline; in the course profile also
  * complete once it reads as 'want' or after QUIET_MS without more.
@@ -107,7 +91,7 @@ static long read_reply(int fd, char *buf, size_t cap, const char *want, bool ful
     for (;;) {
         if (memchr(buf, '\n', len) != NULL)
             return (long)(*got = len);
-        if (!full && len > 0 && want != NULL && reply_is(buf, len, want, false))
+        if (!full && len > 0 && want != NULL && scan_reply_is(buf, len, want, false))
             return (long)(*got = len);
         int left = timeout_ms - (int)ms_since(start);
         int wait = left;
@@ -154,7 +138,7 @@ static bool ask(int fd, const char *number, bool full, struct verdict *v, const 
                             "the connection?)", who, number, strerror(errno));
     size_t got;
     long r = read_reply(fd, buf, sizeof buf, want, full, REPLY_MS, &got);
-    if (r >= 0 && reply_is(buf, (size_t)r, want, full))
+    if (r >= 0 && scan_reply_is(buf, (size_t)r, want, full))
         return true;
     verdict_fail(v, "%s sent \"%s\\n\" and expected %s%s", who, number, want,
                  full ? "\\n (a line)" : "");
@@ -328,7 +312,7 @@ static void check_pieces(const struct grade_opts *o, struct verdict *v)
     char buf[512];
     size_t got;
     long r = read_reply(fd, buf, sizeof buf, "15129", true, REPLY_MS, &got);
-    if (r >= 0 && reply_is(buf, (size_t)r, "15129", true)) {
+    if (r >= 0 && scan_reply_is(buf, (size_t)r, "15129", true)) {
         verdict_say(v, "\"123\\n\" sent a byte at a time, 30 ms apart: one reply, 15129");
         goto out;
     }
@@ -409,7 +393,7 @@ static void check_bad_input(const struct grade_opts *o, struct verdict *v)
         long r = read_reply(fd, buf, sizeof buf, full(o) ? full_err[i] : NULL, full(o),
                             REPLY_MS, &got);
         if (full(o)) {
-            if (r < 0 || !reply_is(buf, (size_t)r, full_err[i], true)) {
+            if (r < 0 || !scan_reply_is(buf, (size_t)r, full_err[i], true)) {
                 verdict_fail(v, "sent \"%s\\n\", expected the reply \"%s\\n\"", bad[i],
                              full_err[i]);
                 verdict_quote(v, "got", buf, got, 200);
@@ -638,9 +622,9 @@ static void check_many(const struct grade_opts *o, struct verdict *v)
             snprintf(want, sizeof want, "%d", (i + 1) * (i + 1));
             if (n <= 0 || glen[i] >= sizeof got[i] - 1 ||
                 memchr(got[i], '\n', glen[i]) != NULL ||
-                (!full(o) && reply_is(got[i], glen[i], want, false))) {
+                (!full(o) && scan_reply_is(got[i], glen[i], want, false))) {
                 done[i] = true;
-                if (reply_is(got[i], glen[i], want, full(o)))
+                if (scan_reply_is(got[i], glen[i], want, full(o)))
                     answered++;
                 else {
                     verdict_fail(v, "client %d of %d sent \"%d\\n\", expected %s", i + 1,

@@ -51,13 +51,6 @@ enum {
     DGRAM_MAX = 65536,
 };
 
-static bool command_has(const struct grade_opts *o, const char *placeholder)
-{
-    for (int i = 0; i < o->command_len; i++)
-        if (strstr(o->command[i], placeholder) != NULL)
-            return true;
-    return false;
-}
 
 static size_t min_size(size_t a, size_t b)
 {
@@ -511,25 +504,6 @@ struct rx {
 
 typedef bool rx_done_fn(struct rx *rx);
 
-/*
- * The offset of the first line at or after 'from' that has 'w1' and,
- * unless NULL, 'w2' as whole words; -1 if none.
- */
-static long find_line(const char *text, size_t len, size_t from, const char *w1,
-                      const char *w2)
-{
-    size_t pos = 0, next, n;
-    const char *line;
-
-    while ((line = scan_line(text, len, pos, &n, &next)) != NULL) {
-        if (pos >= from && scan_has_word(line, n, w1) &&
-            (w2 == NULL || scan_has_word(line, n, w2)))
-            return (long)pos;
-        pos = next;
-    }
-    return -1;
-}
-
 /* Is the UDP port bound by anyone (/proc/net/udp, udp6)?  1 yes, 0 no,
  * -1 cannot tell. */
 static int port_bound(const char *port)
@@ -683,12 +657,12 @@ static void rx_read(struct rx *rx)
     for (int i = 0; i < rx->nodes; i++) {
         struct node *nd = &rx->node[i];
         if (nd->shown_ms < 0 && nd->first_ns != 0 &&
-            (find_line(rx->out, rx->out_len, 0, nd->name, NULL) >= 0 ||
-             find_line(rx->out, rx->out_len, 0, nd->port, NULL) >= 0))
+            (scan_find_line(rx->out, rx->out_len, 0, nd->name, NULL) >= 0 ||
+             scan_find_line(rx->out, rx->out_len, 0, nd->port, NULL) >= 0))
             nd->shown_ms = (long)ms_since(nd->first_ns);
     }
     for (int s = 0; rx->watch != NULL && s < NSTATES; s++)
-        if (rx->seen_ms[s] < 0 && find_line(rx->out, rx->out_len, rx->watch_from,
+        if (rx->seen_ms[s] < 0 && scan_find_line(rx->out, rx->out_len, rx->watch_from,
                                             rx->watch->name, state_word[s]) >= 0)
             rx->seen_ms[s] = (long)ms_since(rx->watch_since);
 }
@@ -998,8 +972,8 @@ static void receiver_reorder(const struct grade_opts *o, struct verdict *v)
     rx_pump(&rx, FAST_MS, NULL);
     if (rx_ended(&rx, "after a reordered or duplicated heartbeat"))
         goto out;
-    long dead = find_line(rx.out, rx.out_len, 0, nd->name, "DEAD");
-    long left = find_line(rx.out, rx.out_len, 0, nd->name, "LEFT");
+    long dead = scan_find_line(rx.out, rx.out_len, 0, nd->name, "DEAD");
+    long left = scan_find_line(rx.out, rx.out_len, 0, nd->name, "LEFT");
     if (dead >= 0 || left >= 0) {
         long at = dead >= 0 ? dead : left;
         verdict_fail(v, "it declared %s %s while it beat every %d ms", nd->name,

@@ -84,13 +84,6 @@ static const char RACE_HINT[] =
 
 /* ---- the command and its placeholders ---- */
 
-static bool command_has(const struct grade_opts *o, const char *placeholder)
-{
-    for (int i = 0; i < o->command_len; i++)
-        if (strstr(o->command[i], placeholder) != NULL)
-            return true;
-    return false;
-}
 
 /* The values of one run's placeholders (all three: unused ones are not
  * in COMMAND, and cost nothing). */
@@ -299,28 +292,6 @@ enum {
     SAY_ALL = 31,
 };
 
-/* Does the line (lowercased in 'low') show a number other than 'expected'
- * with more digits than N has: another sum than the right one? */
-static bool claims_other(const char *low, size_t len, const char *expected,
-                         size_t n_digits)
-{
-    size_t elen = strlen(expected);
-
-    for (size_t i = 0; i < len; ) {
-        if (!isdigit((unsigned char)low[i])) {
-            i++;
-            continue;
-        }
-        size_t j = i;
-        while (j < len && isdigit((unsigned char)low[j]))
-            j++;
-        if (j - i > n_digits && (j - i != elen || memcmp(low + i, expected, elen) != 0))
-            return true;
-        i = j;
-    }
-    return false;
-}
-
 /*
  * Does the output 'out' show the sum 'expected' of 1..n: as a whole word
  * somewhere, and on no line with the word "sum" (in any case) another
@@ -351,7 +322,7 @@ static bool shows_sum(const char *out, size_t len, const char *expected,
         }
         if (rank > 0 && scan_has_word(low, m, "sum")) {
             rank = 2;
-            if (claims_other(low, m, expected, n_digits)) {
+            if (scan_other_number(low, m, expected, n_digits)) {
                 rank = 3;
                 other = true;
             }

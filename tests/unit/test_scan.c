@@ -82,6 +82,42 @@ static void lines_with_lf_or_crlf_and_a_last_without(void)
     CHECK(scan_line(t, len, pos, &n, &next) == NULL);
 }
 
+static void a_line_with_both_words(void)
+{
+    const char *t = "node-1 ALIVE\nnode-10 DEAD\nnode-1 SUSPECT\nnode-1 DEAD\n";
+    size_t len = strlen(t);
+    CHECK_INT(scan_find_line(t, len, 0, "node-1", "DEAD"), ==, 41);
+    CHECK_INT(scan_find_line(t, len, 0, "node-1", NULL), ==, 0);
+    CHECK_INT(scan_find_line(t, len, 1, "node-1", NULL), ==, 26);
+    CHECK_INT(scan_find_line(t, len, 0, "node-2", NULL), ==, -1);
+}
+
+static void another_number_than_the_sum(void)
+{
+    const char *a = "sum 119617411 expected 333833500";
+    const char *b = "sum of 1..1000 = 333833500";
+    const char *c = "sum 333833500 (1000 numbers, 4 consumers)";
+    CHECK(scan_other_number(a, strlen(a), "333833500", 4));
+    CHECK(!scan_other_number(b, strlen(b), "333833500", 4));
+    CHECK(!scan_other_number(c, strlen(c), "333833500", 4));
+    /* a longer number that begins with the sum is another */
+    CHECK(scan_other_number("3338335001", 10, "333833500", 4));
+    CHECK(!scan_other_number("", 0, "1", 0));
+}
+
+static void replies_strict_and_forgiving(void)
+{
+    CHECK(scan_reply_is("49\n", 3, "49", true));
+    CHECK(!scan_reply_is("49", 2, "49", true));
+    CHECK(!scan_reply_is("49\r\n", 4, "49", true));
+    CHECK(!scan_reply_is("49\n50\n", 6, "49", true));
+    CHECK(scan_reply_is("49", 2, "49", false));
+    CHECK(scan_reply_is(" 49\r\n", 5, "49", false));
+    CHECK(!scan_reply_is("490", 3, "49", false));
+    CHECK(!scan_reply_is("4 9", 3, "49", false));
+    CHECK(!scan_reply_is("", 0, "49", false));
+}
+
 int main(void)
 {
     RUN_TEST(finds_a_sum_however_it_is_printed);
@@ -91,5 +127,8 @@ int main(void)
     RUN_TEST(empty_and_oversized_words_are_never_found);
     RUN_TEST(binary_output_is_fine);
     RUN_TEST(lines_with_lf_or_crlf_and_a_last_without);
+    RUN_TEST(a_line_with_both_words);
+    RUN_TEST(another_number_than_the_sum);
+    RUN_TEST(replies_strict_and_forgiving);
     return tap_done();
 }
