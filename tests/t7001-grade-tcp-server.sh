@@ -209,6 +209,25 @@ test_expect_success PYTHON3,EXPENSIVE 'the course'"'"'s Python server: full mark
 	grep -q "^#     one recv() is not one request" tcp_server_one_recv.tap
 '
 
+# locked PORT: the lock every grader sees on PORT is held.
+locked() {
+	grep -q " @week3-grade-port-$1$" /proc/net/unix
+}
+test_expect_success 'the port handed to the program is locked for every other grader until the check ends' '
+	cat >telling <<-EOF &&
+	#!/bin/sh
+	echo "\$1" >"$TRASH/port"
+	exec "$server" -m iterative -p "\$1" -b 127.0.0.1 -q
+	EOF
+	chmod 755 telling && rm -f port || exit 1
+	"$grade" tcp-server --only tcp-server.idle-client -- ./telling {port} >out &
+	g=$! && test_started $g &&
+	wait_until 10 test -s port &&
+	locked "$(cat port)" || exit 1
+	wait_bounded $g 20     # 1: the iterative server fails the check
+	! locked "$(cat port)"
+'
+
 test_expect_success 'two grades side by side do not meet (ports of their own)' '
 	"$grade" tcp-server --only tcp-server.many -- "$server" -p {port} -b 127.0.0.1 -q >a &
 	a=$! && test_started $a &&

@@ -340,6 +340,7 @@ int main(int argc, char **argv)
         uint64_t start = timing_now_ns();
         ocs[ran].check->run(&c.opts, &ocs[ran].verdict);
         ocs[ran].verdict.seconds = timing_seconds_since(start);
+        sandbox_release_ports();
         if (interrupted && !ocs[ran].verdict.skipped)
             verdict_fail(&ocs[ran].verdict, "interrupted (grade got SIG%s)",
                          sigabbrev_np(interrupted));

@@ -168,10 +168,13 @@ void impl_log_output(const struct impl *im, struct verdict *v);
 /*
  * A free port on 127.0.0.1 for the implementation to use (TCP when
  * 'tcp', else UDP), as text in 'buf' (8 bytes).  The kernel picks it
- * from the ephemeral range, so two grade runs side by side do not meet.
+ * from the ephemeral range, and a lock that all graders see keeps it
+ * ours until sandbox_release_ports: two runs side by side do not meet.
  * Returns 0 or -1 with errno set.
  */
 int pick_port(bool tcp, char *buf);
+/* The check is over: let the ports it picked go. */
+void sandbox_release_ports(void);
 
 /*
  * Before the first impl_start: make the grader a child subreaper (what
