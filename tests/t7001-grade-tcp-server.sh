@@ -122,6 +122,19 @@ test_expect_success 'grade killed with SIGKILL: its watchdog ends the program it
 	wait_until 5 no_mark $mark
 '
 
+test_expect_success 'grade'"'"'s whole process group killed (timeout -s KILL): the program ended, its files gone' '
+	mark=lingering$$y$(date +%N) &&
+	cat >lingering2 <<-EOF &&
+	#!/bin/sh
+	sh -c "sleep 300; : $mark" &
+	exec "$server" -m iterative -p "\$1" -b 127.0.0.1 -q
+	EOF
+	chmod 755 lingering2 && mkdir -p tmp2 &&
+	{ TMPDIR=$PWD/tmp2 timeout -s KILL 1 "$grade" tcp-server --only tcp-server.idle-client -- ./lingering2 {port} >out; test $? -eq 137; } &&
+	wait_until 5 no_mark $mark &&
+	wait_until 5 eval "test -z \"\$(ls tmp2)\""
+'
+
 test_expect_success 'output is bounded: a program that prints forever is stopped at 16 MiB' '
 	cat >chatty <<-EOF &&
 	#!/bin/sh
@@ -214,18 +227,19 @@ locked() {
 	grep -q " @week3-grade-port-$1$" /proc/net/unix
 }
 test_expect_success 'the port handed to the program is locked for every other grader until the check ends' '
+	mkdir -p told && chmod 777 told &&     # the program may run as nobody
 	cat >telling <<-EOF &&
 	#!/bin/sh
-	echo "\$1" >"$TRASH/port"
+	echo "\$1" >"$TRASH/told/port"
 	exec "$server" -m iterative -p "\$1" -b 127.0.0.1 -q
 	EOF
-	chmod 755 telling && rm -f port || exit 1
+	chmod 755 telling && rm -f told/port || exit 1
 	"$grade" tcp-server --only tcp-server.idle-client -- ./telling {port} >out &
 	g=$! && test_started $g &&
-	wait_until 10 test -s port &&
-	locked "$(cat port)" || exit 1
+	wait_until 10 test -s told/port &&
+	locked "$(cat told/port)" || exit 1
 	wait_bounded $g 20     # 1: the iterative server fails the check
-	! locked "$(cat port)"
+	! locked "$(cat told/port)"
 '
 
 test_expect_success 'two grades side by side do not meet (ports of their own)' '

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -306,7 +307,19 @@ int main(int argc, char **argv)
         return 1;
     }
     c.opts.workdir = workdir;
-    if (sandbox_init() != 0) {
+    if (c.opts.drop) {
+        /* the program's HOME and TMPDIR, its own; the directory around
+         * it may be passed through, not read */
+        char home[PATH_MAX + 8];
+        snprintf(home, sizeof home, "%s/home", workdir);
+        if (chmod(workdir, 0711) < 0 || mkdir(home, 0700) < 0 ||
+            chown(home, c.opts.run_uid, c.opts.run_gid) < 0) {
+            cli_error(errno, "cannot make a home for user %s in %s", c.opts.run_user, workdir);
+            sandbox_remove_dir(workdir);
+            return 1;
+        }
+    }
+    if (sandbox_init(workdir) != 0) {
         cli_error(errno, "cannot set up the box");
         sandbox_remove_dir(workdir);
         return 1;

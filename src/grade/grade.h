@@ -179,14 +179,15 @@ void sandbox_release_ports(void);
 /*
  * Before the first impl_start: make the grader a child subreaper (what
  * an implementation leaves behind comes back to it) and start its
- * watchdog, which kills what runs if the grader itself is killed.
+ * watchdog, which kills what runs if the grader itself is killed (and
+ * removes 'workdir').
  * Returns 0, or -1 with errno set.  sandbox_end: the grader is done.
  */
-int sandbox_init(void);
+int sandbox_init(const char *workdir);
 void sandbox_end(void);
 /* From a signal handler: kill every implementation running now. */
 void sandbox_interrupt(void);
-/* Remove the run's directory and the files in it. */
+/* Remove the run's directory and everything in it. */
 void sandbox_remove_dir(const char *dir);
 
 /* Does a word of COMMAND have 'placeholder' ("{n}")? */

@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <grp.h>
 #include <limits.h>
 #include <poll.h>
@@ -50,6 +51,8 @@ static volatile sig_atomic_t running[RUNNING_MAX];
 static int watchdog_fd = -1;
 static pid_t watchdog_pid;
 
+static char watchdog_dir[PATH_MAX];
+
 static void watchdog(int from)
 {
     pid_t groups[RUNNING_MAX] = { 0 };
@@ -66,11 +69,14 @@ static void watchdog(int from)
     for (int i = 0; i < RUNNING_MAX; i++)
         if (groups[i] != 0)
             kill(-groups[i], SIGKILL);
+    if (watchdog_dir[0] != '\0')
+        sandbox_remove_dir(watchdog_dir);
     _exit(0);
 }
 
-int sandbox_init(void)
+int sandbox_init(const char *workdir)
 {
+    snprintf(watchdog_dir, sizeof watchdog_dir, "%s", workdir);
     int p[2];
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 || pipe2(p, O_CLOEXEC) < 0)
         return -1;
@@ -78,9 +84,13 @@ int sandbox_init(void)
     if (pid < 0)
         return -1;
     if (pid == 0) {
+        /* A session of its own: what kills the grader's group (timeout -s
+         * KILL, a CI job cancelled) does not reach it */
+        setsid();
         close(p[1]);
         signal(SIGINT, SIG_IGN);    /* Ctrl-C is the grader's to handle */
         signal(SIGTERM, SIG_IGN);
+        signal(SIGHUP, SIG_IGN);
         watchdog(p[0]);
     }
     close(p[0]);
@@ -122,17 +132,20 @@ void sandbox_interrupt(void)
             kill(-running[i], SIGKILL);
 }
 
+static int remove_one(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+    (void)st;
+    (void)f;
+    if (type == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
 void sandbox_remove_dir(const char *dir)
 {
-    DIR *d = opendir(dir);
-    if (d != NULL) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL)
-            if (e->d_name[0] != '.')
-                unlinkat(dirfd(d), e->d_name, 0);
-        closedir(d);
-    }
-    rmdir(dir);
+    nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 uint64_t ms_since(uint64_t start_ns)
@@ -213,7 +226,25 @@ static void become(const struct grade_opts *o, char **argv, int out, int err)
     signal(SIGTERM, SIG_DFL);
     /* Output a program does not flush must show as it would in a pipe */
     unsetenv("PYTHONUNBUFFERED");
+    /* Nothing of the grader's open files: only 0, 1 and 2 */
+    close_range(3, ~0U, 0);
     if (o->drop) {
+        /* Another user's program gets an environment of its own, not
+         * root's (no secrets of an autograder, no HOME it cannot write) */
+        const char *lang = getenv("LANG"), *lc = getenv("LC_ALL");
+        char home[PATH_MAX];
+        snprintf(home, sizeof home, "%s/home", o->workdir);
+        char *keep_lang = lang ? strdup(lang) : NULL, *keep_lc = lc ? strdup(lc) : NULL;
+        clearenv();
+        setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1);
+        setenv("HOME", home, 1);
+        setenv("TMPDIR", home, 1);
+        setenv("USER", o->run_user, 1);
+        setenv("LOGNAME", o->run_user, 1);
+        if (keep_lang)
+            setenv("LANG", keep_lang, 1);
+        if (keep_lc)
+            setenv("LC_ALL", keep_lc, 1);
         struct rlimit nproc = { NPROC_LIMIT, NPROC_LIMIT };
         if (setgroups(0, NULL) < 0 || setgid(o->run_gid) < 0 ||
             setuid(o->run_uid) < 0) {
