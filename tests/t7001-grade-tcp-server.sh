@@ -33,7 +33,15 @@ test_expect_success 'usage errors: one line naming the problem, exit 2' '
 	printf "tcp-server.squares lots\n" >w &&
 	test_expect_code 2 "$grade" tcp-server --weights w -- x {port} 2>err &&
 	grep -q "^grade: --weights: w:1: not .ID POINTS. (points 0..1000)" err &&
-	test "$(wc -l <err)" -eq 1
+	test "$(wc -l <err)" -eq 1 &&
+	test_expect_code 2 test_within 5 "$grade" tcp-server --weights /dev/zero -- x {port} 2>err &&
+	grep -q "^grade: --weights: /dev/zero is not a file of lines .ID POINTS." err &&
+	test_expect_code 2 "$grade" tcp-server --weights . -- x {port} 2>err &&
+	test_expect_code 2 "$grade" tcp-server -- python3 s.py {port} {n} 2>err &&
+	grep -q "^grade: tcp-server: COMMAND has {n}, which this spec does not fill in (it fills {host} {port})" err &&
+	test_expect_code 2 "$grade" tcp-server --json no/such/dir/r.json -- x {port} 2>err &&
+	grep -q "^grade: --json: cannot write no/such/dir/r.json: No such file or directory" err &&
+	! test -e no
 '
 
 test_expect_success 'the list of a spec: id, category, profiles, points' '
@@ -164,6 +172,24 @@ test_expect_success ROOT 'as root, COMMAND runs as nobody (or --user), and the f
 	grep -q "its stdout ended: \"$(id -u nobody)\\\\n\"" out &&
 	test_expect_code 1 "$grade" tcp-server --user root --only tcp-server.squares -- sh -c "id -u; exit 3" {port} >out &&
 	grep -q "its stdout ended: \"0\\\\n\"" out
+'
+
+test_expect_success ROOT 'as root, a program nobody may not read: the failure says so, and what to do' '
+	mkdir -p private && chmod 700 private &&
+	printf "#!/bin/sh\nexec \"%s\" -p \"\$1\" -b 127.0.0.1 -q\n" "$server" >private/server &&
+	chmod 755 private/server &&
+	test_expect_code 1 "$grade" tcp-server --only tcp-server.squares -- private/server {port} >out &&
+	grep -q "Permission denied" out &&
+	grep -q "^#     it runs as user nobody (grade is root): its files must be readable, and their directories searchable, by that user (chmod o+rX), or grade it with --user$" out &&
+	"$grade" tcp-server --user root --only tcp-server.squares -- private/server {port} >out
+'
+
+test_expect_success ROOT 'as root, the program'"'"'s environment is its own: no secret of the grader'"'"'s' '
+	GRADER_SECRET=hush test_expect_code 1 "$grade" tcp-server --only tcp-server.squares -- \
+		sh -c "env; exit 3" {port} >out &&
+	! grep -q "GRADER_SECRET\|hush" out &&
+	grep -q "HOME=/[^ ]*/home\\\\n" out &&
+	grep -q "USER=nobody\\\\n" out
 '
 
 test_expect_success 'Ctrl-C on grade: the program is ended, what ran reported, exit 130' '

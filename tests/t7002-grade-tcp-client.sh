@@ -68,7 +68,7 @@ test_expect_success 'a client killed by a signal on garbage loses garbage only' 
 	grep -q "SIGSEGV: a crash" out
 '
 
-test_expect_success PYTHON3 'a traceback is not a message: not-there lost only' '
+test_expect_success PYTHON3 'a traceback is not a message: not-there lost, and garbage (it cannot decode binary)' '
 	cat >bare.py <<-\EOF &&
 	import socket, sys
 	s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5)
@@ -79,8 +79,23 @@ test_expect_success PYTHON3 'a traceback is not a message: not-there lost only' 
 	    print(n, f.readline().strip())
 	EOF
 	test_expect_code 1 "$grade" tcp-client -- python3 bare.py {host} {port} >out &&
-	test "$(lost out)" = tcp-client.not-there &&
+	test "$(lost out)" = "tcp-client.not-there tcp-client.garbage" &&
 	grep -q "uncaught exception, not with a message" out
+'
+
+test_expect_success PYTHON3 'a traceback on garbage is a crash: garbage lost (and not-there)' '
+	cat >parsing.py <<-\EOF &&
+	import socket, sys
+	s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5)
+	f = s.makefile("rw")
+	for n in range(1, 11):
+	    f.write("%d\n" % n)
+	    f.flush()
+	    print("square(%d) = %d" % (n, int(f.readline())))
+	EOF
+	test_expect_code 1 "$grade" tcp-client -- python3 parsing.py {host} {port} >out &&
+	test "$(lost out)" = "tcp-client.not-there tcp-client.garbage" &&
+	grep -q "^#   it exited with 1, by an uncaught exception: a crash all the same" out
 '
 
 test_expect_success PYTHON3 'the course Python: full marks in course' '

@@ -156,7 +156,23 @@ static void parse_args(int argc, char **argv, struct config *c)
         cli_usage_error("no COMMAND: grade %s [OPTIONS] -- COMMAND [ARG...]", c->spec->name);
     c->opts.command = argv + ours + 1;
     c->opts.command_len = argc - ours - 1;
-    /* The placeholders the spec cannot do without */
+    /* The placeholders the spec fills in, and those it cannot do without */
+    static const struct { const struct spec *spec; const char *fills; } fills[] = {
+        { &spec_tcp_server, "{host} {port}" },
+        { &spec_tcp_client, "{host} {port}" },
+        { &spec_udp_sender, "{host} {port} {interval_ms}" },
+        { &spec_udp_receiver, "{host} {port} {interval_ms}" },
+        { &spec_ipc, "{n}" },
+        { &spec_threads, "{n} {consumers} {capacity}" },
+    };
+    static const char *const all[] = { "{host}", "{port}", "{n}", "{interval_ms}",
+                                       "{consumers}", "{capacity}" };
+    for (size_t i = 0; i < sizeof fills / sizeof fills[0]; i++)
+        if (fills[i].spec == c->spec)
+            for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+                if (command_has(&c->opts, all[k]) && strstr(fills[i].fills, all[k]) == NULL)
+                    cli_usage_error("%s: COMMAND has %s, which this spec does not fill in "
+                                    "(it fills %s)", c->spec->name, all[k], fills[i].fills);
     if (c->spec->needs != NULL) {
         if (!command_has(&c->opts, c->spec->needs))
             cli_usage_error("%s: COMMAND must have %s, which the grader fills in "
@@ -201,8 +217,12 @@ static void choose_user(struct config *c)
 static void read_weights(const char *path, const struct spec *s, double *points)
 {
     FILE *f = fopen(path, "r");
+    struct stat st;
     if (f == NULL)
         cli_usage_error("--weights: cannot open %s: %s", path, strerror(errno));
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20))
+        cli_usage_error("--weights: %s is not a file of lines 'ID POINTS' (a regular "
+                        "file, at most 1 MiB)", path);
     char line[512];
     unsigned lineno = 0;
     while (fgets(line, sizeof line, f) != NULL) {
@@ -247,10 +267,19 @@ static void list_checks(const struct spec *s)
     }
 }
 
-static int write_file(const char *path, const char *what, struct outcome *ocs, size_t n,
-                      const struct config *c, const char *profile)
+/* --json and --junit FILE, opened before the checks run: a path that
+ * cannot be written is a usage error, not a surprise at the end. */
+static FILE *open_report(const char *option, const char *path)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f = path != NULL ? fopen(path, "we") : NULL;
+    if (path != NULL && f == NULL)
+        cli_usage_error("%s: cannot write %s: %s", option, path, strerror(errno));
+    return f;
+}
+
+static int write_file(FILE *f, const char *path, const char *what, struct outcome *ocs,
+                      size_t n, const struct config *c, const char *profile)
+{
     int rc = f == NULL ? -1
              : strcmp(what, "json") == 0 ? report_json(f, ocs, n, c->spec->name, profile)
                                          : report_junit(f, ocs, n, c->spec->name, profile);
@@ -291,6 +320,7 @@ int main(int argc, char **argv)
                             c.only, c.spec->name);
     }
     choose_user(&c);
+    FILE *json = open_report("--json", c.json), *junit = open_report("--junit", c.junit);
 
     /* 2. The box: a directory for its output, its orphans ours to end */
     static char kitdir[PATH_MAX], workdir[PATH_MAX];
@@ -363,9 +393,9 @@ int main(int argc, char **argv)
     /* 4. The points, for people and for graders */
     report_table(stdout, ocs, ran, c.spec->name, profile);
     int rc = 0;
-    if (c.json != NULL && write_file(c.json, "json", ocs, ran, &c, profile) != 0)
+    if (json != NULL && write_file(json, c.json, "json", ocs, ran, &c, profile) != 0)
         rc = 1;
-    if (c.junit != NULL && write_file(c.junit, "junit", ocs, ran, &c, profile) != 0)
+    if (junit != NULL && write_file(junit, c.junit, "junit", ocs, ran, &c, profile) != 0)
         rc = 1;
     for (size_t i = 0; i < ran; i++) {
         if (ocs[i].verdict.failed && !ocs[i].verdict.skipped)

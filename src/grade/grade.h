@@ -112,6 +112,7 @@ struct impl {
     int status;                     /* from waitpid, once ended */
     uint64_t start_ns;
     char label[32];                 /* "the server", for messages */
+    char drop_user[32];             /* the user it runs as, when not ours */
 };
 
 /*

@@ -264,6 +264,7 @@ int impl_start(struct impl *im, const struct grade_opts *o, const struct fill *f
     memset(im, 0, sizeof *im);
     im->out_fd = im->err_fd = -1;
     snprintf(im->label, sizeof im->label, "%s", label);
+    snprintf(im->drop_user, sizeof im->drop_user, "%s", o->drop ? o->run_user : "");
     char **argv = calloc((size_t)o->command_len + 1, sizeof *argv);
     if (argv == NULL)
         return verdict_fail(v, "out of memory"), -1;
@@ -512,6 +513,10 @@ void impl_log_output(const struct impl *im, struct verdict *v)
         verdict_quote(v, "its stderr ended", err, ne, 600);
     if (no == 0 && ne == 0)
         verdict_say(v, "  (it printed nothing)");
+    if (im->drop_user[0] != '\0' && ne > 0 && strstr(err, "ermission denied") != NULL)
+        verdict_say(v, "  it runs as user %s (grade is root): its files must be readable, "
+                    "and their directories searchable, by that user (chmod o+rX), or "
+                    "grade it with --user", im->drop_user);
     free(out);
     free(err);
 }

@@ -680,7 +680,18 @@ static void check_garbage(const struct grade_opts *o, struct verdict *v)
                      "so garbage was not tried", s.port);
         impl_log_output(&im, v);
     } else {
-        verdict_say(v, "no crash: it exited with %d", code);
+        char *err;
+        size_t elen = impl_stderr(&im, &err, 1 << 16);
+        if (uncaught(err, elen)) {
+            verdict_fail(v, "it exited with %d, by an uncaught exception: a crash "
+                         "all the same (a correct client catches what it cannot "
+                         "parse and says so in a line)", code);
+            say_exchange(&s, v);
+            impl_log_output(&im, v);
+        } else {
+            verdict_say(v, "no crash: it exited with %d", code);
+        }
+        free(err);
     }
     impl_stop(&im);
 out_close:
