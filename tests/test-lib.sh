@@ -264,11 +264,12 @@ pid_exists() {
 }
 
 # poll_pause N: the pause after the Nth poll (from 0) of a wait: 10 ms
-# for the first 20 (most waits end within them: a server's listening
-# line, a process gone), 50 ms after that, so that a long wait does not
-# take the CPU from what it waits for.  Adds the pause to $_waited (ms).
+# for the first 5 (many waits end within them: a server's listening line,
+# a process gone), 50 ms after that: a poll costs a process or two (some
+# ms of CPU each), and a long wait must not take the CPU from what it
+# waits for.  Adds the pause to $_waited (ms).
 poll_pause() {
-	if [ "$1" -lt 20 ]; then
+	if [ "$1" -lt 5 ]; then
 		sleep 0.01
 		_waited=$((_waited + 10))
 	else
