@@ -121,7 +121,15 @@ test_expect_success 'Ctrl-C while a reply is due: a summary, what was unanswered
 	cmp want out
 '
 
-test_expect_success '--bench against a server that serves one connection: a default bound, a reason' '
+# The bound is checked with --timeout 1; the default (10 s) waits that
+# long, and is a long round.
+test_expect_success '--bench --timeout 1 against a server that serves one connection: bounded, a reason' '
+	start_server srv -q -m iterative &&
+	test_expect_code 1 test_within 20 "$client" -p $port --bench -c 4 -n 2000 --timeout 1 >out 2>err &&
+	grep -q "^tcp_client: no reply within 1 s: 3 of 2000 requests unanswered (is the server serving every connection?" err
+'
+
+test_expect_success EXPENSIVE '--bench against a server that serves one connection: a default bound, a reason' '
 	start_server srv -q -m iterative &&
 	test_expect_code 1 test_within 30 "$client" -p $port --bench -c 4 -n 2000 >out 2>err &&
 	grep -q "^tcp_client: no reply within 10 s: 3 of 2000 requests unanswered (is the server serving every connection?" err

@@ -20,8 +20,13 @@ test_failures=0
 
 # started_at PID: when the process started (clock ticks since boot), to
 # tell it from a later process that got the same PID.
+# (Read by the shell itself, as pid_alive does: no process started for it.)
 started_at() {
-	sed -n 's/^.*) //p' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20
+	_st=
+	read -r _st 2>/dev/null <"/proc/$1/stat" || return 0
+	# Field 2, (comm), may hold blanks: drop everything up to its ")".
+	set -- ${_st##*) }
+	shift 19 && echo "$1"
 }
 
 # test_started PID: a process this test started in the background.  It
@@ -245,9 +250,14 @@ has_children() {
 }
 
 # pid_alive PID: the process exists and is not a zombie.
+# (Read by the shell itself: it is polled, and a sed a poll would cost a
+# process each time.)
 pid_alive() {
-	state=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null)
-	[ -n "$state" ] && [ "$state" != Z ]
+	_st=
+	read -r _st 2>/dev/null <"/proc/$1/stat" || return 1
+	_st=${_st##*) }
+	_st=${_st%% *}
+	[ -n "$_st" ] && [ "$_st" != Z ]
 }
 
 # pid_exists PID: the process exists at all, zombie or not.
@@ -255,18 +265,34 @@ pid_exists() {
 	[ -e "/proc/$1/stat" ]
 }
 
-# wait_until SECONDS COMMAND...: poll COMMAND every 50 ms until it succeeds.
+# poll_pause N: the pause after the Nth poll (from 0) of a wait: 10 ms
+# for the first 5 (many waits end within them: a server's listening line,
+# a process gone), 50 ms after that: a poll costs a process or two (some
+# ms of CPU each), and a long wait must not take the CPU from what it
+# waits for.  Adds the pause to $_waited (ms).
+poll_pause() {
+	if [ "$1" -lt 5 ]; then
+		sleep 0.01
+		_waited=$((_waited + 10))
+	else
+		sleep 0.05
+		_waited=$((_waited + 50))
+	fi
+}
+
+# wait_until SECONDS COMMAND...: poll COMMAND (see poll_pause) until it
+# succeeds; fails once it has waited SECONDS.
 wait_until() {
-	limit=$(( $1 * 20 ))
+	_wu_ms=$(( $1 * 1000 ))
 	shift
-	i=0
+	_wu_polls=0 _waited=0
 	while ! "$@"; do
-		i=$((i + 1))
-		if [ $i -ge $limit ]; then
-			echo "timed out after $limit polls: $*" >&2
+		if [ $_waited -ge $_wu_ms ]; then
+			echo "timed out after $((_wu_ms / 1000)) s ($_wu_polls polls): $*" >&2
 			return 1
 		fi
-		sleep 0.05
+		poll_pause $_wu_polls
+		_wu_polls=$((_wu_polls + 1))
 	done
 }
 
@@ -280,10 +306,10 @@ at_least() {
 # wait_bounded PID SECONDS: wait for our child PID and return its exit
 # status; if it is still running after SECONDS, kill it (status 137).
 wait_bounded() {
-	i=0
-	while pid_alive "$1" && [ $i -lt $(( $2 * 20 )) ]; do
-		sleep 0.05
-		i=$((i + 1))
+	_wb_polls=0 _waited=0
+	while pid_alive "$1" && [ $_waited -lt $(( $2 * 1000 )) ]; do
+		poll_pause $_wb_polls
+		_wb_polls=$((_wb_polls + 1))
 	done
 	if pid_alive "$1"; then
 		echo "pid $1 still running after $2 s: killed" >&2
