@@ -351,7 +351,11 @@ for model in epoll uring thread; do
 		busy=$(cpu_percent 2 $pid) &&
 		echo "CPU while out of descriptors: $busy% of one" &&
 		test $busy -lt 20 &&
-		answers $port 6 "ERR server busy" &&
+		# -m uring with two rings: the descriptor one ring lets go to
+		# shed a client may be taken by the other ring'"'"'s accept, which
+		# the kernel runs on its own: that client is served instead.
+		reply=$(echo 6 | test_within 5 "$talk" $port 2>/dev/null) &&
+		{ test "$reply" = "ERR server busy" || { test $model = uring && test "$reply" = 36; }; } &&
 		kill $holder &&
 		wait_until 10 answers $port 7 49 &&
 		stop_server &&
