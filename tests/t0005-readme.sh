@@ -742,6 +742,7 @@ excluded scripts/README.md 'make demo-lab' 'the lab recipes again, narrated: CI 
 excluded README.md 'make install' 'part of a sentence: make install PREFIX=$HOME/.local runs above'
 excluded README.md 'make install PREFIX=/usr/local; make uninstall; make dist' 'installs in the machine: t0004-package runs it in a stage'
 excluded README.md 'make bench' 'about 16 minutes'
+excluded README.md 'make grade-self' 'the grader on the kit'"'"'s programs: t7001-t7004 grade each of them'
 excluded README.md 'bin/udp_receiver --live' 'a view for a terminal, refused in a pipe: t4002 runs it under tmux and script(1)'
 excluded bench/README.md 'make bench' 'about 16 minutes'
 excluded bench/README.md 'make bench QUICK=1' 'about 2 minutes'
