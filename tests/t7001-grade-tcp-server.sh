@@ -72,7 +72,7 @@ test_expect_success 'the kit'"'"'s server: full marks in the full profile, exit 
 	grep -q "^#   leaderboard: requests/s [0-9][0-9]*$" out
 '
 
-test_expect_success 'the kit'"'"'s server, -m thread: full marks in the course profile' '
+test_expect_success EXPENSIVE 'the kit'"'"'s server, -m thread: full marks in the course profile' '
 	test_within 120 "$grade" tcp-server -- "$server" -m thread -p {port} -b 127.0.0.1 -q >out ||
 		{ cat out; exit 1; }
 	test "$(total out)" = "15 / 15"

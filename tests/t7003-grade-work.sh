@@ -109,7 +109,7 @@ test_expect_success 'the sum on stderr, or as a float: not the sum, and the log 
 
 # Children that outlive the program after one of them is killed (it waits
 # for the killed one only), and a program that ignores Ctrl-C.
-test_expect_success 'kill -9 of a child: the rest of the program left running is a failure' '
+test_expect_success EXPENSIVE 'kill -9 of a child: the rest of the program left running is a failure' '
 	cat >leaves <<-\EOF &&
 	#!/bin/sh
 	sleep 311 &

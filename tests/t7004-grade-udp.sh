@@ -55,7 +55,7 @@ test_expect_success 'no {interval_ms}: 1000 ms is assumed, and the log says so' 
 	grep -q "COMMAND has no {interval_ms}: the sender is taken to beat every 1000 ms" out
 '
 
-test_expect_success 'a sender that beats every 300 ms when asked 100: what came, what is right' '
+test_expect_success EXPENSIVE 'a sender that beats every 300 ms when asked 100: what came, what is right' '
 	test_expect_code 1 test_within 60 "$grade" udp-sender --profile full -- \
 		"$sender" {host} -p {port} -i {interval_ms} -i 300 -n slow >out &&
 	test "$(lost out)" = udp-sender.steady &&

@@ -768,7 +768,7 @@ static int run_kit(char *const argv[], char *buf, size_t cap, int timeout_ms)
 static double bench(const char *client, const char *port)
 {
     char *argv[] = { (char *)client, "127.0.0.1", "-p", (char *)port, "--bench", "-c", "50",
-                     "--duration", "2", "--json", NULL };
+                     "--duration", "1", "--json", NULL };
     char out[4096];
     if (run_kit(argv, out, sizeof out, 15000) != 0)
         return -1;
@@ -793,14 +793,14 @@ static void check_performance(const struct grade_opts *o, struct verdict *v)
     double theirs = bench(client, port);
     impl_stop(&im);
     if (theirs < 0) {
-        verdict_skip(v, "not measured: under the kit's load generator (50 clients, 2 s) "
+        verdict_skip(v, "not measured: under the kit's load generator (50 clients, 1 s) "
                         "some reply was wrong or missing (it needs one line per reply)");
         return;
     }
     v->has_value = true;
     v->value = theirs;
     v->value_name = "requests/s";
-    verdict_say(v, "%.0f requests/s (the kit's tcp_client --bench, 50 connections, 2 s)",
+    verdict_say(v, "%.0f requests/s (the kit's tcp_client --bench, 50 connections, 1 s)",
                 theirs);
     /* the kit's epoll server, in the same run, for scale */
     if (kit_program(o, "tcp_server", server) != NULL) {
