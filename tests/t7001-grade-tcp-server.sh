@@ -7,7 +7,7 @@
 test_description='grade: the command line, the box, the reports, tcp-server'
 . "$(dirname "$0")/test-lib.sh"
 
-grade="$BINDIR/grade"
+grade=$(grade_bin)
 server="$BINDIR/tcp_server"
 py="$TEST_DIR/grade"
 
@@ -167,10 +167,10 @@ test_expect_success 'a program that does not start: the failure says how it ende
 '
 
 test_expect_success ROOT 'as root, COMMAND runs as nobody (or --user), and the first line says so' '
-	test_expect_code 1 "$grade" tcp-server --only tcp-server.squares -- sh -c "id -u; exit 3" {port} >out &&
+	test_expect_code 1 "$BINDIR/grade" tcp-server --only tcp-server.squares -- sh -c "id -u; exit 3" {port} >out &&
 	grep -q "^# grade tcp-server, profile course: 1 check; COMMAND runs as user nobody (grade is root; --user to change)$" out &&
 	grep -q "its stdout ended: \"$(id -u nobody)\\\\n\"" out &&
-	test_expect_code 1 "$grade" tcp-server --user root --only tcp-server.squares -- sh -c "id -u; exit 3" {port} >out &&
+	test_expect_code 1 "$BINDIR/grade" tcp-server --user root --only tcp-server.squares -- sh -c "id -u; exit 3" {port} >out &&
 	grep -q "its stdout ended: \"0\\\\n\"" out
 '
 
@@ -178,14 +178,14 @@ test_expect_success ROOT 'as root, a program nobody may not read: the failure sa
 	mkdir -p private && chmod 700 private &&
 	printf "#!/bin/sh\nexec \"%s\" -p \"\$1\" -b 127.0.0.1 -q\n" "$server" >private/server &&
 	chmod 755 private/server &&
-	test_expect_code 1 "$grade" tcp-server --only tcp-server.squares -- private/server {port} >out &&
+	test_expect_code 1 "$BINDIR/grade" tcp-server --only tcp-server.squares -- private/server {port} >out &&
 	grep -q "Permission denied" out &&
 	grep -q "^#     it runs as user nobody (grade is root): its files must be readable, and their directories searchable, by that user (chmod o+rX), or grade it with --user$" out &&
-	"$grade" tcp-server --user root --only tcp-server.squares -- private/server {port} >out
+	"$BINDIR/grade" tcp-server --user root --only tcp-server.squares -- private/server {port} >out
 '
 
 test_expect_success ROOT 'as root, the program'"'"'s environment is its own: no secret of the grader'"'"'s' '
-	GRADER_SECRET=hush test_expect_code 1 "$grade" tcp-server --only tcp-server.squares -- \
+	GRADER_SECRET=hush test_expect_code 1 "$BINDIR/grade" tcp-server --only tcp-server.squares -- \
 		sh -c "env; exit 3" {port} >out &&
 	! grep -q "GRADER_SECRET\|hush" out &&
 	grep -q "HOME=/[^ ]*/home\\\\n" out &&

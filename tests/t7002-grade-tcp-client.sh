@@ -6,7 +6,7 @@ test_description='grade tcp-client: the kit, the course Python, a flawed variant
 . "$(dirname "$0")/test-lib.sh"
 
 : "${TEST_ROOT:=$TEST_DIR/..}"
-grade="$BINDIR/grade"
+grade=$(grade_bin)
 course="$TEST_ROOT/tests/grade/course"
 flawed="$TEST_ROOT/tests/grade/flawed"
 

@@ -8,7 +8,7 @@
 test_description='grade: the ipc and threads specs'
 . "$(dirname "$0")/test-lib.sh"
 
-grade="$BINDIR/grade"
+grade=$(grade_bin)
 ipc="$BINDIR/ipc_multiprocess"
 threads="$BINDIR/threading_example"
 py="$TEST_DIR/grade"

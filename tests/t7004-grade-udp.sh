@@ -6,7 +6,7 @@ test_description='grade udp-sender, udp-receiver: the kit, the course Python, fl
 . "$(dirname "$0")/test-lib.sh"
 
 : "${TEST_ROOT:=$TEST_DIR/..}"
-grade="$BINDIR/grade"
+grade=$(grade_bin)
 course="$TEST_ROOT/tests/grade/course"
 flawed="$TEST_ROOT/tests/grade/flawed"
 

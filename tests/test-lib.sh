@@ -396,6 +396,22 @@ stop_receiver() {
 	stop_listener '^{"event":"summary"\|^[0-9]* nodes\{0,1\} ('
 }
 
+# grade_bin: the grade the t700N scripts run.  As root, grade runs the
+# program under test as nobody, who cannot reach a checkout in a
+# directory only root may enter (the programs, scripts and Python the
+# tests grade are in it): there, a wrapper that adds --user root.  The
+# tests of nobody itself run "$BINDIR/grade".
+grade_bin() {
+	if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null ||
+	   setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$TRASH/." 2>/dev/null; then
+		echo "$BINDIR/grade"
+		return
+	fi
+	printf '#!/bin/sh\nexec "%s" --user root "$@"\n' "$BINDIR/grade" >"$TRASH/.grade-as-root" &&
+	chmod 755 "$TRASH/.grade-as-root" &&
+	echo "$TRASH/.grade-as-root"
+}
+
 # What grade printed (its TAP, in FILE), for the t700N scripts: the ids
 # of the checks lost, or skipped, in the order they ran, on one line;
 # whether each ID given passed (an "ok" that is not a skip); the table's
