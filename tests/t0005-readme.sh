@@ -167,6 +167,7 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 NETLAB_PREFIX=wk3r$$
 export NETLAB_PREFIX
+grade_as_root_if_hidden
 
 test_lazy_prereq NC 'needs nc (apt-get install netcat-openbsd)' 'command -v nc'
 test_lazy_prereq MAN 'needs man (apt-get install man-db)' 'command -v man'

@@ -7,7 +7,8 @@
 test_description='grade: the command line, the box, the reports, tcp-server'
 . "$(dirname "$0")/test-lib.sh"
 
-grade=$(grade_bin)
+grade="$BINDIR/grade"
+grade_as_root_if_hidden
 server="$BINDIR/tcp_server"
 py="$TEST_DIR/grade"
 
@@ -166,26 +167,39 @@ test_expect_success 'a program that does not start: the failure says how it ende
 	grep -q "grade: cannot run ./no-such-program: No such file or directory" out
 '
 
-test_expect_success ROOT 'as root, COMMAND runs as nobody (or --user), and the first line says so' '
-	test_expect_code 1 "$BINDIR/grade" tcp-server --only tcp-server.squares -- sh -c "id -u; exit 3" {port} >out &&
+# The tests of nobody: from /, which nobody may enter, GRADE_USER unset.
+as_nobody() {
+	(cd / && env -u GRADE_USER "$BINDIR/grade" "$@")
+}
+test_expect_success ROOT 'as root, COMMAND runs as nobody (or --user, or GRADE_USER), and the first line says so' '
+	test_expect_code 1 as_nobody tcp-server --only tcp-server.squares -- sh -c "id -u; exit 3" {port} >out &&
 	grep -q "^# grade tcp-server, profile course: 1 check; COMMAND runs as user nobody (grade is root; --user to change)$" out &&
 	grep -q "its stdout ended: \"$(id -u nobody)\\\\n\"" out &&
-	test_expect_code 1 "$BINDIR/grade" tcp-server --user root --only tcp-server.squares -- sh -c "id -u; exit 3" {port} >out &&
+	test_expect_code 1 as_nobody tcp-server --user root --only tcp-server.squares -- sh -c "id -u; exit 3" {port} >out &&
+	grep -q "its stdout ended: \"0\\\\n\"" out &&
+	(cd / && GRADE_USER=root test_expect_code 1 "$BINDIR/grade" tcp-server --only tcp-server.squares -- sh -c "id -u; exit 3" {port}) >out &&
 	grep -q "its stdout ended: \"0\\\\n\"" out
+'
+
+test_expect_success ROOT 'as root, from a directory nobody cannot enter: refused once, with what to do; exit 2' '
+	mkdir -p closed && chmod 700 closed &&
+	(cd closed && test_expect_code 2 env -u GRADE_USER "$BINDIR/grade" tcp-server -- ./server {port}) 2>err >out &&
+	grep -q "^grade: as root, COMMAND runs as user nobody, who cannot enter $TRASH/closed: grade from a directory that user may enter (chmod o+x on the way, or a copy in /tmp), or choose the user (--user USER, or GRADE_USER)" err &&
+	test ! -s out
 '
 
 test_expect_success ROOT 'as root, a program nobody may not read: the failure says so, and what to do' '
 	mkdir -p private && chmod 700 private &&
 	printf "#!/bin/sh\nexec \"%s\" -p \"\$1\" -b 127.0.0.1 -q\n" "$server" >private/server &&
 	chmod 755 private/server &&
-	test_expect_code 1 "$BINDIR/grade" tcp-server --only tcp-server.squares -- private/server {port} >out &&
+	test_expect_code 1 as_nobody tcp-server --only tcp-server.squares -- "$TRASH/private/server" {port} >out &&
 	grep -q "Permission denied" out &&
 	grep -q "^#     it runs as user nobody (grade is root): its files must be readable, and their directories searchable, by that user (chmod o+rX), or grade it with --user$" out &&
-	"$BINDIR/grade" tcp-server --user root --only tcp-server.squares -- private/server {port} >out
+	(cd "$TRASH" && "$BINDIR/grade" tcp-server --user root --only tcp-server.squares -- private/server {port}) >out
 '
 
 test_expect_success ROOT 'as root, the program'"'"'s environment is its own: no secret of the grader'"'"'s' '
-	GRADER_SECRET=hush test_expect_code 1 "$BINDIR/grade" tcp-server --only tcp-server.squares -- \
+	GRADER_SECRET=hush test_expect_code 1 as_nobody tcp-server --only tcp-server.squares -- \
 		sh -c "env; exit 3" {port} >out &&
 	! grep -q "GRADER_SECRET\|hush" out &&
 	grep -q "HOME=/[^ ]*/home\\\\n" out &&

@@ -6,7 +6,8 @@ test_description='grade tcp-client: the kit, the course Python, a flawed variant
 . "$(dirname "$0")/test-lib.sh"
 
 : "${TEST_ROOT:=$TEST_DIR/..}"
-grade=$(grade_bin)
+grade="$BINDIR/grade"
+grade_as_root_if_hidden
 course="$TEST_ROOT/tests/grade/course"
 flawed="$TEST_ROOT/tests/grade/flawed"
 

@@ -8,7 +8,8 @@
 test_description='grade: the ipc and threads specs'
 . "$(dirname "$0")/test-lib.sh"
 
-grade=$(grade_bin)
+grade="$BINDIR/grade"
+grade_as_root_if_hidden
 ipc="$BINDIR/ipc_multiprocess"
 threads="$BINDIR/threading_example"
 py="$TEST_DIR/grade"

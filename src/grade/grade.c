@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -54,7 +56,8 @@ static const char usage_text[] =
 "      --weights FILE  points per check: lines 'ID POINTS'\n"
 "      --json FILE     the results as Gradescope's results.json\n"
 "      --junit FILE    the results as JUnit XML\n"
-"      --user USER     as root, run COMMAND as USER (default: nobody)\n"
+"      --user USER     as root, run COMMAND as USER (default: GRADE_USER,\n"
+"                      else nobody)\n"
 "  -v, --verbose       every check's log, passed ones too\n"
 "  -h, --help          this text\n"
 "  -V, --version       the version\n"
@@ -185,22 +188,44 @@ static void parse_args(int argc, char **argv, struct config *c)
                         c->spec->name);
 }
 
-/* As root, COMMAND runs as --user (default nobody), never as root unless asked. */
+/* Can user uid:gid search the directory 'dir' (and every one above it)?
+ * Asked of the kernel, as that user, in a child. */
+static bool reachable_by(uid_t uid, gid_t gid, const char *dir)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0)
+            _exit(2);
+        _exit(access(dir, X_OK) == 0 ? 0 : 1);
+    }
+    int status;
+    return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+           WEXITSTATUS(status) == 0;
+}
+
+/*
+ * As root, COMMAND runs as --user, else GRADE_USER, else nobody; as
+ * root only when asked.  That user must be able to enter the directory
+ * COMMAND runs in: said once, here, rather than by every check.
+ */
 static void choose_user(struct config *c)
 {
+    const char *env = getenv("GRADE_USER");
+    const char *asked = c->user != NULL ? c->user : env != NULL && *env ? env : NULL;
+    const char *source = c->user != NULL ? "--user" : "GRADE_USER";
     if (geteuid() != 0) {
         if (c->user != NULL && getpwnam(c->user) != NULL &&
             getpwnam(c->user)->pw_uid == geteuid())
             return;
         if (c->user != NULL)
             cli_usage_error("--user: only root can run COMMAND as another user");
-        return;
+        return;                 /* GRADE_USER is for root's runs */
     }
-    const char *who = c->user != NULL ? c->user : "nobody";
+    const char *who = asked != NULL ? asked : "nobody";
     struct passwd *pw = getpwnam(who);
     if (pw == NULL) {
-        if (c->user != NULL)
-            cli_usage_error("--user: no user '%s' here", who);
+        if (asked != NULL)
+            cli_usage_error("%s: no user '%s' here", source, who);
         return;                 /* no nobody: as root, said below */
     }
     if (pw->pw_uid == 0)
@@ -211,6 +236,12 @@ static void choose_user(struct config *c)
     static char name[64];
     snprintf(name, sizeof name, "%s", pw->pw_name);
     c->opts.run_user = name;
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd) != NULL && !reachable_by(pw->pw_uid, pw->pw_gid, cwd))
+        cli_usage_error("as root, COMMAND runs as user %s, who cannot enter %s: grade from "
+                        "a directory that user may enter (chmod o+x on the way, or a copy "
+                        "in /tmp), or choose the user (--user USER, or GRADE_USER)",
+                        name, cwd);
 }
 
 /* --weights FILE: "ID POINTS" lines, '#' comments. */
