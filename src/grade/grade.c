@@ -406,7 +406,8 @@ int main(int argc, char **argv)
         printf("; COMMAND runs as user %s (grade is root; --user to change)",
                c.opts.run_user);
     else if (geteuid() == 0)
-        printf("; COMMAND runs as root (there is no user nobody: --user USER)");
+        printf("; COMMAND runs as root (%s)", c.user != NULL || getenv("GRADE_USER") != NULL
+                                              ? "as asked" : "there is no user nobody: --user USER");
     printf("\n");
     report_tap_plan(stdout, n);
     size_t ran = 0;
