@@ -76,6 +76,9 @@ BINS := $(addprefix $(BINDIR)/,$(PROGRAMS))
 $(foreach p,$(PROGRAMS),$(eval $(BINDIR)/$(p): $(filter-out $(if $(HAVE_URING),,$(URING_OBJ)),\
 	$(call objs,src/$(p))) $(COMMON_OBJS) $(LIB_OBJS)))
 
+# grade --lab finds netlab beside it (installed), else in this tree.
+$(BUILD)/src/grade/lab.o: ALL_CFLAGS += -DKIT_NETLAB='"$(CURDIR)/scripts/netlab"'
+
 # A unit test links lib/ and the program modules it names here.
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 $(BUILD)/tests/unit/test_frame: $(BUILD)/src/ipc_multiprocess/frame.o

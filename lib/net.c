@@ -119,28 +119,32 @@ static int finish_connect(int fd, int timeout_ms)
     return err == 0 ? 0 : -1;
 }
 
+int net_connect_fd(int fd, const struct addrinfo *ai, int timeout_ms)
+{
+    int flags = fcntl(fd, F_GETFL);
+
+    /* Non-blocking only while connecting, so that poll can bound the wait. */
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
+        return -1;
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
+        (errno != EINPROGRESS || finish_connect(fd, timeout_ms) != 0))
+        return -1;
+    return fcntl(fd, F_SETFL, flags) != 0 ? -1 : 0;
+}
+
 int net_connect(const struct addrinfo *ai, int timeout_ms)
 {
     int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    int flags, saved;
 
     if (fd < 0)
         return -1;
-    flags = fcntl(fd, F_GETFL);
-    /* Non-blocking only while connecting, so that poll can bound the wait. */
-    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
-        goto fail;
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
-        (errno != EINPROGRESS || finish_connect(fd, timeout_ms) != 0))
-        goto fail;
-    if (fcntl(fd, F_SETFL, flags) != 0)
-        goto fail;
+    if (net_connect_fd(fd, ai, timeout_ms) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
     return fd;
-fail:
-    saved = errno;
-    close(fd);
-    errno = saved;
-    return -1;
 }
 
 const char *net_format(const struct sockaddr *sa, socklen_t len, char *buf)

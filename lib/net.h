@@ -55,6 +55,8 @@ int net_bind_udp(const char *host, const char *port, bool reuse, int *gai_err);
  * when the time ran out, ECONNREFUSED when nobody listens).
  */
 int net_connect(const struct addrinfo *ai, int timeout_ms);
+/* The same for a socket 'fd' the caller made (and closes): 0 or -1. */
+int net_connect_fd(int fd, const struct addrinfo *ai, int timeout_ms);
 
 /*
  * 'sa' as text, "192.0.2.1:80" or "[2001:db8::1]:80" (an IPv4 address

@@ -51,6 +51,8 @@ static const char usage_text[] =
 "  -p, --profile NAME  course (default): what the course's own programs do;\n"
 "                      full: the kit's contract, week3(7)\n"
 "      --n N           the N that COMMAND computes, when it has no {n}\n"
+"      --lab           also the checks across a lab of three machines (the\n"
+"                      kit's netlab: as root, or in a user namespace)\n"
 "      --only ID       run only the check ID (see --list)\n"
 "      --list          list SPEC's checks: id, category, profiles, points\n"
 "      --weights FILE  points per check: lines 'ID POINTS'\n"
@@ -66,6 +68,7 @@ static const char usage_text[] =
 "  grade tcp-server -- python3 server.py {port}\n"
 "  grade tcp-server --profile full -- java Server {port}\n"
 "  grade threads --n 1000 -- ./threads 1000\n"
+"  grade udp-receiver --lab -- python3 receiver.py {host} {port}\n"
 "\n"
 "Exit status: 0 when every check passed, 1 when points were lost, 2 on a\n"
 "usage error.\n";
@@ -77,6 +80,7 @@ struct config {
     bool list;
     const char *weights, *json, *junit;
     const char *user;
+    bool lab;
 };
 
 /* The grader is interrupted: the check under way ends (its program is
@@ -109,6 +113,7 @@ static void parse_args(int argc, char **argv, struct config *c)
         { "junit", required_argument, NULL, 'U' },
         { "user", required_argument, NULL, 'u' },
         { "verbose", no_argument, NULL, 'v' },
+        { "lab", no_argument, NULL, 'A' },
         CLI_STANDARD_OPTIONS
     };
     /* COMMAND is everything after the first "--": it is not ours to parse */
@@ -142,6 +147,7 @@ static void parse_args(int argc, char **argv, struct config *c)
         case 'U': c->junit = optarg; break;
         case 'u': c->user = optarg; break;
         case 'v': c->opts.verbose = true; break;
+        case 'A': c->lab = true; break;
         }
     }
     if (optind >= ours)
@@ -288,13 +294,15 @@ static void read_weights(const char *path, const struct spec *s, double *points)
 static void list_checks(const struct spec *s)
 {
     printf("%s: %s\n", s->name, s->about);
-    printf("%-34s %-12s %-12s %6s  %s\n", "ID", "CATEGORY", "PROFILES", "POINTS", "CHECK");
+    printf("%-34s %-12s %-16s %6s  %s\n", "ID", "CATEGORY", "PROFILES", "POINTS", "CHECK");
     for (size_t i = 0; i < s->count; i++) {
         const struct check *k = &s->checks[i];
-        printf("%-34s %-12s %-12s %6g  %s\n", k->id, k->tag,
-               k->profiles == PROFILE_BOTH ? "course,full"
-               : k->profiles == PROFILE_FULL ? "full" : "course",
-               k->points, k->title);
+        char profiles[32];
+        snprintf(profiles, sizeof profiles, "%s%s",
+                 (k->profiles & PROFILE_BOTH) == PROFILE_BOTH ? "course,full"
+                 : k->profiles & PROFILE_FULL ? "full" : "course",
+                 k->profiles & LAB ? ",lab" : "");
+        printf("%-34s %-12s %-16s %6g  %s\n", k->id, k->tag, profiles, k->points, k->title);
     }
 }
 
@@ -349,6 +357,16 @@ int main(int argc, char **argv)
         if (i == c.spec->count)
             cli_usage_error("--only: %s has no check '%s' (grade %s --list)", c.spec->name,
                             c.only, c.spec->name);
+        c.lab |= (c.spec->checks[i].profiles & LAB) != 0;  /* asked by name */
+    }
+    if (c.lab) {
+        bool any = false;
+        for (size_t i = 0; i < c.spec->count; i++)
+            any |= (c.spec->checks[i].profiles & LAB) != 0;
+        if (!any)
+            cli_usage_error("--lab: %s runs on one machine; the checks across machines are "
+                            "tcp-server's, tcp-client's, udp-sender's and udp-receiver's",
+                            c.spec->name);
     }
     choose_user(&c);
     FILE *json = open_report("--json", c.json), *junit = open_report("--junit", c.junit);
@@ -380,7 +398,12 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    if (sandbox_init(workdir) != 0) {
+    static struct lab lab;
+    if (c.lab) {
+        lab_prepare(&lab, kitdir, workdir);
+        c.opts.lab = &lab;
+    }
+    if (sandbox_init(workdir, c.lab ? &lab : NULL) != 0) {
         cli_error(errno, "cannot set up the box");
         sandbox_remove_dir(workdir);
         return 1;
@@ -391,11 +414,16 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
 
-    /* 3. Every check of the profile, one at a time */
+    /* 3. With --lab, three machines of our own: a lab of the kit's netlab */
+    if (c.lab && lab_up(&lab) != 0 && !interrupted)
+        fprintf(stderr, "grade: no lab here, its checks are skipped: %s\n", lab.why);
+
+    /* 4. Every check of the profile, one at a time */
     const char *profile = c.opts.profile == PROFILE_FULL ? "full" : "course";
     size_t n = 0;
     for (size_t i = 0; i < c.spec->count; i++)
         if ((c.spec->checks[i].profiles & c.opts.profile) &&
+            (c.lab || !(c.spec->checks[i].profiles & LAB)) &&
             (c.only == NULL || strcmp(c.only, c.spec->checks[i].id) == 0)) {
             ocs[n].check = &c.spec->checks[i];
             ocs[n].points = points[i];
@@ -408,6 +436,9 @@ int main(int argc, char **argv)
     else if (geteuid() == 0)
         printf("; COMMAND runs as root (%s)", c.user != NULL || getenv("GRADE_USER") != NULL
                                               ? "as asked" : "there is no user nobody: --user USER");
+    if (lab.up)
+        printf("; the lab: node1 %s, node2 %s, node3 %s", lab.addr[1], lab.addr[2],
+               lab.addr[3]);
     printf("\n");
     report_tap_plan(stdout, n);
     size_t ran = 0;
@@ -422,7 +453,10 @@ int main(int argc, char **argv)
         report_tap_one(stdout, ran + 1, &ocs[ran], c.opts.verbose);
     }
 
-    /* 4. The points, for people and for graders */
+    if (c.lab)
+        lab_down(&lab);
+
+    /* 5. The points, for people and for graders */
     report_table(stdout, ocs, ran, c.spec->name, profile);
     int rc = 0;
     if (json != NULL && write_file(json, c.json, "json", ocs, ran, &c, profile) != 0)

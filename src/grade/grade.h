@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -24,7 +25,42 @@ enum {
     PROFILE_COURSE = 1,     /* what the course's own Python programs do */
     PROFILE_FULL = 2,       /* the kit's own contract, week3(7) */
     PROFILE_BOTH = PROFILE_COURSE | PROFILE_FULL,
+    LAB = 4,                /* with the profile's bits: a check of --lab */
 };
+
+/* ---- lab.c: the grader's own lab of three nodes (--lab) ---- */
+
+enum { LAB_NODES = 3 };
+
+struct lab {
+    char netlab[PATH_MAX];          /* the kit's scripts/netlab */
+    char prefix[24];                /* its NETLAB_PREFIX, this run's own */
+    char state[PATH_MAX];           /* its state without root (in the run's directory) */
+    bool up;
+    pid_t holder;                   /* without root: the process that keeps it */
+    int userns_fd;                  /* without root: its user namespace; else -1 */
+    int netns_fd[LAB_NODES + 1];    /* node N's network namespace, [1..LAB_NODES] */
+    char addr[LAB_NODES + 1][16];   /* node N's address */
+    char why[512];                  /* why there is no lab: the lab checks' skip */
+};
+
+/* Name the lab of this run (nothing is made yet). */
+void lab_prepare(struct lab *lab, const char *kitdir, const char *workdir);
+/* Make it: 0, or -1 with the reason (netlab's) in lab->why. */
+int lab_up(struct lab *lab);
+/* Cut node N's cable, or plug it in again.  0 or -1. */
+int lab_link(const struct lab *lab, int node, bool cut);
+/* Remove it, ending what runs on its nodes (also when it is not up). */
+void lab_down(struct lab *lab);
+/* This process (a child, single-threaded) moves to node N.  0 or -1. */
+int lab_enter(const struct lab *lab, int node);
+/* A socket (SOCK_STREAM or SOCK_DGRAM, IPv4) of node N, for the grader
+ * to use as if it were a process there.  The fd, or -1 with errno. */
+int lab_socket(const struct lab *lab, int node, int type);
+/* A TCP connection from node 'node' to node 'to''s 'port'; fd or -1. */
+int lab_dial(const struct lab *lab, int node, int to, const char *port, int timeout_ms);
+/* A port for a check's server on a node (text, 8 bytes), each time another. */
+void lab_port(char *buf);
 
 /* What the user asked for, read-only for the checks. */
 struct grade_opts {
@@ -40,6 +76,8 @@ struct grade_opts {
     gid_t run_gid;
     const char *run_user;           /* its name, for messages */
     bool verbose;                   /* -v: every check's log, passed ones too */
+    const struct lab *lab;          /* --lab: the lab (NULL without --lab) */
+    int node;                       /* where COMMAND runs: 0 here, N on the lab's node N */
 };
 
 /* A check's verdict.  The log is what a student reads at 2 a.m. */
@@ -181,15 +219,20 @@ void sandbox_release_ports(void);
  * Before the first impl_start: make the grader a child subreaper (what
  * an implementation leaves behind comes back to it) and start its
  * watchdog, which kills what runs if the grader itself is killed (and
- * removes 'workdir').
+ * takes the lab down, when 'lab' is not NULL, and removes 'workdir').
+ * The lab's holder, a child of ours, is no implementation's: spared.
  * Returns 0, or -1 with errno set.  sandbox_end: the grader is done.
  */
-int sandbox_init(const char *workdir);
+int sandbox_init(const char *workdir, struct lab *lab);
 void sandbox_end(void);
 /* From a signal handler: kill every implementation running now. */
 void sandbox_interrupt(void);
 /* Remove the run's directory and everything in it. */
 void sandbox_remove_dir(const char *dir);
+
+struct verdict;
+/* Is the lab up?  If not, the check is skipped with the reason. */
+bool lab_ready(const struct grade_opts *o, struct verdict *v);
 
 /* Does a word of COMMAND have 'placeholder' ("{n}")? */
 bool command_has(const struct grade_opts *o, const char *placeholder);

@@ -52,6 +52,7 @@ static int watchdog_fd = -1;
 static pid_t watchdog_pid;
 
 static char watchdog_dir[PATH_MAX];
+static struct lab *watchdog_lab;    /* the lab to take down, if any */
 
 static void watchdog(int from)
 {
@@ -69,14 +70,17 @@ static void watchdog(int from)
     for (int i = 0; i < RUNNING_MAX; i++)
         if (groups[i] != 0)
             kill(-groups[i], SIGKILL);
+    if (watchdog_lab != NULL)
+        lab_down(watchdog_lab);
     if (watchdog_dir[0] != '\0')
         sandbox_remove_dir(watchdog_dir);
     _exit(0);
 }
 
-int sandbox_init(const char *workdir)
+int sandbox_init(const char *workdir, struct lab *lab)
 {
     snprintf(watchdog_dir, sizeof watchdog_dir, "%s", workdir);
+    watchdog_lab = lab;
     int p[2];
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 || pipe2(p, O_CLOEXEC) < 0)
         return -1;
@@ -212,6 +216,11 @@ static int output_file(const struct grade_opts *o, const char *label, const char
 static void become(const struct grade_opts *o, char **argv, int out, int err)
 {
     setpgid(0, 0);
+    /* On a node of the lab: into its network, while we may */
+    if (o->node > 0 && lab_enter(o->lab, o->node) < 0) {
+        dprintf(err, "grade: cannot enter node%d of the lab: %s\n", o->node, strerror(errno));
+        _exit(126);
+    }
     int in = open("/dev/null", O_RDONLY);
     if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
         _exit(126);
@@ -435,9 +444,15 @@ int impl_stop(struct impl *im)
         for (int round = 0; round < 50; round++) {
             static struct proc kids[PROCS_MAX];
             size_t n = procs_where(getpid(), 0, watchdog_pid, kids, PROCS_MAX);
+            n = n < PROCS_MAX ? n : PROCS_MAX;
+            /* the lab's holder (without root) is the lab's, not theirs */
+            size_t keep = 0;
+            for (size_t i = 0; i < n; i++)
+                if (watchdog_lab == NULL || kids[i].pid != watchdog_lab->holder)
+                    kids[keep++] = kids[i];
+            n = keep;
             if (n == 0)
                 break;
-            n = n < PROCS_MAX ? n : PROCS_MAX;
             for (size_t i = 0; i < n; i++) {
                 kill(-kids[i].pid, SIGKILL);
                 kill(kids[i].pid, SIGKILL);

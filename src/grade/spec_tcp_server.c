@@ -822,6 +822,158 @@ static void check_performance(const struct grade_opts *o, struct verdict *v)
     }
 }
 
+/* ---- across the lab's machines (--lab) ---- */
+
+static const char local_only_hint[] =
+    "  a server that listens on 127.0.0.1 (localhost) is reached from its own machine "
+    "only: listen on the address it is given ({host}) or on every address (0.0.0.0; "
+    "in Python, \"\")";
+
+/* Start the server on node1, on {host} (node1's address) and {port},
+ * and wait until node2 can connect to it. */
+static bool start_on_node1(struct impl *im, const struct grade_opts *o, char *port,
+                           struct verdict *v)
+{
+    const struct lab *lab = o->lab;
+    struct grade_opts on = *o;
+    on.node = 1;
+    lab_port(port);
+    struct fill f = { .host = lab->addr[1], .port = port };
+    if (impl_start(im, &on, &f, "the server", v) != 0)
+        return false;
+    uint64_t start = timing_now_ns();
+    while (ms_since(start) < START_MS) {
+        int fd = lab_dial(lab, 2, 1, port, 200);
+        if (fd >= 0) {
+            close(fd);
+            return true;
+        }
+        if (impl_wait(im, 20)) {
+            verdict_fail(v, "the server on node1 ended before it listened on %s:%s",
+                         lab->addr[1], port);
+            impl_log_output(im, v);
+            return false;
+        }
+    }
+    verdict_fail(v, "started on node1 ({host} %s, {port} %s), it could not be reached from "
+                 "node2 within %d s", lab->addr[1], port, START_MS / 1000);
+    verdict_say(v, "%s", local_only_hint);
+    impl_log_output(im, v);
+    return false;
+}
+
+static void check_lab_clients(const struct grade_opts *o, struct verdict *v)
+{
+    if (!lab_ready(o, v))
+        return;
+    struct impl im;
+    char port[8];
+    int fd2 = -1, fd3 = -1;
+    if (!start_on_node1(&im, o, port, v))
+        goto out;
+    fd2 = lab_dial(o->lab, 2, 1, port, REPLY_MS);
+    fd3 = lab_dial(o->lab, 3, 1, port, REPLY_MS);
+    if (fd2 < 0 || fd3 < 0) {
+        verdict_fail(v, "node%d cannot connect to %s:%s: %s", fd2 < 0 ? 2 : 3,
+                     o->lab->addr[1], port, strerror(errno));
+        goto out;
+    }
+    /* in turns, node3 (the last connected) first */
+    static const char *const numbers[] = { "31", "-17", "2024", "5" };
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        bool three = i % 2 == 0;
+        char who[64];
+        snprintf(who, sizeof who, "a client on node%d (%s, both connected)", three ? 3 : 2,
+                 o->lab->addr[three ? 3 : 2]);
+        if (!ask(three ? fd3 : fd2, numbers[i], full(o), v, who)) {
+            if (asked_silence)
+                verdict_say(v, "%s", iterative_hint);
+            goto out;
+        }
+    }
+    verdict_say(v, "the server on node1 (%s) answered clients on node2 and node3, connected "
+                "at once, in turns", o->lab->addr[1]);
+out:
+    if (fd2 >= 0)
+        close(fd2);
+    if (fd3 >= 0)
+        close(fd3);
+    impl_stop(&im);
+}
+
+static void check_lab_cut(const struct grade_opts *o, struct verdict *v)
+{
+    enum { BACK_MS = 15000 };   /* TCP sends again, at most ~1.6 s apart here */
+    if (!lab_ready(o, v))
+        return;
+    const struct lab *lab = o->lab;
+    struct impl im;
+    char port[8], buf[512];
+    int fd2 = -1, fd3 = -1;
+    bool cut = false;
+    if (!start_on_node1(&im, o, port, v))
+        goto out;
+    if ((fd2 = lab_dial(lab, 2, 1, port, REPLY_MS)) < 0) {
+        verdict_fail(v, "node2 cannot connect to %s:%s: %s", lab->addr[1], port,
+                     strerror(errno));
+        goto out;
+    }
+    if (!ask(fd2, "6", full(o), v, "a client on node2"))
+        goto out;
+    /* node2 vanishes from the network with a request on its way */
+    if (lab_link(lab, 2, true) != 0) {
+        verdict_fail(v, "grade: netlab cut 2 failed");
+        goto out;
+    }
+    cut = true;
+    if (io_write_all(fd2, "7\n", 2) != 0) {
+        verdict_fail(v, "grade: node2 could not send: %s", strerror(errno));
+        goto out;
+    }
+    verdict_say(v, "node2 asked 6 (answered), then its cable was cut and it asked 7");
+    if ((fd3 = lab_dial(lab, 3, 1, port, REPLY_MS)) < 0) {
+        verdict_fail(v, "while node2's cable was cut, node3 could not connect to %s:%s: %s",
+                     lab->addr[1], port, strerror(errno));
+        verdict_say(v, "%s", iterative_hint);
+        goto out;
+    }
+    if (!ask(fd3, "8", full(o), v, "while node2's cable was cut, a client on node3")) {
+        if (asked_silence)
+            verdict_say(v, "%s: a client whose machine vanishes never says goodbye, "
+                        "and a server waiting on it waits for ever", iterative_hint);
+        goto out;
+    }
+    if (!still_running(&im, v, "a client's cable was cut"))
+        goto out;
+    if (lab_link(lab, 2, false) != 0) {
+        verdict_fail(v, "grade: netlab heal 2 failed");
+        goto out;
+    }
+    cut = false;
+    uint64_t healed = timing_now_ns();
+    size_t got;
+    long r = read_reply(fd2, buf, sizeof buf, "49", full(o), BACK_MS, &got);
+    if (r >= 0 && scan_reply_is(buf, (size_t)r, "49", full(o))) {
+        verdict_say(v, "node3 was served meanwhile; node2's 7 was answered %.1f s after its "
+                    "cable was back (TCP sent it again: a cut delays, it does not lose)",
+                    ms_since(healed) / 1000.0);
+        goto out;
+    }
+    verdict_fail(v, "node2 asked 7 while its cable was cut; %d s after it was back, no "
+                 "answer 49", BACK_MS / 1000);
+    verdict_quote(v, "got", buf, got, 200);
+    verdict_say(v, "  a correct server keeps a client's connection while the network "
+                "is out: TCP delivers the request when it is back");
+out:
+    if (cut)
+        lab_link(lab, 2, false);
+    if (fd2 >= 0)
+        close(fd2);
+    if (fd3 >= 0)
+        close(fd3);
+    impl_stop(&im);
+}
+
 static const struct check checks[] = {
     { "tcp-server.squares", "basic", PROFILE_BOTH, 3,
       "answers each number with its square, negative numbers too", check_squares },
@@ -848,6 +1000,11 @@ static const struct check checks[] = {
       "SIGINT and SIGTERM end it within 2 s (full: exit 0)", check_signal },
     { "tcp-server.performance", "performance", PROFILE_BOTH, 0,
       "requests/s under the kit's load generator (a figure, no points)", check_performance },
+    { "tcp-server.lab-clients", "concurrency", PROFILE_BOTH | LAB, 2,
+      "on node1 of a lab, serves clients on node2 and node3 at once", check_lab_clients },
+    { "tcp-server.lab-cut", "faults", PROFILE_BOTH | LAB, 2,
+      "a client's cable cut mid-request: others served; healed: it is answered",
+      check_lab_cut },
 };
 
 const struct spec spec_tcp_server = {

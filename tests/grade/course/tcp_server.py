@@ -1,5 +1,5 @@
 # tcp_server.py - a TCP server that squares integers, one thread per client.
-# usage: python3 tcp_server.py PORT
+# usage: python3 tcp_server.py PORT [HOST]    (HOST: the address to listen on, default 127.0.0.1)
 #
 # Each request is an integer on a line; the reply is its square on a line,
 # or "ERR not an integer". A client may also send one request per send()
@@ -64,18 +64,19 @@ def stop(signum, frame):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print("usage: tcp_server.py PORT", file=sys.stderr)
+    if len(sys.argv) not in (2, 3):
+        print("usage: tcp_server.py PORT [HOST]", file=sys.stderr)
         sys.exit(2)
     port = int(sys.argv[1])
+    host = sys.argv[2] if len(sys.argv) > 2 else HOST
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)     # even if started with SIGINT ignored (sh's &)
 
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind((HOST, port))
+    server.bind((host, port))
     server.listen(64)
-    print(f"listening on {HOST}:{server.getsockname()[1]}", flush=True)
+    print(f"listening on {host}:{server.getsockname()[1]}", flush=True)
     try:
         while True:
             conn, addr = server.accept()

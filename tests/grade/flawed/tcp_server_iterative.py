@@ -1,6 +1,6 @@
 # flaw: serves one client at a time (accept, serve it until EOF, then the next), so a second client waits.
 # tcp_server_iterative.py - a TCP server that squares integers.
-# usage: python3 tcp_server_iterative.py PORT
+# usage: python3 tcp_server_iterative.py PORT [HOST]    (HOST: the address to listen on, default 127.0.0.1)
 import signal
 import socket
 import sys
@@ -57,18 +57,19 @@ def stop(signum, frame):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print("usage: tcp_server_iterative.py PORT", file=sys.stderr)
+    if len(sys.argv) not in (2, 3):
+        print("usage: tcp_server_iterative.py PORT [HOST]", file=sys.stderr)
         sys.exit(2)
     port = int(sys.argv[1])
+    host = sys.argv[2] if len(sys.argv) > 2 else HOST
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)     # even if started with SIGINT ignored (sh's &)
 
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind((HOST, port))
+    server.bind((host, port))
     server.listen(64)
-    print(f"listening on {HOST}:{server.getsockname()[1]}", flush=True)
+    print(f"listening on {host}:{server.getsockname()[1]}", flush=True)
     try:
         while True:
             conn, addr = server.accept()

@@ -1,6 +1,6 @@
 # flaw: the clocks are looked at only after recvfrom() returns (no timeout): a node that falls silent is never declared SUSPECT or DEAD while nothing else arrives.
 # udp_receiver_never_dead.py - receives heartbeats and says which nodes are alive.
-# usage: python3 udp_receiver_never_dead.py PORT [INTERVAL_MS]
+# usage: python3 udp_receiver_never_dead.py PORT [INTERVAL_MS [HOST]]    (HOST: default 127.0.0.1)
 #
 # A node is SUSPECT after 2 of its intervals without a heartbeat, DEAD after 5,
 # LEFT when it says leaving=1. Its interval comes from interval_ms= in its
@@ -93,16 +93,17 @@ def stop(signum, frame):
 
 def main():
     if len(sys.argv) < 2:
-        print("usage: udp_receiver_never_dead.py PORT [INTERVAL_MS]", file=sys.stderr)
+        print("usage: udp_receiver_never_dead.py PORT [INTERVAL_MS [HOST]]", file=sys.stderr)
         sys.exit(2)
     port = int(sys.argv[1])
     default_interval = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    host = sys.argv[3] if len(sys.argv) > 3 else HOST
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)     # even if started with SIGINT ignored (sh's &)
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind((HOST, port))
-    print(f"listening on {HOST}:{sock.getsockname()[1]}", flush=True)
+    sock.bind((host, port))
+    print(f"listening on {host}:{sock.getsockname()[1]}", flush=True)
     try:
         while True:
             data, addr = sock.recvfrom(65535)     # waits for the next datagram

@@ -1,0 +1,329 @@
+/*
+ * lab - the grader's own lab (--lab): three machines of the kit's
+ * netlab, made for this run and removed at its end, so that a check can
+ * run the implementation on one node and its peers on others, and cut a
+ * node's cable in the middle.
+ *
+ * netlab makes the namespaces (as root, or without root in a user
+ * namespace of the user's own); the grader then holds each node's
+ * network namespace open, and a process of the grader's enters one
+ * with setns(2): the implementation, between fork and exec (as root,
+ * before it becomes the unprivileged user), and the grader's own
+ * sockets, made by a short-lived child that enters the node, opens the
+ * socket and hands it back over a UNIX socket.  A socket belongs to
+ * the network namespace it was made in, wherever it is used after.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "grade.h"
+#include "net.h"
+#include "timing.h"
+
+#ifndef KIT_NETLAB
+#define KIT_NETLAB "netlab"
+#endif
+
+enum { NETLAB_MS = 30000 };     /* for one netlab command */
+
+void lab_prepare(struct lab *lab, const char *kitdir, const char *workdir)
+{
+    memset(lab, 0, sizeof *lab);
+    lab->userns_fd = -1;
+    for (int i = 0; i <= LAB_NODES; i++)
+        lab->netns_fd[i] = -1;
+    /* Installed, netlab is beside grade; in the tree, in scripts/ */
+    snprintf(lab->netlab, sizeof lab->netlab, "%s/netlab", kitdir);
+    if (access(lab->netlab, X_OK) != 0)
+        snprintf(lab->netlab, sizeof lab->netlab, "%s", KIT_NETLAB);
+    /* A lab of this run's own: two graders side by side make two */
+    snprintf(lab->prefix, sizeof lab->prefix, "grade%ld", (long)getpid());
+    snprintf(lab->state, sizeof lab->state, "%s/lab", workdir);
+}
+
+/*
+ * Run 'netlab ARGS...' for this lab, its output (stdout and stderr, at
+ * most 'cap' - 1 bytes) in 'out'.  Returns its exit status, -1 when it
+ * could not run or took too long.
+ */
+static int netlab(const struct lab *lab, char *out, size_t cap, const char *a1,
+                  const char *a2, const char *a3)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(p[0]);
+        close(p[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        dup2(p[1], 1);
+        dup2(p[1], 2);
+        int in = open("/dev/null", O_RDONLY);
+        if (in >= 0)
+            dup2(in, 0);
+        setenv("NETLAB_PREFIX", lab->prefix, 1);
+        /* without root: the lab's state in the run's own directory */
+        setenv("XDG_RUNTIME_DIR", lab->state, 1);
+        signal(SIGPIPE, SIG_DFL);
+        execl(lab->netlab, "netlab", a1, a2, a3, (char *)NULL);
+        dprintf(1, "cannot run %s: %s\n", lab->netlab, strerror(errno));
+        _exit(127);
+    }
+    close(p[1]);
+    size_t len = 0;
+    uint64_t start = timing_now_ns();
+    for (;;) {
+        struct pollfd pf = { .fd = p[0], .events = POLLIN };
+        int left = NETLAB_MS - (int)ms_since(start);
+        if (left <= 0)
+            break;
+        int r = poll(&pf, 1, left);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        char chunk[512];
+        ssize_t n = read(p[0], chunk, sizeof chunk);
+        if (n <= 0)
+            break;
+        size_t take = (size_t)n < cap - 1 - len ? (size_t)n : cap - 1 - len;
+        memcpy(out + len, chunk, take);
+        len += take;
+    }
+    out[len] = '\0';
+    close(p[0]);
+    int status;
+    if (waitpid(pid, &status, WNOHANG) == 0) {
+        if (ms_since(start) >= NETLAB_MS)
+            kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
+    if (ms_since(start) >= NETLAB_MS && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The last line netlab said, without "netlab: ", as the reason. */
+static void why_from(struct lab *lab, const char *what, const char *out)
+{
+    size_t len = strlen(out);
+    while (len > 0 && out[len - 1] == '\n')
+        len--;
+    const char *line = out + len;
+    while (line > out && line[-1] != '\n')
+        line--;
+    if (strncmp(line, "netlab: ", 8) == 0)
+        line += 8;
+    snprintf(lab->why, sizeof lab->why, "%s: %.*s", what, (int)(len - (size_t)(line - out)),
+             line);
+}
+
+/* Open what the processes of the lab enter: each node's network
+ * namespace and, without root, the lab's user namespace (through its
+ * holder, whose PID netlab keeps in the state file). */
+static int open_namespaces(struct lab *lab)
+{
+    char path[PATH_MAX + 64], root[PATH_MAX + 32] = "";
+    if (geteuid() != 0) {
+        char file[PATH_MAX + 64];
+        snprintf(file, sizeof file, "%s/netlab/%s", lab->state, lab->prefix);
+        FILE *f = fopen(file, "re");
+        long holder = 0;
+        if (f == NULL || fscanf(f, "%ld", &holder) != 1 || holder <= 1) {
+            if (f != NULL)
+                fclose(f);
+            snprintf(lab->why, sizeof lab->why, "netlab up: no holder of the lab in %.300s", file);
+            return -1;
+        }
+        fclose(f);
+        lab->holder = (pid_t)holder;
+        snprintf(path, sizeof path, "/proc/%ld/ns/user", holder);
+        lab->userns_fd = open(path, O_RDONLY | O_CLOEXEC);
+        /* the namespace files are in the holder's own /run */
+        snprintf(root, sizeof root, "/proc/%ld/root", holder);
+        if (lab->userns_fd < 0) {
+            snprintf(lab->why, sizeof lab->why, "cannot open %.300s: %s", path, strerror(errno));
+            return -1;
+        }
+    }
+    for (int i = 1; i <= LAB_NODES; i++) {
+        snprintf(path, sizeof path, "%s/run/netns/%s-node%d", root, lab->prefix, i);
+        lab->netns_fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+        if (lab->netns_fd[i] < 0) {
+            snprintf(lab->why, sizeof lab->why, "cannot open %.300s: %s", path, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int lab_up(struct lab *lab)
+{
+    char out[4096], nodes[8];
+    if (mkdir(lab->state, 0700) < 0 && errno != EEXIST) {
+        snprintf(lab->why, sizeof lab->why, "cannot make %.300s: %s", lab->state, strerror(errno));
+        return -1;
+    }
+    snprintf(nodes, sizeof nodes, "%d", LAB_NODES);
+    int rc = netlab(lab, out, sizeof out, "up", nodes, NULL);
+    if (rc != 0) {
+        why_from(lab, "netlab up", out);
+        lab_down(lab);
+        return -1;
+    }
+    lab->up = true;
+    if (open_namespaces(lab) != 0) {
+        lab_down(lab);
+        return -1;
+    }
+    /* netlab's addresses, asked rather than assumed */
+    for (int i = 1; i <= LAB_NODES; i++) {
+        char n[8];
+        snprintf(n, sizeof n, "%d", i);
+        if (netlab(lab, out, sizeof out, "addr", n, NULL) != 0) {
+            why_from(lab, "netlab addr", out);
+            lab_down(lab);
+            return -1;
+        }
+        out[strcspn(out, "\n")] = '\0';
+        snprintf(lab->addr[i], sizeof lab->addr[i], "%.15s", out);
+    }
+    return 0;
+}
+
+int lab_link(const struct lab *lab, int node, bool cut)
+{
+    char out[1024], n[8];
+    snprintf(n, sizeof n, "%d", node);
+    return netlab(lab, out, sizeof out, cut ? "cut" : "heal", n, NULL) == 0 ? 0 : -1;
+}
+
+void lab_down(struct lab *lab)
+{
+    for (int i = 0; i <= LAB_NODES; i++)
+        if (lab->netns_fd[i] >= 0) {
+            close(lab->netns_fd[i]);
+            lab->netns_fd[i] = -1;
+        }
+    if (lab->userns_fd >= 0)
+        close(lab->userns_fd);
+    lab->userns_fd = -1;
+    char out[1024];
+    netlab(lab, out, sizeof out, "down", NULL, NULL);
+    if (lab->holder > 0)
+        waitpid(lab->holder, NULL, WNOHANG);  /* reparented to us: ours to reap */
+    lab->holder = 0;
+    lab->up = false;
+}
+
+int lab_enter(const struct lab *lab, int node)
+{
+    if (node < 1 || node > LAB_NODES || lab->netns_fd[node] < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (lab->userns_fd >= 0 && setns(lab->userns_fd, CLONE_NEWUSER) < 0)
+        return -1;
+    return setns(lab->netns_fd[node], CLONE_NEWNET);
+}
+
+int lab_socket(const struct lab *lab, int node, int type)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(sv[0]);
+        close(sv[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        int fd = -1, err = 0;
+        if (lab_enter(lab, node) < 0 || (fd = socket(AF_INET, type | SOCK_CLOEXEC, 0)) < 0)
+            err = errno;
+        union {
+            struct cmsghdr h;
+            char space[CMSG_SPACE(sizeof(int))];
+        } ctl;
+        struct iovec iov = { &err, sizeof err };
+        struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+        if (fd >= 0) {
+            m.msg_control = ctl.space;
+            m.msg_controllen = sizeof ctl.space;
+            struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_RIGHTS;
+            c->cmsg_len = CMSG_LEN(sizeof(int));
+            memcpy(CMSG_DATA(c), &fd, sizeof fd);
+        }
+        _exit(sendmsg(sv[1], &m, 0) < 0 ? 1 : 0);
+    }
+    close(sv[1]);
+    int err = EIO, fd = -1;
+    union {
+        struct cmsghdr h;
+        char space[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    struct iovec iov = { &err, sizeof err };
+    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.space,
+                        .msg_controllen = sizeof ctl.space };
+    ssize_t n = recvmsg(sv[0], &m, MSG_CMSG_CLOEXEC);
+    struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&m) : NULL;
+    if (c != NULL && c->cmsg_type == SCM_RIGHTS)
+        memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    close(sv[0]);
+    waitpid(pid, NULL, 0);
+    if (fd < 0)
+        errno = n > 0 && err != 0 ? err : EIO;
+    return fd;
+}
+
+int lab_dial(const struct lab *lab, int node, int to, const char *port, int timeout_ms)
+{
+    struct addrinfo *ai;
+    if (net_resolve(lab->addr[to], port, SOCK_STREAM, &ai) != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    int fd = lab_socket(lab, node, SOCK_STREAM);
+    if (fd >= 0 && net_connect_fd(fd, ai, timeout_ms) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        fd = -1;
+    }
+    freeaddrinfo(ai);
+    return fd;
+}
+
+void lab_port(char *buf)
+{
+    /* each check a port of its own: a server that did not set
+     * SO_REUSEADDR cannot bind again where the last one's connections
+     * linger in TIME_WAIT */
+    static unsigned next;
+    snprintf(buf, 8, "%u", 7100 + next++ % 800);
+}
+
+bool lab_ready(const struct grade_opts *o, struct verdict *v)
+{
+    if (o->lab != NULL && o->lab->up)
+        return true;
+    verdict_skip(v, o->lab != NULL && o->lab->why[0] != '\0' ? o->lab->why : "no lab");
+    return false;
+}
