@@ -10,11 +10,13 @@ script="$HELPERDIR/udp_script"
 sign="$HELPERDIR/udp_sign"
 page="$TEST_DIR/../man/week3.7"
 
+# Skipped only where the programs say they were built without it: a
+# program that does not know --key at all fails the tests, not skips them.
 test_lazy_prereq SODIUM 'built without libsodium: apt-get install libsodium-dev, then make' '
-	"$BINDIR/udp_sender" --genkey
+	! "$BINDIR/udp_sender" --genkey 2>&1 >/dev/null | grep -q "built without libsodium"
 '
 test_lazy_prereq NO_SODIUM 'built with libsodium' '
-	! "$BINDIR/udp_sender" --genkey
+	"$BINDIR/udp_sender" --genkey 2>&1 >/dev/null | grep -q "built without libsodium"
 '
 
 # now_ms: the wall clock, ms since 1970, as sent_ms is.
