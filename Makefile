@@ -71,6 +71,17 @@ KIT_CFLAGS += -DKIT_HAVE_URING
 $(BINDIR)/tcp_server: LDLIBS += -luring
 endif
 
+# Keyed heartbeats (udp_sender and udp_receiver --key) need libsodium's
+# HMAC-SHA-256; without it the programs are built and --key says how to
+# get it.  lib/mac.o is in every program, so every link takes -lsodium.
+SODIUM_HINT := apt-get install libsodium-dev
+HAVE_SODIUM := $(shell echo 'int main(void) { return sodium_init(); }' | \
+		$(CC) -x c -include sodium.h - -o /dev/null -lsodium 2>/dev/null && echo yes)
+ifeq ($(HAVE_SODIUM),yes)
+KIT_CFLAGS += -DKIT_HAVE_SODIUM
+LDLIBS += -lsodium
+endif
+
 # A program is every .c file in src/<program>/, plus src/common and lib/.
 BINS := $(addprefix $(BINDIR)/,$(PROGRAMS))
 $(foreach p,$(PROGRAMS),$(eval $(BINDIR)/$(p): $(filter-out $(if $(HAVE_URING),,$(URING_OBJ)),\
@@ -108,7 +119,7 @@ HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/helpers/*.c bench/*.c))
 $(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
 	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-.PHONY: all mpi mpi-missing uring-missing build-tests test test-full asan tsan bench fuzz demo demo-lab grade-self install uninstall dist version clean
+.PHONY: all mpi mpi-missing uring-missing sodium-missing build-tests test test-full asan tsan bench fuzz demo demo-lab grade-self install uninstall dist version clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -121,6 +132,13 @@ endif
 ifneq ($(HAVE_URING),yes)
 all: uring-missing
 endif
+
+ifneq ($(HAVE_SODIUM),yes)
+all: sodium-missing
+endif
+
+sodium-missing:
+	@echo "udp_sender and udp_receiver are built without --key (keyed heartbeats): they need libsodium ($(SODIUM_HINT))"
 
 uring-missing:
 	@echo "tcp_server is built without -m uring (io_uring): it needs liburing ($(URING_HINT))"
@@ -221,8 +239,9 @@ build/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(wildcard lib/*.c lib/*.h) $$(fuzz
 	@echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d && n; }' | \
 	  $(FUZZ_CC) -fsanitize=fuzzer -x c - -o $(@D)/.probe 2>/dev/null || \
 	  { echo "make fuzz needs clang with libFuzzer: apt-get install clang libclang-rt-dev"; exit 1; }
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(addprefix -I,$(dir $(fuzz_src_$*))) -o $@ $< \
-		$(wildcard lib/*.c) $(fuzz_src_$*) -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(if $(HAVE_SODIUM),-DKIT_HAVE_SODIUM) \
+		$(addprefix -I,$(dir $(fuzz_src_$*))) -o $@ $< \
+		$(wildcard lib/*.c) $(fuzz_src_$*) -lm $(if $(HAVE_SODIUM),-lsodium)
 
 fuzz: $(addprefix build/fuzz/fuzz_,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \

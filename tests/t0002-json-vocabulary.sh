@@ -83,4 +83,21 @@ test_expect_success 'udp_sender --json; udp_receiver --json, every event' '
 	done
 '
 
+test_lazy_prereq SODIUM 'built without libsodium: apt-get install libsodium-dev, then make' '
+	! "$BINDIR/udp_sender" --genkey 2>&1 >/dev/null | grep -q "built without libsodium"
+'
+
+test_expect_success SODIUM 'udp_receiver --json --key: the keyring and rejected events, the keyed counts' '
+	(umask 077 && "$BINDIR/udp_sender" --genkey >hb.key) &&
+	start_receiver rx --json --key hb.key || exit 1
+	"$BINDIR/udp_sender" -p $port -c 2 -i 10 -n signed --key hb.key -q &&
+	printf "HEARTBEAT v=1 node=x inc=1 seq=1 interval_ms=10 sent_ms=1\n" >bad &&
+	"$HELPERDIR/udp_script" $port <bad &&
+	wait_until 5 grep -q "\"event\":\"rejected\"" rx &&
+	stop_receiver &&
+	check_json udp_receiver rx &&
+	grep -q "^{\"event\":\"keyring\",\"program\":\"udp_receiver\",\"keys\":1,\"ids\":\[\"[0-9a-f]\{8\}\"\],\"max_skew_ms\":5000," rx &&
+	grep -q "^{\"event\":\"summary\",.*\"unsigned\":1,\"bad_mac\":0,\"replayed\":0," rx
+'
+
 test_done

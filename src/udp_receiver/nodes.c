@@ -131,6 +131,23 @@ static struct node *new_node(struct node_table *t, uint32_t *id)
     return nodes_get(t, *id);
 }
 
+struct node *nodes_find(const struct node_table *t, const char *name, size_t len,
+                        uint32_t *id)
+{
+    uint32_t h = hash_name(name, len);
+
+    for (size_t i = h & (t->nslots - 1); t->nslots > 0 && t->slots[i] != 0;
+         i = (i + 1) & (t->nslots - 1)) {
+        struct node *n = nodes_get(t, t->slots[i] - 1);
+
+        if (n->hash == h && n->name_len == len && memcmp(n->name, name, len) == 0) {
+            *id = t->slots[i] - 1;
+            return n;
+        }
+    }
+    return NULL;
+}
+
 struct node *nodes_lookup(struct node_table *t, const char *name, size_t len,
                           uint32_t *id, bool *created)
 {

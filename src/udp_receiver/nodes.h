@@ -119,6 +119,10 @@ void nodes_forget(struct node_table *t, uint32_t id);
 struct node *nodes_lookup(struct node_table *t, const char *name, size_t len,
                           uint32_t *id, bool *created);
 
+/* The node named 'name' ('len' bytes) and its *id, or NULL: none such. */
+struct node *nodes_find(const struct node_table *t, const char *name, size_t len,
+                        uint32_t *id);
+
 /* What one heartbeat's (inc, seq) meant for the node's counts. */
 enum seq_event {
     SEQ_FIRST,          /* the node's first heartbeat */

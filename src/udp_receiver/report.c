@@ -261,6 +261,41 @@ void report_ignored(struct receiver *r, const struct heartbeat *hb, const char *
     report_problem(r, "ignored", node, why, from, fromlen, now);
 }
 
+void report_rejected(struct receiver *r, const struct heartbeat *hb, const char *why,
+                     const struct sockaddr *from, socklen_t fromlen, uint64_t now)
+{
+    char node[HB_NAME_MAX + 1];
+
+    if (!may_report(r, now))
+        return;
+    if (hb != NULL)
+        snprintf(node, sizeof(node), "%.*s", (int)hb->node_len, hb->node);
+    report_problem(r, "rejected", hb != NULL ? node : NULL, why, from, fromlen, now);
+}
+
+void report_keyring(struct receiver *r, uint64_t now)
+{
+    if (r->cfg->json) {
+        struct json *j = event(r, "keyring", NULL);
+
+        json_u64(j, "keys", r->ring.n);
+        json_array_begin(j, "ids");
+        for (size_t i = 0; i < r->ring.n; i++)
+            json_str(j, NULL, r->ring.keys[i].id);
+        json_array_end(j);
+        json_u64(j, "max_skew_ms", r->cfg->max_skew_ms);
+        emit(r, now);
+        return;
+    }
+    if (now > 0)
+        print_time(r);
+    printf("keyring: %zu key%s (", r->ring.n, r->ring.n == 1 ? "" : "s");
+    for (size_t i = 0; i < r->ring.n; i++)
+        printf("%s%s", i ? " " : "", r->ring.keys[i].id);
+    printf("): only signed heartbeats are believed, first ones and goodbyes sent "
+           "within %" PRIu64 " ms of our clock\n", r->cfg->max_skew_ms);
+}
+
 /* "0.3 s ago", "never". */
 static void print_age(uint64_t ms)
 {
@@ -293,6 +328,11 @@ static void summary_json(struct receiver *r, uint64_t now)
     json_u64(j, "implausible", r->implausible);
     json_u64(j, "refused", r->refused);
     json_u64(j, "forgotten", r->forgotten);
+    if (r->ring.n > 0) {                /* keyed: what was not believed */
+        json_u64(j, "unsigned", r->unsigned_dgrams);
+        json_u64(j, "bad_mac", r->bad_mac);
+        json_u64(j, "replayed", r->replayed);
+    }
     json_array_begin(j, "nodes");
     for (size_t i = 0; i < r->nodes.high; i++) {
         const struct node *n = nodes_at(&r->nodes, i);
@@ -373,4 +413,7 @@ void report_summary(struct receiver *r, uint64_t now)
     if (r->stale + r->implausible + r->refused > 0)
         printf("ignored: %" PRIu64 " of older incarnations, %" PRIu64 " implausible, %"
                PRIu64 " past --max-nodes\n", r->stale, r->implausible, r->refused);
+    if (r->ring.n > 0)
+        printf("rejected (--key): %" PRIu64 " unsigned, %" PRIu64 " bad mac, %" PRIu64
+               " replayed\n", r->unsigned_dgrams, r->bad_mac, r->replayed);
 }

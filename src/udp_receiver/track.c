@@ -11,6 +11,8 @@
 #include "udp_receiver.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -116,16 +118,53 @@ static int heartbeat(struct receiver *r, struct node *n, uint32_t id, bool creat
     return news(r, n, id, &was, created, ev, hb->leaving, now);
 }
 
+/*
+ * Keyed: a signed heartbeat may still be a copy, captured and sent again
+ * later.  Seqs tell a copy of one the node has sent since (a duplicate,
+ * or stale); what they cannot tell is a node's first heartbeat, a new
+ * incarnation's, or a goodbye (the last word: nothing comes after it to
+ * be newer).  Those must carry a sent_ms within --max-skew of our clock.
+ */
+static bool fresh_enough(const struct receiver *r, const struct heartbeat *hb)
+{
+    uint32_t id;
+    const struct node *n;
+
+    if (keyring_fresh(r, hb))
+        return true;
+    n = nodes_find(&r->nodes, hb->node, hb->node_len, &id);
+    return n != NULL && !hb->leaving && hb->inc == n->inc;
+}
+
+static int reject_replay(struct receiver *r, const struct heartbeat *hb,
+                         const struct datagram *d, uint64_t now)
+{
+    char why[128];
+    uint64_t off = hb->sent_ms > r->wall_now ? hb->sent_ms - r->wall_now
+                                             : r->wall_now - hb->sent_ms;
+
+    r->replayed++;
+    snprintf(why, sizeof(why), "replayed: sent_ms %s our clock by %" PRIu64
+             " ms, more than --max-skew %" PRIu64 " ms", hb->sent_ms > r->wall_now ?
+             "ahead of" : "behind", off, r->cfg->max_skew_ms);
+    report_rejected(r, hb, why, &d->from->sa, d->fromlen, now);
+    return 0;
+}
+
 int track_datagram(struct receiver *r, const struct datagram *d, uint64_t now)
 {
     struct heartbeat hb;
     const char *key = NULL;
-    enum heartbeat_error e = d->truncated ? HB_OVERSIZE
-                                          : heartbeat_parse(d->buf, d->len, &hb, &key);
+    size_t len = d->len;
+    enum heartbeat_error e;
     struct node *n;
     bool created;
     uint32_t id;
 
+    /* Keyed: what is not signed by a key of ours goes no further. */
+    if (!d->truncated && keyring_admit(r, d, &len, now) != 0)
+        return 0;
+    e = d->truncated ? HB_OVERSIZE : heartbeat_parse(d->buf, len, &hb, &key);
     if (e != HB_OK) {
         r->malformed++;
         r->malformed_by[e]++;
@@ -135,6 +174,8 @@ int track_datagram(struct receiver *r, const struct datagram *d, uint64_t now)
     /* An incarnation from the future would make every real one stale. */
     if (hb.inc > r->wall_now + MAX_CLOCK_SKEW_MS)
         return ignore(r, &r->implausible, NULL, &hb, "incarnation from the future", d, now);
+    if (r->ring.n > 0 && !fresh_enough(r, &hb))
+        return reject_replay(r, &hb, d, now);
     n = nodes_lookup(&r->nodes, hb.node, hb.node_len, &id, &created);
     if (n == NULL && errno == ENOSPC)   /* --max-nodes: memory stays bounded */
         return ignore(r, &r->refused, NULL, &hb, "node limit reached (--max-nodes)", d, now);

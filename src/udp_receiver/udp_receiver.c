@@ -40,6 +40,7 @@ enum {
     TICK_MS = 10,                       /* a busy receiver's timers run this often */
     MAX_NODES = 1 << 20,                /* default --max-nodes: a million and more */
     FLUSH_MS = 100,                     /* output waits this long at most */
+    MAX_SKEW_MS = 5000,                 /* default --max-skew */
 };
 
 static const char usage_text[] =
@@ -47,7 +48,7 @@ static const char usage_text[] =
 "                    [--suspect-after MS] [--dead-after MS]\n"
 "                    [--detector deadline|phi] [--phi THRESHOLD]\n"
 "                    [--rcvbuf BYTES] [--max-nodes N] [--forget-after MS]\n"
-"                    [-q] [--json | --live]\n"
+"                    [--key FILE]... [--max-skew MS] [-q] [--json | --live]\n"
 "\n"
 "Listens for udp_sender's heartbeats and tracks every node: ALIVE while it\n"
 "beats, SUSPECT and then DEAD when it falls silent, LEFT when it says\n"
@@ -69,6 +70,13 @@ static const char usage_text[] =
 "                             counted and refused (default 1048576)\n"
 "      --forget-after MS      forget a node DEAD or LEFT for MS (default:\n"
 "                             never); a node heard again is new again\n"
+"      --key FILE             believe only heartbeats signed (a final mac=\n"
+"                             field, HMAC-SHA-256) by a key of FILE (mode\n"
+"                             0600; one key a line); more than once: a keyring;\n"
+"                             SIGHUP reads every FILE again\n"
+"      --max-skew MS          keyed: a node's first heartbeat, a restart and\n"
+"                             a goodbye must have sent_ms within MS of our\n"
+"                             clock, or they are replays (default 5000)\n"
 "  -q, --quiet                no line per heartbeat; state changes and the\n"
 "                             table still\n"
 "      --json                 one JSON object per event, and the summary\n"
@@ -85,7 +93,8 @@ static const char usage_text[] =
 "  udp_receiver                          # then, anywhere: udp_sender HOST\n"
 "  udp_receiver --dead-after 3000 -q\n"
 "  udp_receiver --group 239.1.2.3        # for udp_sender 239.1.2.3\n"
-"  udp_receiver --detector phi --json\n";
+"  udp_receiver --detector phi --json\n"
+"  udp_receiver --key hb.key             # for udp_sender --key hb.key\n";
 
 /* Options that must agree with each other and with --detector. */
 static void check_detector_options(const struct receiver_config *cfg, bool phi_given)
@@ -134,14 +143,17 @@ static void parse_options(int argc, char **argv, struct receiver_config *cfg)
         { "quiet", no_argument, NULL, 'q' },
         { "json", no_argument, NULL, 'j' },
         { "live", no_argument, NULL, 'L' },
+        { "key", required_argument, NULL, 'K' },
+        { "max-skew", required_argument, NULL, 'W' },
         CLI_STANDARD_OPTIONS,   /* --help, --version, the end */
     };
     const char *name;
-    bool phi_given = false;
+    bool phi_given = false, skew_given = false;
     int c;
 
     *cfg = (struct receiver_config){ .kind = DETECT_DEADLINE, .phi = 8,
-                                     .rcvbuf = 4 << 20, .max_nodes = MAX_NODES };
+                                     .rcvbuf = 4 << 20, .max_nodes = MAX_NODES,
+                                     .max_skew_ms = MAX_SKEW_MS };
     snprintf(cfg->port, sizeof(cfg->port), "%d", HB_PORT);
     while ((c = cli_next_option(argc, argv, ":p:b:qhV", longopts, usage_text,
                                 &name)) != -1) {
@@ -166,10 +178,21 @@ static void parse_options(int argc, char **argv, struct receiver_config *cfg)
         case 'q': cfg->quiet = true; break;
         case 'j': cfg->json = true; break;
         case 'L': cfg->live = true; break;
+        case 'K':
+            if (cfg->nkeys == MAC_RING_MAX)
+                cli_usage_error("--key: %d key files at most", MAC_RING_MAX);
+            cfg->keys[cfg->nkeys++] = optarg;
+            break;
+        case 'W':
+            cfg->max_skew_ms = cli_parse_u64(name, optarg, 1, 86400000);
+            skew_given = true;
+            break;
         }
     }
     if (optind < argc)
         cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (skew_given && cfg->nkeys == 0)
+        cli_usage_error("--max-skew is for a keyed receiver (--key): unsigned sent_ms proves nothing");
     check_detector_options(cfg, phi_given);
     check_live(cfg);
 }
@@ -228,6 +251,7 @@ static int receive(struct receiver *r, int fd)
         int n = inbox_fill(&in, fd);
         uint64_t now = now_ms(r);
 
+        keyring_check_reload(r, now);   /* SIGHUP: the key files read again */
         if (n < 0) {
             live_wipe(r);
             cli_error(errno, "receive");
@@ -297,25 +321,30 @@ int main(int argc, char **argv)
         cli_error(errno, "signal handlers");
         return 1;
     }
-    /* 2. One UDP socket: every interface, or -b ADDRESS, or a group. */
+    /* 2. Keyed: only what a key of ours signed will be believed. */
+    if (keyring_open(&r) != 0)
+        return CLI_EXIT_USAGE;
+    /* 3. One UDP socket: every interface, or -b ADDRESS, or a group. */
     fd = listen_open(&cfg, &how);
     if (fd < 0)
         return fd == LISTEN_MISUSE ? CLI_EXIT_USAGE : 1;
 
-    /* 3. What a failure detector keeps: each node, and a timer per node. */
+    /* 4. What a failure detector keeps: each node, and a timer per node. */
     detector_init(&r.det, cfg.kind, cfg.suspect_ms, cfg.dead_ms, cfg.phi);
     nodes_init(&r.nodes, cfg.max_nodes);
     timers_init(&r.timers);
     json_init(&r.j);
     r.start_ns = timing_now_ns();
     say_listening(&r, fd, how);
+    if (r.ring.n > 0)
+        report_keyring(&r, 0);
     if (cfg.live && live_start(&r) != 0)
         cli_error(errno, "SIGCONT handler (the table may be redrawn over other lines)");
 
-    /* 4. The lesson: receive, track, judge the silent, until Ctrl-C. */
+    /* 5. The lesson: receive, track, judge the silent, until Ctrl-C. */
     status = receive(&r, fd);
 
-    /* 5. The table of every node, and release. */
+    /* 6. The table of every node, and release. */
     report_summary(&r, now_ms(&r));
     close(fd);
     nodes_free(&r.nodes);

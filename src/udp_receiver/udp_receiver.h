@@ -9,6 +9,7 @@
  *   live.c          --live: the node table redrawn in place on a terminal
  *   listen.c        the socket: every interface, an address, a group
  *   inbox.c         datagrams 64 at a time (recvmmsg): speed only
+ *   keyring.c       --key: only signed datagrams believed; SIGHUP reloads
  */
 #ifndef KIT_UDP_RECEIVER_H
 #define KIT_UDP_RECEIVER_H
@@ -20,6 +21,7 @@
 #include "detector.h"
 #include "heartbeat.h"
 #include "json.h"
+#include "mac.h"
 #include "net.h"
 #include "nodes.h"
 #include "ratelimit.h"
@@ -40,6 +42,9 @@ struct receiver_config {
     uint64_t forget_ms;         /* --forget-after: DEAD or LEFT this long; 0: never */
     bool quiet, json;
     bool live;                  /* --live: the table redrawn on the terminal */
+    const char *keys[MAC_RING_MAX]; /* --key files; none: believe any datagram */
+    size_t nkeys;
+    uint64_t max_skew_ms;       /* --max-skew: first, restart, goodbye sent_ms */
 };
 
 /* --live: the frame now on the screen, and when to draw it again. */
@@ -63,6 +68,10 @@ struct receiver {
     uint64_t forgotten;         /* nodes removed by --forget-after */
     uint64_t malformed_by[HB_NERRORS];
     struct ratelimit problems;  /* datagrams malformed or ignored: 10 said a second */
+    struct mac_ring ring;       /* --key: the keys that verify; n == 0: unkeyed */
+    uint64_t unsigned_dgrams, bad_mac;  /* keyed: rejected, no or a wrong MAC */
+    uint64_t replayed;          /* keyed: sent_ms outside --max-skew where it counts */
+    bool said_unchecked;        /* unkeyed: "MACs are not checked" said */
     struct json j;              /* reused for every JSON event */
     struct live live;
 };
@@ -100,6 +109,19 @@ int track_datagram(struct receiver *r, const struct datagram *d, uint64_t now);
 /* Fire every node timer due by 'now': SUSPECT, DEAD, forgotten on time. */
 void track_timers(struct receiver *r, uint64_t now);
 
+/*
+ * keyring.c: keyring_open reads every --key file (0, or -1 said why)
+ * and catches SIGHUP; keyring_check_reload reads them again if SIGHUP
+ * came.  keyring_admit: 0 if datagram 'd' may go on (*len: the bytes to
+ * parse, its MAC left off), or -1 (rejected, counted and reported);
+ * unkeyed, it says once that MACs are not checked.  keyring_fresh: is
+ * the heartbeat's sent_ms within --max-skew of our wall clock?
+ */
+int keyring_open(struct receiver *r);
+void keyring_check_reload(struct receiver *r, uint64_t now);
+int keyring_admit(struct receiver *r, const struct datagram *d, size_t *len, uint64_t now);
+bool keyring_fresh(const struct receiver *r, const struct heartbeat *hb);
+
 /* report.c: every line the receiver prints, as text or as JSON. */
 void report_listening(struct receiver *r, const char *addr, int port,
                       const char *how);
@@ -118,6 +140,11 @@ void report_malformed(struct receiver *r, enum heartbeat_error err, const char *
 /* A heartbeat not believed or refused, and why: reported the same way. */
 void report_ignored(struct receiver *r, const struct heartbeat *hb, const char *why,
                     const struct sockaddr *from, socklen_t fromlen, uint64_t now);
+/* A datagram a keyed receiver does not believe (hb: NULL before parsing). */
+void report_rejected(struct receiver *r, const struct heartbeat *hb, const char *why,
+                     const struct sockaddr *from, socklen_t fromlen, uint64_t now);
+/* The keys now in the ring: at the start, and after each SIGHUP. */
+void report_keyring(struct receiver *r, uint64_t now);
 void report_summary(struct receiver *r, uint64_t now);
 /* For the live table: a node's address as text, and its loss in percent. */
 const char *report_addr(const struct node *n, char buf[NET_ADDR_STRLEN]);

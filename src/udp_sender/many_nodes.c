@@ -137,6 +137,7 @@ int many_nodes_beat(struct sender *s)
     else if (fleet_init(f, s) == 0) {
         /* Send what is due, in time order, in batches; sleep until the next. */
         while (!cli_stop_requested() && (t = timers_first(&f->due)) != NULL) {
+            keys_check_reload(s);       /* SIGHUP: --key read again */
             int n = take_due(f, schedule_now(&s->sched, t->when), timing_wall_ms());
 
             if (n > 0)

@@ -40,6 +40,7 @@ int one_node_beat(struct sender *s)
             schedule_sleep(&s->sched, due);
         if (cli_stop_requested())
             break;
+        keys_check_reload(s);           /* SIGHUP: --key read again */
         if (schedule_drop(&s->sched))
             send_skipped(s, 0, seq);    /* --drop-rate: its seq is used */
         else

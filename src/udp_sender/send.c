@@ -28,8 +28,13 @@ size_t send_format(const struct sender *s, uint32_t id, uint64_t seq,
     struct heartbeat hb = { .inc = s->inc, .seq = seq, .sent_ms = sent_ms,
                             .interval_ms = s->cfg->interval_ms, .leaving = leaving };
 
+    size_t len;
+
     node_name(s, id, hb.node);
-    return heartbeat_format(&hb, buf, HB_MAX_LEN + 1);
+    len = heartbeat_format(&hb, buf, HB_MAX_LEN + 1);
+    if (s->ring.n > 0)                  /* --key: " mac=" and the line's HMAC */
+        len = mac_sign(&s->ring.keys[0], buf, len, HB_MAX_LEN + 1);
+    return len;
 }
 
 static bool chatty(const struct sender *s)

@@ -28,6 +28,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdnoreturn.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,7 +44,8 @@ enum { BATCH = 64 };                    /* datagrams per sendmmsg(2) */
 static const char usage_text[] =
 "Usage: udp_sender [HOST] [-p PORT] [-i INTERVAL_MS] [-c COUNT] [-n NAME]\n"
 "                  [--broadcast] [--iface IFNAME] [--ttl N] [--jitter PCT]\n"
-"                  [--drop-rate PCT] [--nodes N] [-q] [--json]\n"
+"                  [--drop-rate PCT] [--nodes N] [--key FILE] [-q] [--json]\n"
+"       udp_sender --genkey\n"
 "\n"
 "Sends a heartbeat datagram to HOST (default 127.0.0.1) every INTERVAL_MS,\n"
 "for udp_receiver to tell which nodes are alive.  Ctrl-C sends a last\n"
@@ -65,6 +67,10 @@ static const char usage_text[] =
 "      --drop-rate PCT    skip PCT% of heartbeats at random (their seq is\n"
 "                         used): loss without touching the network\n"
 "      --nodes N          play N nodes, NAME-1..NAME-N, 1..10000000\n"
+"      --key FILE         sign each heartbeat (HMAC-SHA-256, a final mac=\n"
+"                         field) with the first key of FILE (mode 0600);\n"
+"                         SIGHUP reads FILE again\n"
+"      --genkey           print a new random key (64 hex digits) and exit\n"
 "  -q, --quiet            only the totals\n"
 "      --json             totals as one JSON object\n"
 "  -h, --help             show this help\n"
@@ -72,6 +78,7 @@ static const char usage_text[] =
 "\n"
 "Wire format, one datagram (see udp_receiver --help):\n"
 "  HEARTBEAT v=1 node=NAME inc=START_MS seq=N interval_ms=MS sent_ms=UNIX_MS\n"
+"  and with --key: ... mac=HMAC_SHA256_HEX (see week3(7))\n"
 "\n"
 "Examples:\n"
 "  udp_sender                         # to udp_receiver on this machine\n"
@@ -79,7 +86,19 @@ static const char usage_text[] =
 "  udp_sender --broadcast -i 500      # to every receiver on the LAN\n"
 "  udp_sender 239.1.2.3 --ttl 1       # to receivers that joined the group\n"
 "  udp_sender -c 5                    # five heartbeats, then a silent 'crash'\n"
-"  udp_sender --nodes 1000 -q         # a thousand nodes, to load a receiver\n";
+"  udp_sender --nodes 1000 -q         # a thousand nodes, to load a receiver\n"
+"  umask 077; udp_sender --genkey > hb.key; udp_sender --key hb.key\n";
+
+/* --genkey: a key file's line, from the system's random source. */
+static noreturn void print_new_key(void)
+{
+    char hex[MAC_HEX + 2];
+
+    if (mac_generate(hex) != MAC_OK)
+        cli_usage_error("--genkey: built without libsodium: apt-get install libsodium-dev");
+    fputs(hex, stdout);
+    exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1);
+}
 
 /* NAME, by default the host name; with --nodes, NAME-N must be a name too. */
 static void check_name(struct sender_config *cfg)
@@ -113,11 +132,14 @@ static void parse_options(int argc, char **argv, struct sender_config *cfg)
         { "jitter", required_argument, NULL, 'J' },
         { "drop-rate", required_argument, NULL, 'D' },
         { "nodes", required_argument, NULL, 'N' },
+        { "key", required_argument, NULL, 'K' },
+        { "genkey", no_argument, NULL, 'G' },
         { "quiet", no_argument, NULL, 'q' },
         { "json", no_argument, NULL, 'j' },
         CLI_STANDARD_OPTIONS,   /* --help, --version, the end */
     };
     const char *name;
+    bool genkey = false;
     int c;
 
     *cfg = (struct sender_config){ .interval_ms = 1000, .nodes = 1, .ttl = 1,
@@ -139,10 +161,18 @@ static void parse_options(int argc, char **argv, struct sender_config *cfg)
         case 'J': cfg->jitter_pct = (unsigned)cli_parse_u64(name, optarg, 0, 100); break;
         case 'D': cfg->drop_pct = (unsigned)cli_parse_u64(name, optarg, 0, 100); break;
         case 'N': cfg->nodes = cli_parse_u64(name, optarg, 1, 10000000); break;
+        case 'K':
+            if (cfg->key_file != NULL)
+                cli_usage_error("--key: a sender signs with one key file (give it once)");
+            cfg->key_file = optarg;
+            break;
+        case 'G': genkey = true; break;
         case 'q': cfg->quiet = true; break;
         case 'j': cfg->json = true; break;
         }
     }
+    if (genkey)
+        print_new_key();
     if (optind < argc)
         cfg->host = argv[optind++];
     if (optind < argc)
@@ -217,24 +247,28 @@ int main(int argc, char **argv)
         cli_error(errno, "signal handlers");
         return 1;
     }
-    /* 2. Where heartbeats go: a UDP socket, and no connection at all. */
+    /* 2. Who may believe us: with --key, every heartbeat is signed. */
+    if (keys_open(&s) != 0)
+        return CLI_EXIT_USAGE;
+
+    /* 3. Where heartbeats go: a UDP socket, and no connection at all. */
     s.fd = dest_open(&cfg, &s.dest);
     if (s.fd < 0)
         return s.fd == DEST_MISUSE ? CLI_EXIT_USAGE : 1;
 
-    /* 3. Who we are: a name, and an incarnation (our start time), so
+    /* 4. Who we are: a name, and an incarnation (our start time), so
      *    that a receiver tells a restart from a late packet. */
     s.inc = timing_wall_ms();
     schedule_init(&s.sched, &cfg);
     print_banner(&s);
 
-    /* 4. The lesson: beat until Ctrl-C (goodbye) or COUNT (silence). */
+    /* 5. The lesson: beat until Ctrl-C (goodbye) or COUNT (silence). */
     if (cfg.nodes == 1)
         status = one_node_beat(&s);
     else
         status = many_nodes_beat(&s);
 
-    /* 5. Account for everything.  Nothing got through at all: a failure. */
+    /* 6. Account for everything.  Nothing got through at all: a failure. */
     print_totals(&s, timing_seconds_since(s.sched.start_ns));
     close(s.fd);
     return status != 0 || (s.sent + s.leaving == 0 && s.errors > 0);

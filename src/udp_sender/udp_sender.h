@@ -8,6 +8,7 @@
  *   schedule.c     when each heartbeat is due: spread, jitter, catching up
  *   send.c         one heartbeat's line, and what became of it
  *   dest.c         where heartbeats go: unicast, broadcast, multicast
+ *   keys.c         --key: the key it signs with, read again on SIGHUP
  */
 #ifndef KIT_UDP_SENDER_H
 #define KIT_UDP_SENDER_H
@@ -17,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "heartbeat.h"
+#include "mac.h"
 #include "net.h"
 #include "ratelimit.h"
 
@@ -25,6 +27,7 @@ struct sender_config {
     char port[8];
     const char *name;           /* node name, or the prefix with --nodes */
     const char *iface;
+    const char *key_file;       /* --key: sign with its first key; NULL: unsigned */
     uint64_t interval_ms, count, nodes;
     unsigned ttl, jitter_pct, drop_pct;
     bool broadcast, ttl_given, quiet, json;
@@ -59,6 +62,7 @@ struct sender {
     struct schedule sched;
     uint64_t sent, skipped, errors, leaving;
     struct ratelimit send_errors;   /* failed sends: one message a second */
+    struct mac_ring ring;       /* --key: keys[0] signs; n == 0: unsigned */
 };
 
 /* one_node.c, many_nodes.c: beat until Ctrl-C (then say goodbye with
@@ -86,6 +90,11 @@ size_t send_format(const struct sender *s, uint32_t id, uint64_t seq,
 void send_done(struct sender *s, const char *line, size_t len, bool leaving);
 void send_skipped(struct sender *s, uint32_t id, uint64_t seq);
 void send_failed(struct sender *s, int err);
+
+/* keys.c: read --key (0, or -1 said why) and catch SIGHUP; read the
+ * file again if SIGHUP came (a failure is said, and the old key kept). */
+int keys_open(struct sender *s);
+void keys_check_reload(struct sender *s);
 
 /* dest.c */
 enum { DEST_FAILED = -1, DEST_MISUSE = -2 };
