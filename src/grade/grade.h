@@ -50,6 +50,10 @@ void lab_prepare(struct lab *lab, const char *kitdir, const char *workdir);
 int lab_up(struct lab *lab);
 /* Cut node N's cable, or plug it in again.  0 or -1. */
 int lab_link(const struct lab *lab, int node, bool cut);
+/* The same, started in the background (a check goes on meanwhile): its
+ * PID or -1; lab_link_done: has it ended (its exit status in *status)? */
+pid_t lab_link_start(const struct lab *lab, int node, bool cut);
+bool lab_link_done(pid_t pid, int *status);
 /* Remove it, ending what runs on its nodes (also when it is not up). */
 void lab_down(struct lab *lab);
 /* This process (a child, single-threaded) moves to node N.  0 or -1. */

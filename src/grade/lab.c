@@ -205,6 +205,35 @@ int lab_up(struct lab *lab)
     return 0;
 }
 
+pid_t lab_link_start(const struct lab *lab, int node, bool cut)
+{
+    char n[8];
+    snprintf(n, sizeof n, "%d", node);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        if (null >= 0) {
+            dup2(null, 0);
+            dup2(null, 1);
+            dup2(null, 2);
+        }
+        setenv("NETLAB_PREFIX", lab->prefix, 1);
+        setenv("XDG_RUNTIME_DIR", lab->state, 1);
+        execl(lab->netlab, "netlab", cut ? "cut" : "heal", n, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+bool lab_link_done(pid_t pid, int *status)
+{
+    int st;
+    if (waitpid(pid, &st, WNOHANG) != pid)
+        return false;
+    *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return true;
+}
+
 int lab_link(const struct lab *lab, int node, bool cut)
 {
     char out[1024], n[8];

@@ -72,6 +72,7 @@ struct conn {
 struct server {
     enum srv_mode mode;
     int lfd;
+    const char *host;               /* where it listens */
     char port[8];
     struct conn conns[SRV_CONNS];
     unsigned accepted;              /* connections, in all */
@@ -293,16 +294,41 @@ static void srv_round(struct server *s, int ms)
     srv_timers(s);
 }
 
-static int srv_open(struct server *s, enum srv_mode mode, struct verdict *v)
+/* A listening socket on node 'node' of the lab, on its address, port
+ * chosen by the kernel: the fd, or -1. */
+static int listen_on_node(const struct lab *lab, int node)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    int fd = lab_socket(lab, node, SOCK_STREAM);
+
+    if (fd < 0)
+        return -1;
+    if (inet_pton(AF_INET, lab->addr[node], &a.sin_addr) != 1 ||
+        bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, SRV_CONNS) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+/* The grader's server: here, on 127.0.0.1 (node 0), or on the lab's
+ * node 'node'.  Its address is s->host, s->port. */
+static int srv_open(struct server *s, enum srv_mode mode, const struct grade_opts *o,
+                    int node, struct verdict *v)
 {
     int gai = 0;
 
-    *s = (struct server){ .mode = mode };
+    *s = (struct server){ .mode = mode, .host = "127.0.0.1" };
     for (int i = 0; i < SRV_CONNS; i++)
         s->conns[i].fd = -1;
-    s->lfd = net_listen_tcp("127.0.0.1", "0", SRV_CONNS, &gai);
+    if (node > 0)
+        s->host = o->lab->addr[node];
+    s->lfd = node > 0 ? listen_on_node(o->lab, node)
+                      : net_listen_tcp(s->host, "0", SRV_CONNS, &gai);
     if (s->lfd < 0 || fcntl(s->lfd, F_SETFL, O_NONBLOCK) != 0) {
-        verdict_fail(v, "grade: cannot listen on 127.0.0.1: %s", strerror(errno));
+        verdict_fail(v, "grade: cannot listen on %s: %s", s->host, strerror(errno));
         if (s->lfd >= 0)
             close(s->lfd);
         return -1;
@@ -443,18 +469,25 @@ static void judge_answers(const struct server *s, const struct impl *im,
     free(out);
 }
 
+/* The client on the lab's node 'node' (0: here), the grader's
+ * answering server on node1 (here: 127.0.0.1). */
 static void run_answered(const struct grade_opts *o, struct verdict *v,
-                         const int64_t *want, size_t nwant)
+                         const int64_t *want, size_t nwant, int node)
 {
     struct server s;
     struct impl im;
     int code;
+    struct grade_opts on = *o;
 
-    if (srv_open(&s, SRV_ANSWER, v) != 0)
+    on.node = node;
+    if (srv_open(&s, SRV_ANSWER, o, node > 0 ? 1 : 0, v) != 0)
         return;
-    struct fill f = { .host = "127.0.0.1", .port = s.port };
-    if (impl_start(&im, o, &f, "the client", v) != 0)
+    struct fill f = { .host = s.host, .port = s.port };
+    if (impl_start(&im, &on, &f, "the client", v) != 0)
         goto out_close;
+    if (node > 0)
+        verdict_say(v, "the client on node%d, the server on node1 (%s:%s)", node,
+                    s.host, s.port);
     if (!serve(&s, &im, ANSWER_DEADLINE_MS)) {
         verdict_fail(v, "the client still runs %d s after it started: asking "
                      "a few squares takes a correct client well under a "
@@ -464,9 +497,9 @@ static void run_answered(const struct grade_opts *o, struct verdict *v,
     } else if (!ended_cleanly(&im, v, &code)) {
         impl_log_output(&im, v);
     } else if (s.accepted == 0) {
-        verdict_fail(v, "it never connected to 127.0.0.1:%s ({host} {port}): "
+        verdict_fail(v, "it never connected to %s:%s ({host} {port}): "
                      "a correct client connects there and asks its numbers",
-                     s.port);
+                     s.host, s.port);
         impl_log_output(&im, v);
     } else if (s.nasked == 0) {
         verdict_fail(v, "it connected but asked for no number (a request is "
@@ -483,7 +516,7 @@ out_close:
 
 static void check_answers(const struct grade_opts *o, struct verdict *v)
 {
-    run_answered(o, v, NULL, 0);
+    run_answered(o, v, NULL, 0, 0);
 }
 
 /*
@@ -529,7 +562,7 @@ static void check_args(const struct grade_opts *o, struct verdict *v)
         return;
     }
     verdict_say(v, "COMMAND gives it %s", list_numbers(want, n, list));
-    run_answered(o, v, want, n);
+    run_answered(o, v, want, n, 0);
 }
 
 /* ---- a server that is not there ---- */
@@ -616,7 +649,7 @@ static void check_silent(const struct grade_opts *o, struct verdict *v)
     struct impl im;
     int code;
 
-    if (srv_open(&s, SRV_SILENT, v) != 0)
+    if (srv_open(&s, SRV_SILENT, o, 0, v) != 0)
         return;
     struct fill f = { .host = "127.0.0.1", .port = s.port };
     if (impl_start(&im, o, &f, "the client", v) != 0)
@@ -658,7 +691,7 @@ static void check_garbage(const struct grade_opts *o, struct verdict *v)
     struct impl im;
     int code;
 
-    if (srv_open(&s, SRV_GARBAGE, v) != 0)
+    if (srv_open(&s, SRV_GARBAGE, o, 0, v) != 0)
         return;
     struct fill f = { .host = "127.0.0.1", .port = s.port };
     if (impl_start(&im, o, &f, "the client", v) != 0)
@@ -698,6 +731,50 @@ out_close:
     srv_close(&s);
 }
 
+/* ---- across the lab's machines (--lab) ---- */
+
+static void check_lab_answers(const struct grade_opts *o, struct verdict *v)
+{
+    if (lab_ready(o, v))
+        run_answered(o, v, NULL, 0, 2);
+}
+
+static void check_lab_cut(const struct grade_opts *o, struct verdict *v)
+{
+    struct server s;
+    struct impl im;
+    struct grade_opts on = *o;
+
+    if (!lab_ready(o, v))
+        return;
+    on.node = 2;
+    if (srv_open(&s, SRV_ANSWER, o, 1, v) != 0)
+        return;
+    if (lab_link(o->lab, 2, true) != 0) {
+        verdict_fail(v, "grade: netlab cut 2 failed");
+        goto out_close;
+    }
+    struct fill f = { .host = s.host, .port = s.port };
+    if (impl_start(&im, &on, &f, "the client", v) != 0)
+        goto out_heal;
+    verdict_say(v, "the server listens on node1 (%s:%s); the client runs on node2, whose "
+                "cable is cut: nothing it sends arrives, and no answer comes", s.host, s.port);
+    if (!serve(&s, &im, ABSENT_DEADLINE_MS)) {
+        verdict_fail(v, "the client still runs %d s later: a correct client gives up "
+                     "(\"No route to host\", or its own timeout), says so and exits "
+                     "non-zero (does it retry forever, or wait without a timeout?)",
+                     ABSENT_DEADLINE_MS / 1000);
+        impl_log_output(&im, v);
+    } else {
+        judge_absent(&im, v);
+    }
+    impl_stop(&im);
+out_heal:
+    lab_link(o->lab, 2, false);
+out_close:
+    srv_close(&s);
+}
+
 static const struct check checks[] = {
     { "tcp-client.answers", "basic", PROFILE_BOTH, 4,
       "prints the square of each number it asks, exit 0", check_answers },
@@ -711,6 +788,11 @@ static const struct check checks[] = {
       check_silent },
     { "tcp-client.garbage", "robustness", PROFILE_BOTH, 2,
       "a server that sends garbage and closes: no crash", check_garbage },
+    { "tcp-client.lab-answers", "basic", PROFILE_BOTH | LAB, 2,
+      "on node2 of a lab, asks the server on node1 and prints the squares",
+      check_lab_answers },
+    { "tcp-client.lab-cut", "faults", PROFILE_BOTH | LAB, 2,
+      "its machine's cable cut: a message, exit non-zero, within 10 s", check_lab_cut },
 };
 
 const struct spec spec_tcp_client = {

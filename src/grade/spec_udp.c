@@ -70,11 +70,13 @@ struct arrival {
     uint64_t at_ns;                 /* when it came (timing_now_ns) */
     size_t len;                     /* its true length */
     char text[HB_MAX_LEN + 2];      /* its first bytes: one past the limit */
+    struct in_addr from;            /* its source address */
 };
 
 struct tx {
     struct impl im;
-    int fd;                         /* bound to 127.0.0.1:port; -1: nobody */
+    int fd;                         /* bound to host:port; -1: nobody */
+    const char *host;               /* 127.0.0.1, or node1's address on the lab */
     char port[8];
     unsigned interval;              /* ms, what the sender was asked for */
     bool interval_given;            /* COMMAND has {interval_ms} */
@@ -91,11 +93,31 @@ static size_t kept(const struct arrival *a)
  * to; without, pick a port nobody listens on.  Returns 0, or -1 with the
  * verdict failed.
  */
+/* A UDP socket bound to node1's address of the lab, port chosen by the
+ * kernel (its number in 'port'): the fd, or -1. */
+static int bind_on_node1(const struct lab *lab, char *port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    int fd = lab_socket(lab, 1, SOCK_DGRAM);
+
+    if (fd < 0)
+        return -1;
+    if (inet_pton(AF_INET, lab->addr[1], &a.sin_addr) != 1 ||
+        bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || net_local_port(fd) < 0) {
+        close(fd);
+        return -1;
+    }
+    snprintf(port, 8, "%u", (unsigned)net_local_port(fd) & 0xffffu);
+    return fd;
+}
+
 static int tx_start(struct tx *t, const struct grade_opts *o, struct verdict *v,
                     bool listen)
 {
     char ms[16];
     int gai = 0;
+    struct grade_opts on = *o;
+    const char *host = "127.0.0.1";
 
     memset(t, 0, sizeof(*t));
     t->fd = -1;
@@ -104,7 +126,13 @@ static int tx_start(struct tx *t, const struct grade_opts *o, struct verdict *v,
     if (!t->interval_given)
         verdict_say(v, "COMMAND has no {interval_ms}: the sender is taken to beat "
                     "every %d ms (the course's default)", COURSE_MS);
-    if (listen) {
+    if (o->node > 0) {
+        /* on the lab: it runs on node o->node and sends to node1 */
+        host = o->lab->addr[1];
+        if ((t->fd = bind_on_node1(o->lab, t->port)) < 0)
+            return verdict_fail(v, "grader: cannot bind a UDP socket on node1 (%s): %s",
+                                host, strerror(errno)), -1;
+    } else if (listen) {
         t->fd = net_bind_udp("127.0.0.1", "0", false, &gai);
         if (t->fd < 0 || net_local_port(t->fd) < 0)
             return verdict_fail(v, "grader: cannot bind a UDP socket on 127.0.0.1: %s",
@@ -114,8 +142,9 @@ static int tx_start(struct tx *t, const struct grade_opts *o, struct verdict *v,
         return verdict_fail(v, "grader: no free UDP port: %s", strerror(errno)), -1;
     }
     snprintf(ms, sizeof(ms), "%u", t->interval);
-    struct fill f = { .host = "127.0.0.1", .port = t->port, .interval_ms = ms };
-    return impl_start(&t->im, o, &f, "the sender", v);
+    t->host = host;
+    struct fill f = { .host = host, .port = t->port, .interval_ms = ms };
+    return impl_start(&t->im, &on, &f, "the sender", v);
 }
 
 static void tx_stop(struct tx *t)
@@ -142,8 +171,12 @@ static int next_datagram(int fd, struct impl *im, int timeout_ms, struct arrival
         struct pollfd p = { .fd = fd, .events = POLLIN };
 
         if (poll(&p, 1, left < 0 ? 0 : left < 20 ? left : 20) > 0) {
-            ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+            struct sockaddr_in from = { 0 };
+            socklen_t flen = sizeof(from);
+            ssize_t n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
+                                 (struct sockaddr *)&from, &flen);
             if (n >= 0) {
+                a->from = from.sin_addr;
                 a->at_ns = timing_now_ns();
                 a->len = (size_t)n;
                 memcpy(a->text, buf, kept(a));
@@ -176,11 +209,11 @@ static int tx_collect(struct tx *t, struct verdict *v, struct arrival *a, int wa
         if (r == 1)
             continue;
         if (r < 0)
-            verdict_fail(v, "%d datagram(s) came to 127.0.0.1:%s, then it %s", n, t->port,
+            verdict_fail(v, "%d datagram(s) came to %s:%s, then it %s", n, t->host, t->port,
                          impl_how(&t->im, how, sizeof(how)));
         else if (n == 0)
-            verdict_fail(v, "no datagram came to 127.0.0.1:%s within %d ms of its start",
-                         t->port, wait);
+            verdict_fail(v, "no datagram came to %s:%s within %d ms of its start",
+                         t->host, t->port, wait);
         else
             verdict_fail(v, "%d datagram(s) came, then none for %d ms (its interval is %u ms)",
                          n, wait, t->interval);
@@ -449,6 +482,112 @@ out:
     tx_stop(&t);
 }
 
+/* ---- across the lab's machines (--lab) ---- */
+
+/* Senders on node2 and node3, to node1: both heard, each from its own
+ * machine's address, at a steady interval. */
+static void sender_lab_heard(const struct grade_opts *o, struct verdict *v)
+{
+    enum { WANT = 6 };
+    struct tx t;
+    struct impl third = { 0 };
+    struct grade_opts on = *o;
+    struct arrival a[4 * WANT], mine[2][WANT];
+    int got[2] = { 0, 0 };
+    char ms[16], how[64];
+
+    if (!lab_ready(o, v))
+        return;
+    on.node = 2;
+    if (tx_start(&t, &on, v, true) != 0)
+        goto out;
+    on.node = 3;
+    snprintf(ms, sizeof(ms), "%u", t.interval);
+    struct fill f = { .host = o->lab->addr[1], .port = t.port, .interval_ms = ms };
+    if (impl_start(&third, &on, &f, "the sender on node3", v) != 0)
+        goto out;
+    verdict_say(v, "senders on node2 (%s) and node3 (%s), to node1 (%s:%s)", o->lab->addr[2],
+                o->lab->addr[3], o->lab->addr[1], t.port);
+    uint64_t start = timing_now_ns();
+    int limit = START_MS + (WANT + 2) * (int)t.interval;
+    for (size_t i = 0; (got[0] < WANT || got[1] < WANT) && i < sizeof(a) / sizeof(a[0]); i++) {
+        int left = limit - (int)ms_since(start);
+        if (left <= 0 || next_datagram(t.fd, &t.im, left, &a[i]) != 1)
+            break;
+        for (int k = 0; k < 2; k++) {
+            struct in_addr node;
+            inet_pton(AF_INET, o->lab->addr[2 + k], &node);
+            if (a[i].from.s_addr == node.s_addr && got[k] < WANT)
+                mine[k][got[k]++] = a[i];
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        struct impl *im = k == 0 ? &t.im : &third;
+        if (got[k] < WANT) {
+            verdict_fail(v, "from node%d (%s): %d heartbeat(s) within %.1f s, not %d (it %s)",
+                         2 + k, o->lab->addr[2 + k], got[k], limit / 1000.0, WANT,
+                         impl_how(im, how, sizeof(how)));
+            verdict_say(v, "  a correct sender sends to {host}:{port}, which here is another "
+                        "machine's address, not 127.0.0.1");
+            impl_log_output(im, v);
+        } else {
+            verdict_say(v, "node%d:", 2 + k);
+            judge_steady(v, mine[k], WANT, t.interval);
+        }
+    }
+out:
+    if (third.pid > 0)
+        impl_stop(&third);
+    tx_stop(&t);
+}
+
+/* A sender on node2 whose cable is cut for a while, then plugged in:
+ * it runs on, and node1 hears it again. */
+static void sender_lab_cut(const struct grade_opts *o, struct verdict *v)
+{
+    struct tx t;
+    struct arrival a[3], after;
+    struct grade_opts on = *o;
+    char how[64];
+
+    if (!lab_ready(o, v))
+        return;
+    on.node = 2;
+    if (tx_start(&t, &on, v, true) != 0 || tx_collect(&t, v, a, 3) != 3)
+        goto out;
+    int cut_ms = 5 * (int)t.interval < 2000 ? 2000 : 5 * (int)t.interval;
+    if (lab_link(o->lab, 2, true) != 0) {
+        verdict_fail(v, "grade: netlab cut 2 failed");
+        goto out;
+    }
+    /* what it sends meanwhile goes nowhere: nothing to read, then */
+    bool ended = impl_wait(&t.im, cut_ms);
+    lab_link(o->lab, 2, false);
+    uint64_t healed = timing_now_ns();
+    while (recv(t.fd, a[0].text, sizeof(a[0].text), MSG_DONTWAIT) >= 0)
+        ;                       /* what came before the cut took effect */
+    if (ended) {
+        verdict_fail(v, "while its cable was cut (%.1f s) it %s: a sender must outlive the "
+                     "network (a failed send is no reason to stop)", cut_ms / 1000.0,
+                     impl_how(&t.im, how, sizeof(how)));
+        impl_log_output(&t.im, v);
+        goto out;
+    }
+    int wait = 3 * (int)t.interval + SLACK_MS;
+    if (next_datagram(t.fd, &t.im, wait, &after) == 1)
+        verdict_say(v, "node2's cable cut for %.1f s: it ran on, and was heard again %llu ms "
+                    "after the cable was back", cut_ms / 1000.0,
+                    (unsigned long long)(ms_since(healed)));
+    else {
+        verdict_fail(v, "node2's cable was cut for %.1f s, then plugged in: no heartbeat "
+                     "within %d ms after (it %s)", cut_ms / 1000.0, wait,
+                     impl_how(&t.im, how, sizeof(how)));
+        impl_log_output(&t.im, v);
+    }
+out:
+    tx_stop(&t);
+}
+
 static const struct check sender_checks[] = {
     { "udp-sender.steady", "basic", PROFILE_BOTH, 2,
       "datagrams arrive at a steady interval (the jitter is measured)", sender_steady },
@@ -460,6 +599,10 @@ static const struct check sender_checks[] = {
       "SIGINT: a last heartbeat with leaving=1, then exit 0 within 2 s", sender_goodbye },
     { "udp-sender.nobody-listens", "robustness", PROFILE_BOTH, 1,
       "with nobody listening it keeps running, and beating", sender_nobody },
+    { "udp-sender.lab-heard", "basic", PROFILE_BOTH | LAB, 2,
+      "on node2 and node3 of a lab, both heard on node1, steady", sender_lab_heard },
+    { "udp-sender.lab-cut", "faults", PROFILE_BOTH | LAB, 1,
+      "its cable cut, then plugged in: it runs on and is heard again", sender_lab_cut },
 };
 
 const struct spec spec_udp_sender = {
@@ -477,7 +620,8 @@ static const char *const state_word[NSTATES] = { "ALIVE", "SUSPECT", "DEAD", "LE
 struct node {
     int fd;                         /* connected to the receiver's port */
     const char *name;
-    char port[8];                   /* its own: its address is 127.0.0.1:port */
+    char port[8];                   /* its own: its address is addr:port */
+    const char *addr;               /* 127.0.0.1, or its lab node's address */
     uint64_t inc, seq;              /* its incarnation, the last seq sent */
     bool beating;                   /* a heartbeat every interval */
     uint64_t due_ns;                /* when the next one is due */
@@ -492,6 +636,10 @@ struct rx {
     struct verdict *v;
     char port[8];
     bool interval_given;            /* COMMAND has {interval_ms} */
+    const struct lab *lab;          /* on the lab: it runs on node1, the nodes
+                                       beat from node2 and node3 in turn */
+    pid_t linking;                  /* a netlab cut or heal under way */
+    int link_status;                /* its exit status, once done */
     struct node node[3];
     int nodes;
     char *out;                      /* its stdout so far */
@@ -506,15 +654,17 @@ typedef bool rx_done_fn(struct rx *rx);
 
 /* Is the UDP port bound by anyone (/proc/net/udp, udp6)?  1 yes, 0 no,
  * -1 cannot tell. */
-static int port_bound(const char *port)
+static int port_bound(const char *port, pid_t pid)
 {
-    static const char *const files[] = { "/proc/net/udp", "/proc/net/udp6" };
+    static const char *const files[] = { "udp", "udp6" };
     unsigned want = (unsigned)atoi(port), got;
-    char line[256];
+    char line[256], path[64];
     int readable = 0;
 
+    /* the tables of its network namespace (a lab's node's, maybe) */
     for (int i = 0; i < 2; i++) {
-        FILE *f = fopen(files[i], "r");
+        snprintf(path, sizeof(path), "/proc/%d/net/%s", (int)pid, files[i]);
+        FILE *f = fopen(path, "r");
         if (f == NULL)
             continue;
         readable++;
@@ -535,7 +685,7 @@ static int rx_listening(struct rx *rx)
     char how[64];
 
     while (ms_since(start) < START_MS) {
-        int bound = port_bound(rx->port);
+        int bound = port_bound(rx->port, rx->im.pid);
         if (bound < 0) {                /* no /proc: give it a second */
             sleep_ms(1000);
             return 0;
@@ -543,14 +693,14 @@ static int rx_listening(struct rx *rx)
         if (bound)
             return 0;
         if (impl_wait(&rx->im, 10)) {
-            verdict_fail(rx->v, "it %s before it listened on UDP 127.0.0.1:%s",
+            verdict_fail(rx->v, "it %s before it listened on UDP port %s",
                          impl_how(&rx->im, how, sizeof(how)), rx->port);
             impl_log_output(&rx->im, rx->v);
             return -1;
         }
     }
     verdict_fail(rx->v, "nothing listened on UDP port %s %d ms after the start: a correct "
-                 "receiver binds 127.0.0.1:{port} (or every address) at once",
+                 "receiver binds {host}:{port} (or every address) at once",
                  rx->port, START_MS);
     impl_log_output(&rx->im, rx->v);
     return -1;
@@ -559,16 +709,21 @@ static int rx_listening(struct rx *rx)
 static int rx_start(struct rx *rx, const struct grade_opts *o, struct verdict *v)
 {
     char ms[16];
+    const char *host = "127.0.0.1";
 
     memset(rx, 0, sizeof(*rx));
     rx->v = v;
+    if (o->node > 0) {
+        rx->lab = o->lab;
+        host = o->lab->addr[o->node];
+    }
     rx->interval_given = command_has(o, "{interval_ms}");
     for (int i = 0; i < NSTATES; i++)
         rx->seen_ms[i] = -1;
     if (pick_port(false, rx->port) < 0)
         return verdict_fail(v, "grader: no free UDP port: %s", strerror(errno)), -1;
     snprintf(ms, sizeof(ms), "%d", FAST_MS);
-    struct fill f = { .host = "127.0.0.1", .port = rx->port, .interval_ms = ms };
+    struct fill f = { .host = host, .port = rx->port, .interval_ms = ms };
     if (impl_start(&rx->im, o, &f, "the receiver", v) < 0)
         return -1;
     return rx_listening(rx);
@@ -587,15 +742,18 @@ static void rx_stop(struct rx *rx)
 
 /* A UDP socket of the grader's, connected to the receiver; its own port
  * in 'port'.  Returns it, or -1 (the verdict failed). */
-static int rx_socket(struct rx *rx, char *port)
+static int rx_socket(struct rx *rx, char *port, int on)
 {
     struct sockaddr_in to = { .sin_family = AF_INET,
                               .sin_port = htons((uint16_t)atoi(rx->port)),
                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     struct sockaddr_in me;
     socklen_t len = sizeof(me);
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int fd = on > 0 ? lab_socket(rx->lab, on, SOCK_DGRAM)
+                    : socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
+    if (on > 0)
+        inet_pton(AF_INET, rx->lab->addr[1], &to.sin_addr);
     if (fd < 0 || connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0 ||
         getsockname(fd, (struct sockaddr *)&me, &len) < 0) {
         verdict_fail(rx->v, "grader: cannot open a UDP socket: %s", strerror(errno));
@@ -612,8 +770,11 @@ static struct node *rx_node(struct rx *rx, const char *name)
 {
     struct node *nd = &rx->node[rx->nodes];
 
+    int on = rx->lab != NULL ? 2 + rx->nodes % 2 : 0;
+
     memset(nd, 0, sizeof(*nd));
-    nd->fd = rx_socket(rx, nd->port);
+    nd->addr = on > 0 ? rx->lab->addr[on] : "127.0.0.1";
+    nd->fd = rx_socket(rx, nd->port, on);
     if (nd->fd < 0)
         return NULL;
     rx->nodes++;
@@ -760,8 +921,9 @@ static void judge_shown(struct rx *rx, const char *after)
                         nd->shown_ms);
             continue;
         }
-        verdict_fail(rx->v, "neither %s nor its address 127.0.0.1:%s was in its output "
-                     "within %d ms of its first heartbeat", nd->name, nd->port, SHOW_MS);
+        verdict_fail(rx->v, "neither %s nor its address %s:%s was in its output "
+                     "within %d ms of its first heartbeat", nd->name, nd->addr, nd->port,
+                     SHOW_MS);
         verdict_quote(rx->v, "sent", nd->sent, strlen(nd->sent), QUOTE_MAX);
         verdict_say(rx->v, "a correct receiver prints a line for a heartbeat, naming its "
                     "node (or its address) at once: flush the output after each line");
@@ -798,7 +960,7 @@ static void bad_then_node(struct rx *rx, const char *const *what, const size_t *
                           int count, const char *label)
 {
     char port[8];
-    int fd = rx_socket(rx, port);       /* not the node's: its address */
+    int fd = rx_socket(rx, port, 0);    /* not the node's: its address */
 
     if (fd < 0)
         return;
@@ -1027,6 +1189,133 @@ out:
     rx_stop(&rx);
 }
 
+/* ---- across the lab's machines (--lab) ---- */
+
+/* Nothing of the lab's nodes ever reached its output: say where they
+ * were sent. */
+static void lab_unheard(struct rx *rx, const struct grade_opts *o)
+{
+    for (int i = 0; i < rx->nodes; i++)
+        if (rx->node[i].shown_ms >= 0)
+            return;
+    if (rx->nodes > 0)
+        verdict_say(rx->v, "  the heartbeats went to node1's address, %s:%s ({host} {port}): "
+                    "a receiver bound to 127.0.0.1 hears its own machine only",
+                    o->lab->addr[1], rx->port);
+}
+
+/* The receiver on node1 of the lab; 'on' its grade_opts (the node set). */
+static int rx_start_on_node1(struct rx *rx, const struct grade_opts *o, struct verdict *v)
+{
+    struct grade_opts on = *o;
+
+    on.node = 1;
+    if (rx_start(rx, &on, v) < 0) {
+        verdict_say(v, "  on a lab, {host} is node1's address (%s): a receiver bound to "
+                    "127.0.0.1 hears its own machine only", o->lab->addr[1]);
+        return -1;
+    }
+    return 0;
+}
+
+static void receiver_lab_nodes(const struct grade_opts *o, struct verdict *v)
+{
+    static const char *const names[] = { "node2", "node3" };
+    struct rx rx;
+
+    if (!lab_ready(o, v))
+        return;
+    if (rx_start_on_node1(&rx, o, v) < 0)
+        goto out;
+    for (int i = 0; i < 2; i++) {
+        struct node *nd = rx_node(&rx, names[i]);
+        if (nd == NULL)
+            goto out;
+        nd->beating = true;
+    }
+    verdict_say(v, "the receiver on node1 (%s:%s); heartbeats from node2 (%s) and node3 (%s)",
+                o->lab->addr[1], rx.port, o->lab->addr[2], o->lab->addr[3]);
+    rx_pump(&rx, SHOW_MS, all_shown);
+    judge_shown(&rx, "while two nodes beat");
+    if (v->failed)
+        lab_unheard(&rx, o);
+out:
+    rx_stop(&rx);
+}
+
+/* The netlab command under way has ended (its status in link_status). */
+static bool linked(struct rx *rx)
+{
+    return rx->linking <= 0 || lab_link_done(rx->linking, &rx->link_status);
+}
+
+static bool node_state_since(struct rx *rx, size_t from, const char *name, int state)
+{
+    return scan_find_line(rx->out, rx->out_len, from, name, state_word[state]) >= 0;
+}
+
+static void receiver_lab_cut(const struct grade_opts *o, struct verdict *v)
+{
+    struct rx rx;
+    struct node *two, *three;
+
+    if (!lab_ready(o, v))
+        return;
+    if (rx_start_on_node1(&rx, o, v) < 0)
+        goto out;
+    if ((two = alive_node(&rx, "node2")) == NULL || (three = alive_node(&rx, "node3")) == NULL) {
+        lab_unheard(&rx, o);
+        goto out;
+    }
+    /* node3's cable cut: it beats on, and nothing arrives (the nodes
+     * beat while netlab works) */
+    rx_watch(&rx, three);
+    size_t from = rx.watch_from;
+    rx.linking = lab_link_start(o->lab, 3, true);
+    if (rx.linking < 0 || !rx_pump(&rx, 5000, linked) || rx.link_status != 0) {
+        verdict_fail(v, "grade: netlab cut 3 failed");
+        goto out;
+    }
+    /* its silence began with its last heartbeat before the cut was
+     * done; what the receiver said meanwhile counts from then */
+    rx_watch(&rx, three);
+    rx.watch_from = from;
+    rx.watch_since = three->last_ns;
+    rx_pump(&rx, 5 * FAST_MS + SLACK_MS, dead_seen);
+    rx.linking = lab_link_start(o->lab, 3, false);
+    if (rx.linking < 0 || !rx_pump(&rx, 5000, linked) || rx.link_status != 0) {
+        verdict_fail(v, "grade: netlab heal 3 failed");
+        goto out;
+    }
+    if (rx_ended(&rx, "while node3's cable was cut"))
+        goto out;
+    verdict_say(v, "node3's cable cut (node2 beating on)");
+    judge_dead(&rx, three);
+    if (v->failed)
+        goto out;
+    if (node_state_since(&rx, from, "node2", STATE_DEAD) ||
+        node_state_since(&rx, from, "node2", STATE_SUSPECT)) {
+        verdict_fail(v, "node2, which beat on, was declared SUSPECT or DEAD as well: each "
+                     "node's silence is its own");
+        impl_log_output(&rx.im, v);
+        goto out;
+    }
+    /* plugged in again: its heartbeats arrive, with higher seqs */
+    rx_watch(&rx, three);
+    if (!rx_pump(&rx, SHOW_MS, alive_seen)) {
+        if (!rx_ended(&rx, "after node3's cable was back"))
+            verdict_fail(v, "node3's cable was plugged in again and it beat on, but no line "
+                         "with node3 and ALIVE came within %d ms: a node declared dead that "
+                         "beats again is alive again", SHOW_MS);
+        verdict_quote(v, "sent", three->sent, strlen(three->sent), QUOTE_MAX);
+        impl_log_output(&rx.im, v);
+        goto out;
+    }
+    verdict_say(v, "its cable back, node3 ALIVE again %ld ms later", rx.seen_ms[STATE_ALIVE]);
+out:
+    rx_stop(&rx);
+}
+
 static const struct check receiver_checks[] = {
     { "udp-receiver.shows-nodes", "basic", PROFILE_BOTH, 2,
       "three nodes beat: each one's name (or address) in its output within 1 s",
@@ -1045,6 +1334,11 @@ static const struct check receiver_checks[] = {
       receiver_reorder },
     { "udp-receiver.left", "protocol", PROFILE_FULL, 1,
       "a goodbye (leaving=1): LEFT within 1 s, and never DEAD after", receiver_left },
+    { "udp-receiver.lab-nodes", "basic", PROFILE_BOTH | LAB, 2,
+      "on node1 of a lab, shows heartbeats from node2 and node3", receiver_lab_nodes },
+    { "udp-receiver.lab-cut", "faults", PROFILE_FULL | LAB, 2,
+      "a node's cable cut: SUSPECT then DEAD, others not; plugged in: ALIVE again",
+      receiver_lab_cut },
 };
 
 const struct spec spec_udp_receiver = {
