@@ -13,6 +13,7 @@
  * See also: grade(1), week3(7) for the contract the checks hold.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
@@ -53,7 +54,8 @@ static const char usage_text[] =
 "      --n N           the N that COMMAND computes, when it has no {n}\n"
 "      --lab           also the checks across a lab of three machines (the\n"
 "                      kit's netlab: as root, or in a user namespace)\n"
-"      --only ID       run only the check ID (see --list)\n"
+"      --only ID       run only the check ID, or those a pattern names\n"
+"                      ('tcp-server.lab-*'; see --list)\n"
 "      --list          list SPEC's checks: id, category, profiles, points\n"
 "      --weights FILE  points per check: lines 'ID POINTS'\n"
 "      --json FILE     the results as Gradescope's results.json\n"
@@ -351,13 +353,15 @@ int main(int argc, char **argv)
     if (c.weights != NULL)
         read_weights(c.weights, c.spec, points);
     if (c.only != NULL) {
-        size_t i;
-        for (i = 0; i < c.spec->count && strcmp(c.spec->checks[i].id, c.only) != 0; i++)
-            ;
-        if (i == c.spec->count)
+        bool any = false;
+        for (size_t i = 0; i < c.spec->count; i++)
+            if (fnmatch(c.only, c.spec->checks[i].id, 0) == 0) {
+                any = true;
+                c.lab |= (c.spec->checks[i].profiles & LAB) != 0;  /* asked by name */
+            }
+        if (!any)
             cli_usage_error("--only: %s has no check '%s' (grade %s --list)", c.spec->name,
                             c.only, c.spec->name);
-        c.lab |= (c.spec->checks[i].profiles & LAB) != 0;  /* asked by name */
     }
     if (c.lab) {
         bool any = false;
@@ -424,7 +428,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < c.spec->count; i++)
         if ((c.spec->checks[i].profiles & c.opts.profile) &&
             (c.lab || !(c.spec->checks[i].profiles & LAB)) &&
-            (c.only == NULL || strcmp(c.only, c.spec->checks[i].id) == 0)) {
+            (c.only == NULL || fnmatch(c.only, c.spec->checks[i].id, 0) == 0)) {
             ocs[n].check = &c.spec->checks[i];
             ocs[n].points = points[i];
             n++;
