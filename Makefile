@@ -12,6 +12,7 @@
 #   make demo               the examples, narrated, on this machine
 #   make demo-lab           the multi-node runs on a 3-node lab (no root needed)
 #   make grade-self         grade (the grader) on the kit's own six programs
+#                           (GRADE_FLAGS=--lab: across a lab's machines too)
 #   make install PREFIX=/usr/local DESTDIR=   after 'make': programs, netlab, pages
 #   make V=1                the full compiler commands, not one short line a file
 #   make uninstall PREFIX=/usr/local DESTDIR=
@@ -193,18 +194,19 @@ tsan:
 # full profile (a demo of grade, and a check that the kit keeps its own
 # contract).  The lines are what an instructor would type for a hand-in.
 GRADE_SELF = \
-	'tcp-server -- $(B)/tcp_server -p {port} -b 127.0.0.1 -q' \
+	'tcp-server -- $(B)/tcp_server -p {port} -b {host} -q' \
 	'tcp-client -- $(B)/tcp_client {host} -p {port} --timeout 5' \
 	'udp-sender -- $(B)/udp_sender {host} -p {port} -i {interval_ms} -n kit' \
-	'udp-receiver -- $(B)/udp_receiver -p {port} -b 127.0.0.1' \
+	'udp-receiver -- $(B)/udp_receiver -p {port} -b {host}' \
 	'ipc -- $(B)/ipc_multiprocess -n {n}' \
 	'threads -- $(B)/threading_example -n {n} -c {consumers} -s {capacity}'
 grade-self: B = $(abspath $(BINDIR))
 grade-self: all
 	@rc=0; for line in $(GRADE_SELF); do \
 	  spec=$${line%% *}; \
-	  echo "== grade $$spec --profile full"; \
-	  $(B)/grade $$spec --profile full $${line#* } || rc=1; \
+	  flags="$(GRADE_FLAGS)"; case $$spec in ipc|threads) flags= ;; esac; \
+	  echo "== grade $$spec --profile full $$flags"; \
+	  $(B)/grade $$spec --profile full $$flags $${line#* } || rc=1; \
 	done; exit $$rc
 
 # Every line each script prints goes to bench/out/results.jsonl too;
