@@ -74,15 +74,15 @@ test_expect_success LAB 'the kit'"'"'s server, client, sender and receiver: full
 
 test_expect_success LAB,PYTHON3 'the course'"'"'s Python, told the address ({host}): full marks across the lab' '
 	test_within 60 "$grade" tcp-server --lab --only "*.lab-*" -- \
-		python3 "$course/tcp_server.py" {port} {host} >srv.out &&
-	passed srv.out tcp-server.lab-clients tcp-server.lab-cut &&
+		python3 "$course/tcp_server.py" {port} {host} >py-srv.out &&
+	passed py-srv.out tcp-server.lab-clients tcp-server.lab-cut &&
 	test_within 60 "$grade" tcp-client --lab -v --only "*.lab-*" -- \
-		python3 "$course/tcp_client.py" {host} {port} >cli.out &&
-	passed cli.out tcp-client.lab-answers tcp-client.lab-cut &&
-	grep -q "it said: \"tcp_client: cannot connect to 10\.77\.3\.1:[0-9]*: " cli.out &&
+		python3 "$course/tcp_client.py" {host} {port} >py-cli.out &&
+	passed py-cli.out tcp-client.lab-answers tcp-client.lab-cut &&
+	grep -q "it said: \"tcp_client: cannot connect to 10\.77\.3\.1:[0-9]*: " py-cli.out &&
 	test_within 60 "$grade" udp-receiver --lab --only "*.lab-*" -- \
-		python3 "$course/udp_receiver.py" {port} {interval_ms} {host} >rcv.out &&
-	passed rcv.out udp-receiver.lab-nodes
+		python3 "$course/udp_receiver.py" {port} {interval_ms} {host} >py-rcv.out &&
+	passed py-rcv.out udp-receiver.lab-nodes
 '
 
 test_expect_success LAB,PYTHON3 'an iterative server loses both; one on 127.0.0.1 is told why' '
