@@ -148,7 +148,8 @@ enum mac_result mac_ring_load(struct mac_ring *ring, const char *path, unsigned 
 
     if (!mac_available())
         return MAC_NO_SODIUM;
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    /* O_NONBLOCK: a FIFO would wait for a writer, for ever; fstat then refuses it. */
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) < 0)
         return MAC_IO;
     if (fstat(fd, &st) != 0)            /* of what we opened: no race with a rename */
         goto out_close;
