@@ -123,9 +123,11 @@ static enum mac_result parse_keys(struct mac_ring *ring, const char *text, size_
         unsigned char key[MAC_KEY_BYTES];
         const char *nl = memchr(text + at, '\n', len - at);
         size_t line = nl ? (size_t)(nl - text) - at : len - at;
+        /* CRLF too, as every line of week3(7) may end (a file saved on Windows). */
+        size_t digits = line > 0 && text[at + line - 1] == '\r' ? line - 1 : line;
         enum mac_result r = MAC_BAD_KEY;
 
-        if (line == MAC_HEX && from_hex(text + at, MAC_HEX, key, true))
+        if (digits == MAC_HEX && from_hex(text + at, MAC_HEX, key, true))
             r = mac_ring_add(ring, key);
         memset(key, 0, sizeof(key));
         if (r != MAC_OK) {

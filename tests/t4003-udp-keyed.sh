@@ -78,8 +78,9 @@ test_expect_success SODIUM 'a key file group or others may read or write is refu
 '
 
 test_expect_success SODIUM 'a key file that is not a key, or not there: said, exit 2' '
-	(umask 077 && echo 0123 >short && : >empty && printf "%064d\r\n" 0 >crlf) &&
-	for f in short empty crlf missing; do
+	(umask 077 && echo 0123 >short && : >empty && printf "%063d\r\n" 0 >crlf63 &&
+	 printf "%064d\r\r\n" 0 >crcr) &&
+	for f in short empty crlf63 crcr missing; do
 		test_expect_code 2 "$receiver" -p 0 --key $f >out 2>err &&
 		grep -q "^udp_receiver: --key $f: " err || exit 1
 	done
@@ -102,6 +103,17 @@ test_expect_success SODIUM 'a key file turned into a FIFO before SIGHUP: the rec
 	wait_until 5 grep -q "^udp_receiver: SIGHUP: kept the keys we had: hb.key: not a regular file" rx.err &&
 	stop_receiver &&
 	rm hb.key
+'
+
+test_expect_success SODIUM 'a keyring file saved with CRLF line ends is read as with LF' '
+	newkey A && newkey B &&
+	(umask 077 && cat A B | sed "s/\$/\r/" >ring.crlf) &&
+	test "$(wc -c <ring.crlf)" -eq 132 &&
+	start_receiver rx --json --key ring.crlf &&
+	{ hb a 1 1 | "$sign" B; sentinel A; } | "$script" $port && wait_sentinel rx &&
+	stop_receiver &&
+	node_json rx a && test "$(rejected rx)" = "0 0 0" &&
+	"$sender" -p 9 --key ring.crlf -c 1 -q
 '
 
 test_expect_success NO_SODIUM 'built without libsodium: --key and --genkey say which package' '
