@@ -123,9 +123,11 @@ static enum mac_result parse_keys(struct mac_ring *ring, const char *text, size_
         unsigned char key[MAC_KEY_BYTES];
         const char *nl = memchr(text + at, '\n', len - at);
         size_t line = nl ? (size_t)(nl - text) - at : len - at;
+        /* CRLF too, as every line of week3(7) may end (a file saved on Windows). */
+        size_t digits = line > 0 && text[at + line - 1] == '\r' ? line - 1 : line;
         enum mac_result r = MAC_BAD_KEY;
 
-        if (line == MAC_HEX && from_hex(text + at, MAC_HEX, key, true))
+        if (digits == MAC_HEX && from_hex(text + at, MAC_HEX, key, true))
             r = mac_ring_add(ring, key);
         memset(key, 0, sizeof(key));
         if (r != MAC_OK) {
@@ -148,7 +150,8 @@ enum mac_result mac_ring_load(struct mac_ring *ring, const char *path, unsigned 
 
     if (!mac_available())
         return MAC_NO_SODIUM;
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    /* O_NONBLOCK: a FIFO would wait for a writer, for ever; fstat then refuses it. */
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) < 0)
         return MAC_IO;
     if (fstat(fd, &st) != 0)            /* of what we opened: no race with a rename */
         goto out_close;

@@ -65,11 +65,12 @@ const char *mac_result_str(enum mac_result r);
 
 /*
  * Read the key file 'path' and add its keys to 'ring'.  The file must be
- * a regular file that neither group nor others may read or write (mode
- * 0600 or stricter, as ssh wants of a private key): else MAC_TOO_OPEN,
- * and *mode (if not NULL) holds its permission bits.  Each line is 64
- * hex digits (either case) and a "\n" (the last line's optional).  On
- * any failure 'ring' is as it was.  mac_init() first.
+ * a regular file (a FIFO, a device or a directory is MAC_NOT_FILE, at
+ * once: nothing here waits) that neither group nor others may read or
+ * write (mode 0600 or stricter, as ssh wants of a private key): else
+ * MAC_TOO_OPEN, and *mode (if not NULL) holds its permission bits.  Each
+ * line is 64 hex digits (either case) and a "\n" or "\r\n" (the last
+ * line's optional).  On any failure 'ring' is as it was.  mac_init() first.
  */
 enum mac_result mac_ring_load(struct mac_ring *ring, const char *path, unsigned *mode);
 

@@ -29,9 +29,9 @@ hb() {
 	echo "HEARTBEAT v=1 node=$1 inc=$2 seq=$3 interval_ms=10000 sent_ms=${4:-$(now_ms)}${5:+ $5}"
 }
 
-# newkey FILE: a key file of mode 0600.
+# newkey FILE: a key file of mode 0600 (whatever FILE was: a FIFO, say).
 newkey() {
-	(umask 077 && "$sender" --genkey >"$1")
+	rm -f "$1" && (umask 077 && "$sender" --genkey >"$1")
 }
 
 # event NAME FILE: the JSON events of that name in FILE.
@@ -78,11 +78,42 @@ test_expect_success SODIUM 'a key file group or others may read or write is refu
 '
 
 test_expect_success SODIUM 'a key file that is not a key, or not there: said, exit 2' '
-	(umask 077 && echo 0123 >short && : >empty && printf "%064d\r\n" 0 >crlf) &&
-	for f in short empty crlf missing; do
+	(umask 077 && echo 0123 >short && : >empty && printf "%063d\r\n" 0 >crlf63 &&
+	 printf "%064d\r\r\n" 0 >crcr) &&
+	for f in short empty crlf63 crcr missing; do
 		test_expect_code 2 "$receiver" -p 0 --key $f >out 2>err &&
 		grep -q "^udp_receiver: --key $f: " err || exit 1
 	done
+'
+
+test_expect_success SODIUM 'a key file that is a FIFO, a directory or a device: refused at once, no hang' '
+	mkfifo fifo && mkdir -p dir &&
+	for f in fifo dir /dev/zero; do
+		test_expect_code 2 test_within 5 "$sender" --key $f -c 1 >out 2>err &&
+		grep -q "^udp_sender: --key $f: not a regular file$" err &&
+		test_expect_code 2 test_within 5 "$receiver" -p 0 --key $f >out 2>err &&
+		grep -q "^udp_receiver: --key $f: not a regular file$" err || exit 1
+	done
+'
+
+test_expect_success SODIUM 'a key file turned into a FIFO before SIGHUP: the receiver keeps its keys and goes on' '
+	newkey hb.key &&
+	start_receiver rx --json --key hb.key && rx=$pid &&
+	rm hb.key && mkfifo hb.key && kill -HUP $rx &&
+	wait_until 5 grep -q "^udp_receiver: SIGHUP: kept the keys we had: hb.key: not a regular file" rx.err &&
+	stop_receiver &&
+	rm hb.key
+'
+
+test_expect_success SODIUM 'a keyring file saved with CRLF line ends is read as with LF' '
+	newkey A && newkey B &&
+	(umask 077 && cat A B | sed "s/\$/\r/" >ring.crlf) &&
+	test "$(wc -c <ring.crlf)" -eq 132 &&
+	start_receiver rx --json --key ring.crlf &&
+	{ hb a 1 1 | "$sign" B; sentinel A; } | "$script" $port && wait_sentinel rx &&
+	stop_receiver &&
+	node_json rx a && test "$(rejected rx)" = "0 0 0" &&
+	"$sender" -p 9 --key ring.crlf -c 1 -q
 '
 
 test_expect_success NO_SODIUM 'built without libsodium: --key and --genkey say which package' '
@@ -181,6 +212,26 @@ test_expect_success SODIUM 'replays: the same bytes later change nothing; an old
 	node_json rx c | grep -q "\"state\":\"alive\",\"received\":2,.*\"restarts\":0," &&
 	test "$(rejected rx)" = "0 0 4" &&
 	event rejected rx | grep -q "\"node\":\"b\",.*\"reason\":\"replayed: sent_ms behind our clock by [0-9]* ms, more than --max-skew 5000 ms\""
+'
+
+# older_than MS FILE: the sent_ms of the heartbeat in FILE is more than MS ago.
+older_than() {
+	test $(($(now_ms) - $(sed -n "s/.* sent_ms=\([0-9]*\) .*/\1/p" "$2"))) -gt "$1"
+}
+
+test_expect_success SODIUM 'a DEAD node is not brought back by its own heartbeat replayed outside the window' '
+	newkey hb.key &&
+	start_receiver rx --json --key hb.key --dead-after 300 --max-skew 1000 &&
+	hb a 1 1 | "$sign" hb.key >first &&
+	hb a 1 2 | "$sign" hb.key >withheld &&         # captured, kept from the receiver
+	"$script" $port <first &&
+	wait_until 5 grep -q "\"event\":\"dead\",.*\"node\":\"a\"" rx &&
+	wait_until 5 older_than 1000 withheld &&
+	{ cat withheld; sentinel hb.key; } | "$script" $port && wait_sentinel rx &&
+	stop_receiver &&
+	test "$(event alive rx | grep -c "\"node\":\"a\"")" -eq 1 &&
+	node_json rx a | grep -q "\"state\":\"dead\",\"received\":1," &&
+	test "$(rejected rx)" = "0 0 1"
 '
 
 test_expect_success SODIUM '--max-skew sets the window; it is for a keyed receiver only' '

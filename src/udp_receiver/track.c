@@ -122,8 +122,11 @@ static int heartbeat(struct receiver *r, struct node *n, uint32_t id, bool creat
  * Keyed: a signed heartbeat may still be a copy, captured and sent again
  * later.  Seqs tell a copy of one the node has sent since (a duplicate,
  * or stale); what they cannot tell is a node's first heartbeat, a new
- * incarnation's, or a goodbye (the last word: nothing comes after it to
- * be newer).  Those must carry a sent_ms within --max-skew of our clock.
+ * incarnation's, a goodbye (the last word: nothing comes after it to be
+ * newer), or one the receiver never had, kept back by whoever captured
+ * it: its seq is newer than any we saw.  That last one matters once the
+ * node is DEAD or LEFT, when it would bring the node back.  All these
+ * must carry a sent_ms within --max-skew of our clock.
  */
 static bool fresh_enough(const struct receiver *r, const struct heartbeat *hb)
 {
@@ -133,7 +136,8 @@ static bool fresh_enough(const struct receiver *r, const struct heartbeat *hb)
     if (keyring_fresh(r, hb))
         return true;
     n = nodes_find(&r->nodes, hb->node, hb->node_len, &id);
-    return n != NULL && !hb->leaving && hb->inc == n->inc;
+    return n != NULL && !hb->leaving && hb->inc == n->inc &&
+           n->state != NODE_DEAD && n->state != NODE_LEFT;
 }
 
 static int reject_replay(struct receiver *r, const struct heartbeat *hb,

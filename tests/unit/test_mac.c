@@ -141,9 +141,33 @@ static void loads_key_files_and_refuses_open_or_bad_ones(void)
     snprintf(two, sizeof(two), "%s%.64s", k, k);         /* no final newline */
     CHECK_INT(mac_ring_load(&r, key_file(two, 0600), &mode), ==, MAC_OK);
     CHECK_INT(r.n, ==, 3);
+    snprintf(two, sizeof(two), "%.64s\r\n%.64s\r\n", k, k);     /* CRLF, saved on Windows */
+    CHECK_INT(mac_ring_load(&r, key_file(two, 0600), &mode), ==, MAC_OK);
+    CHECK_INT(r.n, ==, 5);
+    snprintf(two, sizeof(two), "%.64s\r\r\n", k);                /* one CR, no more */
+    CHECK_INT(mac_ring_load(&r, key_file(two, 0600), &mode), ==, MAC_BAD_KEY);
     unlink(key_file("", 0600));
     CHECK_INT(mac_ring_load(&r, "/nonexistent/hb.key", &mode), ==, MAC_IO);
-    CHECK_INT(mac_ring_load(&r, "/tmp", &mode), !=, MAC_OK);
+    CHECK_INT(mac_ring_load(&r, "/tmp", &mode), ==, MAC_NOT_FILE);
+    CHECK_INT(mac_ring_load(&r, "/dev/zero", &mode), ==, MAC_NOT_FILE);
+}
+
+/* A FIFO is refused at once: opened to wait for a writer, it would hang. */
+static void refuses_a_fifo_without_waiting(void)
+{
+    struct mac_ring r = { .n = 0 };
+    char path[64];
+    unsigned mode = 0;
+
+    if (!mac_available())
+        return;
+    snprintf(path, sizeof(path), "/tmp/test_mac.%d.fifo", (int)getpid());
+    unlink(path);
+    CHECK_INT(mkfifo(path, 0600), ==, 0);
+    alarm(5);                           /* a hang is a failure, not a stuck run */
+    CHECK_INT(mac_ring_load(&r, path, &mode), ==, MAC_NOT_FILE);
+    alarm(0);
+    unlink(path);
 }
 
 static void explains_a_file_too_open_with_the_chmod(void)
@@ -181,6 +205,7 @@ int main(void)
     RUN_TEST(split_finds_the_final_field_only);
     RUN_TEST(verifies_with_any_key_of_the_ring_and_nothing_else);
     RUN_TEST(loads_key_files_and_refuses_open_or_bad_ones);
+    RUN_TEST(refuses_a_fifo_without_waiting);
     RUN_TEST(explains_a_file_too_open_with_the_chmod);
     RUN_TEST(generates_new_keys);
     return tap_done();
