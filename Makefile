@@ -74,19 +74,23 @@ endif
 
 # Keyed heartbeats (udp_sender and udp_receiver --key) need libsodium's
 # HMAC-SHA-256; without it the programs are built and --key says how to
-# get it.  lib/mac.o is in every program, so every link takes -lsodium.
+# get it.  Only they link lib/mac.o, and with it libsodium: the other
+# programs need nothing but libc and pthreads, wherever they are copied.
 SODIUM_HINT := apt-get install libsodium-dev
 HAVE_SODIUM := $(shell echo 'int main(void) { return sodium_init(); }' | \
 		$(CC) -x c -include sodium.h - -o /dev/null -lsodium 2>/dev/null && echo yes)
+MAC_USERS := udp_sender udp_receiver
+MAC_OBJ   := $(BUILD)/lib/mac.o
 ifeq ($(HAVE_SODIUM),yes)
 KIT_CFLAGS += -DKIT_HAVE_SODIUM
-LDLIBS += -lsodium
+SODIUM_LIB := -lsodium
 endif
 
 # A program is every .c file in src/<program>/, plus src/common and lib/.
 BINS := $(addprefix $(BINDIR)/,$(PROGRAMS))
 $(foreach p,$(PROGRAMS),$(eval $(BINDIR)/$(p): $(filter-out $(if $(HAVE_URING),,$(URING_OBJ)),\
-	$(call objs,src/$(p))) $(COMMON_OBJS) $(LIB_OBJS)))
+	$(call objs,src/$(p))) $(COMMON_OBJS) \
+	$(if $(filter $(p),$(MAC_USERS)),$(LIB_OBJS),$(filter-out $(MAC_OBJ),$(LIB_OBJS)))))
 
 # grade --lab finds netlab beside it (installed), else in this tree.
 $(BUILD)/src/grade/lab.o: ALL_CFLAGS += -DKIT_NETLAB='"$(CURDIR)/scripts/netlab"'
@@ -111,7 +115,7 @@ MPI_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/mpi_squares/*.c))
 $(BUILD)/src/mpi_squares/%.o: src/mpi_squares/%.c
 	@mkdir -p $(@D)
 	$(call quiet,CC,$<)OMPI_CC=$(CC) $(MPICC) $(ALL_CFLAGS) -c -o $@ $<
-$(MPI_BIN): $(MPI_OBJS) $(COMMON_OBJS) $(LIB_OBJS)
+$(MPI_BIN): $(MPI_OBJS) $(COMMON_OBJS) $(filter-out $(MAC_OBJ),$(LIB_OBJS))
 	@mkdir -p $(@D)
 	$(call quiet,LD,$@)OMPI_CC=$(CC) $(MPICC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -119,6 +123,9 @@ $(MPI_BIN): $(MPI_OBJS) $(COMMON_OBJS) $(LIB_OBJS)
 HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/helpers/*.c bench/*.c))
 $(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
 	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# What links lib/mac.o links libsodium (when there is one).
+$(addprefix $(BINDIR)/,$(MAC_USERS)) $(UNIT_TESTS) $(HELPERS): LDLIBS += $(SODIUM_LIB)
 
 .PHONY: all mpi mpi-missing uring-missing sodium-missing build-tests test test-full asan tsan bench fuzz demo demo-lab grade-self install uninstall dist version clean
 .DEFAULT_GOAL := all
