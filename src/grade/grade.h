@@ -241,6 +241,16 @@ bool lab_ready(const struct grade_opts *o, struct verdict *v);
 /* Does a word of COMMAND have 'placeholder' ("{n}")? */
 bool command_has(const struct grade_opts *o, const char *placeholder);
 
+/*
+ * Run argv[0] (a path) with 'env' ("NAME=value" strings, NULL-ended, or
+ * NULL) added to ours, stdin from /dev/null, until it ends, at most
+ * 'timeout_ms': its stdout (and stderr, 'with_stderr') in 'out', at
+ * most 'cap' - 1 bytes.  Returns its exit status, -1 when it could not
+ * run, was killed, or ran out of time (then it is killed).
+ */
+int run_program(char *const argv[], char *const env[], bool with_stderr, char *out,
+                size_t cap, int timeout_ms);
+
 /* The kit's own program 'name' (tcp_client, udp_sender, ...) in
  * o->kit_bindir, in 'buf' (PATH_MAX); NULL when it is not there. */
 const char *kit_program(const struct grade_opts *o, const char *name, char *buf);

@@ -52,69 +52,18 @@ void lab_prepare(struct lab *lab, const char *kitdir, const char *workdir)
     snprintf(lab->state, sizeof lab->state, "%s/lab", workdir);
 }
 
-/*
- * Run 'netlab ARGS...' for this lab, its output (stdout and stderr, at
- * most 'cap' - 1 bytes) in 'out'.  Returns its exit status, -1 when it
- * could not run or took too long.
- */
+/* Run 'netlab A1 [A2]' for this lab, its output (stdout and stderr) in
+ * 'out'.  Returns its exit status, -1 when it could not run. */
 static int netlab(const struct lab *lab, char *out, size_t cap, const char *a1,
-                  const char *a2, const char *a3)
+                  const char *a2)
 {
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(p[0]);
-        close(p[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        dup2(p[1], 1);
-        dup2(p[1], 2);
-        int in = open("/dev/null", O_RDONLY);
-        if (in >= 0)
-            dup2(in, 0);
-        setenv("NETLAB_PREFIX", lab->prefix, 1);
-        /* without root: the lab's state in the run's own directory */
-        setenv("XDG_RUNTIME_DIR", lab->state, 1);
-        signal(SIGPIPE, SIG_DFL);
-        execl(lab->netlab, "netlab", a1, a2, a3, (char *)NULL);
-        dprintf(1, "cannot run %s: %s\n", lab->netlab, strerror(errno));
-        _exit(127);
-    }
-    close(p[1]);
-    size_t len = 0;
-    uint64_t start = timing_now_ns();
-    for (;;) {
-        struct pollfd pf = { .fd = p[0], .events = POLLIN };
-        int left = NETLAB_MS - (int)ms_since(start);
-        if (left <= 0)
-            break;
-        int r = poll(&pf, 1, left);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        char chunk[512];
-        ssize_t n = read(p[0], chunk, sizeof chunk);
-        if (n <= 0)
-            break;
-        size_t take = (size_t)n < cap - 1 - len ? (size_t)n : cap - 1 - len;
-        memcpy(out + len, chunk, take);
-        len += take;
-    }
-    out[len] = '\0';
-    close(p[0]);
-    int status;
-    if (waitpid(pid, &status, WNOHANG) == 0) {
-        if (ms_since(start) >= NETLAB_MS)
-            kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-    }
-    if (ms_since(start) >= NETLAB_MS && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-        return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    char prefix[64], state[PATH_MAX + 32];
+    snprintf(prefix, sizeof prefix, "NETLAB_PREFIX=%s", lab->prefix);
+    /* without root: the lab's state in the run's own directory */
+    snprintf(state, sizeof state, "XDG_RUNTIME_DIR=%s", lab->state);
+    char *env[] = { prefix, state, NULL };
+    char *argv[] = { (char *)lab->netlab, (char *)a1, (char *)a2, NULL };
+    return run_program(argv, env, true, out, cap, NETLAB_MS);
 }
 
 /* The last line netlab said, without "netlab: ", as the reason. */
@@ -179,7 +128,7 @@ int lab_up(struct lab *lab)
         return -1;
     }
     snprintf(nodes, sizeof nodes, "%d", LAB_NODES);
-    int rc = netlab(lab, out, sizeof out, "up", nodes, NULL);
+    int rc = netlab(lab, out, sizeof out, "up", nodes);
     if (rc != 0) {
         why_from(lab, "netlab up", out);
         lab_down(lab);
@@ -194,7 +143,7 @@ int lab_up(struct lab *lab)
     for (int i = 1; i <= LAB_NODES; i++) {
         char n[8];
         snprintf(n, sizeof n, "%d", i);
-        if (netlab(lab, out, sizeof out, "addr", n, NULL) != 0) {
+        if (netlab(lab, out, sizeof out, "addr", n) != 0) {
             why_from(lab, "netlab addr", out);
             lab_down(lab);
             return -1;
@@ -238,7 +187,7 @@ int lab_link(const struct lab *lab, int node, bool cut)
 {
     char out[1024], n[8];
     snprintf(n, sizeof n, "%d", node);
-    return netlab(lab, out, sizeof out, cut ? "cut" : "heal", n, NULL) == 0 ? 0 : -1;
+    return netlab(lab, out, sizeof out, cut ? "cut" : "heal", n) == 0 ? 0 : -1;
 }
 
 void lab_down(struct lab *lab)
@@ -252,7 +201,7 @@ void lab_down(struct lab *lab)
         close(lab->userns_fd);
     lab->userns_fd = -1;
     char out[1024];
-    netlab(lab, out, sizeof out, "down", NULL, NULL);
+    netlab(lab, out, sizeof out, "down", NULL);
     if (lab->holder > 0)
         waitpid(lab->holder, NULL, WNOHANG);  /* reparented to us: ours to reap */
     lab->holder = 0;

@@ -607,6 +607,64 @@ bool command_has(const struct grade_opts *o, const char *placeholder)
     return false;
 }
 
+int run_program(char *const argv[], char *const env[], bool with_stderr, char *out,
+                size_t cap, int timeout_ms)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(p[0]);
+        close(p[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(p[1], 1);
+        dup2(with_stderr ? p[1] : null, 2);
+        for (size_t i = 0; env != NULL && env[i] != NULL; i++)
+            putenv(env[i]);
+        signal(SIGPIPE, SIG_DFL);
+        execv(argv[0], argv);
+        dprintf(1, "cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(p[1]);
+    size_t len = 0;
+    uint64_t start = timing_now_ns();
+    bool late = false;
+    for (;;) {
+        struct pollfd pf = { .fd = p[0], .events = POLLIN };
+        int left = timeout_ms - (int)ms_since(start);
+        if (left <= 0) {
+            late = true;
+            break;
+        }
+        int r = poll(&pf, 1, left);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            continue;           /* the time is up: said above */
+        char chunk[512];
+        ssize_t n = read(p[0], chunk, sizeof chunk);
+        if (n <= 0)
+            break;              /* it closed its output: it ends */
+        size_t take = (size_t)n < cap - 1 - len ? (size_t)n : cap - 1 - len;
+        memcpy(out + len, chunk, take);
+        len += take;
+    }
+    out[len] = '\0';
+    close(p[0]);
+    int status = 0;
+    if (late)
+        kill(pid, SIGKILL);
+    if (waitpid(pid, &status, 0) != pid || late)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 const char *kit_program(const struct grade_opts *o, const char *name, char *buf)
 {
     snprintf(buf, PATH_MAX, "%s/%s", o->kit_bindir, name);

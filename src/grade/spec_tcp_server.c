@@ -725,52 +725,13 @@ static void check_signal(const struct grade_opts *o, struct verdict *v)
     }
 }
 
-/* Run a kit program to its end (at most 'timeout_ms'), its stdout in buf. */
-static int run_kit(char *const argv[], char *buf, size_t cap, int timeout_ms)
-{
-    int p[2];
-    if (pipe(p) < 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        dup2(p[1], 1);
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 2);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(p[1]);
-    size_t len = 0;
-    uint64_t start = timing_now_ns();
-    for (;;) {
-        struct pollfd pf = { .fd = p[0], .events = POLLIN };
-        int left = timeout_ms - (int)ms_since(start);
-        if (left <= 0 || poll(&pf, 1, left) <= 0)
-            break;
-        ssize_t n = read(p[0], buf + len, cap - 1 - len);
-        if (n <= 0)
-            break;
-        len += (size_t)n;
-        if (len + 1 >= cap)
-            break;
-    }
-    buf[len] = '\0';
-    close(p[0]);
-    kill(pid, SIGKILL);
-    int status;
-    waitpid(pid, &status, 0);
-    return 0;
-}
-
 /* requests/s of the server on 'port' under the kit's load generator, or -1. */
 static double bench(const char *client, const char *port)
 {
     char *argv[] = { (char *)client, "127.0.0.1", "-p", (char *)port, "--bench", "-c", "50",
                      "--duration", "1", "--json", NULL };
     char out[4096];
-    if (run_kit(argv, out, sizeof out, 15000) != 0)
+    if (run_program(argv, NULL, false, out, sizeof out, 15000) < 0)
         return -1;
     const char *ok = strstr(out, "\"ok\":true");
     const char *rate = strstr(out, "\"per_sec\":");
