@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "stop.h"
 #include "io.h"
 #include "proc.h"
 #include "timing.h"
@@ -36,7 +37,7 @@ static void child_signals(const struct child *kid, const sigset_t *orig_mask)
     signal(SIGCHLD, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     if (kid->role == ROLE_GENERATE)
-        cli_catch_stop_signals();       /* Ctrl-C: stop early, end mark says so */
+        stop_catch_signals();       /* Ctrl-C: stop early, end mark says so */
     else
         signal(SIGINT, SIG_IGN);        /* Ctrl-C: finish what the generator sent */
     sigprocmask(SIG_SETMASK, orig_mask, NULL);
@@ -122,7 +123,7 @@ static int protect(sigset_t *orig_mask)
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGCHLD);
-    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR || cli_catch_stop_signals() != 0 ||
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR || stop_catch_signals() != 0 ||
         sigaction(SIGCHLD, &sa, NULL) != 0)
         return -1;
     return sigprocmask(SIG_BLOCK, &block, orig_mask);
@@ -154,8 +155,8 @@ static void reap_all(struct child *kids, unsigned n, const sigset_t *orig_mask)
         }
         if (pid < 0 && errno == ECHILD)
             break;
-        if (cli_stop_requested() && !forwarded && !kids[0].reaped) {
-            kill(kids[0].pid, cli_stop_requested());
+        if (stop_signal() && !forwarded && !kids[0].reaped) {
+            kill(kids[0].pid, stop_signal());
             forwarded = true;
         }
         if (left > 0)

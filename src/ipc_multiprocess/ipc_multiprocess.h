@@ -45,7 +45,7 @@ struct storage_report {
 /*
  * Generate 1..count in frames of up to 'batch' numbers, dealt round
  * robin to the 'nout' descriptors, then an end frame on each.  Stops
- * early, with an interrupted end frame, once cli_stop_requested().
+ * early, with an interrupted end frame, once stop_signal().
  */
 int generator_run(const int *out_fds, unsigned nout, uint64_t count,
                   unsigned batch, bool steps);

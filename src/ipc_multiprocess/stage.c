@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "stop.h"
 #include "summary.h"
 #include "timing.h"
 
@@ -41,7 +42,7 @@ int stage_run(const struct ipc_config *cfg)
     signal(SIGPIPE, SIG_IGN);
     if (cfg->stage == ROLE_GENERATE) {
         refuse_terminal(out, "generate", "writes");
-        cli_catch_stop_signals();       /* Ctrl-C: an end mark that says so */
+        stop_catch_signals();       /* Ctrl-C: an end mark that says so */
         return generator_run(&out, 1, cfg->count, cfg->batch, false);
     }
     refuse_terminal(in, cfg->stage == ROLE_SQUARE ? "square" : "store", "reads");

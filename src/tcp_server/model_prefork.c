@@ -26,6 +26,7 @@
 
 #include "cli.h"
 #include "conn.h"
+#include "stop.h"
 #include "timing.h"
 
 enum {
@@ -93,8 +94,8 @@ static int supervise(struct server *srv, struct worker *w, unsigned n, pid_t par
     uint64_t last_fork = 0;
     int failures = 0;
 
-    while (!cli_stopping()) {
-        struct pollfd p = { .fd = cli_stop_fd(), .events = POLLIN };
+    while (!stop_posted()) {
+        struct pollfd p = { .fd = stop_fd(), .events = POLLIN };
         int wait_ms = 1000;
 
         reap(srv, w, n);
@@ -151,7 +152,7 @@ int model_prefork(struct server *srv)
         }
     if (status == 0)
         status = supervise(srv, w, n, parent);
-    cli_request_stop();                   /* the workers too, if we gave up */
+    stop_request();                   /* the workers too, if we gave up */
     while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
         ;                               /* each worker finishes its client */
     munmap(w, n * sizeof(*w));

@@ -26,6 +26,7 @@
 #include "json.h"
 #include "net.h"
 #include "proto.h"
+#include "stop.h"
 #include "tcp_server.h"
 #include "timing.h"
 
@@ -239,7 +240,7 @@ int main(int argc, char **argv)
     /* 1. A client that vanishes must cost us an EPIPE, not our life. */
     signal(SIGPIPE, SIG_IGN);
     /* 2. SIGINT/SIGTERM only post a stop request; each model watches for it. */
-    if (cli_catch_stop_signals() != 0) {
+    if (stop_catch_signals() != 0) {
         cli_error(errno, "signal handlers");
         return 1;
     }

@@ -33,6 +33,7 @@
 
 #include "cli.h"
 #include "net.h"
+#include "stop.h"
 #include "timing.h"
 #include "udp_receiver.h"
 
@@ -219,7 +220,7 @@ static void wait_for_work(struct receiver *r, int fd, uint64_t now)
     uint64_t next = live_next(r);       /* UINT64_MAX without --live */
     struct pollfd p[2] = {
         { .fd = fd, .events = POLLIN },
-        { .fd = cli_stop_fd(), .events = POLLIN },
+        { .fd = stop_fd(), .events = POLLIN },
     };
     int timeout = -1;
 
@@ -247,7 +248,7 @@ static int receive(struct receiver *r, int fd)
     uint64_t judged = 0;
 
     inbox_init(&in);
-    while (!cli_stop_requested()) {
+    while (!stop_signal()) {
         int n = inbox_fill(&in, fd);
         uint64_t now = now_ms(r);
 
@@ -317,7 +318,7 @@ int main(int argc, char **argv)
     /* 1. A reader of our output that goes away costs an error, not our
      *    life; Ctrl-C and SIGTERM only ask for the table and the end. */
     signal(SIGPIPE, SIG_IGN);
-    if (cli_catch_stop_signals() != 0) {
+    if (stop_catch_signals() != 0) {
         cli_error(errno, "signal handlers");
         return 1;
     }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "stop.h"
 #include "timing.h"
 #include "timers.h"
 
@@ -136,7 +137,7 @@ int many_nodes_beat(struct sender *s)
         cli_error(ENOMEM, "memory for %llu nodes", (unsigned long long)s->cfg->nodes);
     else if (fleet_init(f, s) == 0) {
         /* Send what is due, in time order, in batches; sleep until the next. */
-        while (!cli_stop_requested() && (t = timers_first(&f->due)) != NULL) {
+        while (!stop_signal() && (t = timers_first(&f->due)) != NULL) {
             keys_check_reload(s);       /* SIGHUP: --key read again */
             int n = take_due(f, schedule_now(&s->sched, t->when), timing_wall_ms());
 
@@ -146,7 +147,7 @@ int many_nodes_beat(struct sender *s)
                 schedule_sleep(&s->sched, t->when);
             cli_check_stdout();
         }
-        if (cli_stop_requested())
+        if (stop_signal())
             leave(f);                   /* goodbye: leaving=1 */
         status = 0;
     }

@@ -35,6 +35,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "stop.h"
 #include "udp_sender.h"
 #include "timing.h"
 #include "timers.h"
@@ -243,7 +244,7 @@ int main(int argc, char **argv)
     /* 1. A reader of our output that goes away costs an error, not our
      *    life; Ctrl-C and SIGTERM only ask us to say goodbye. */
     signal(SIGPIPE, SIG_IGN);
-    if (cli_catch_stop_signals() != 0) {
+    if (stop_catch_signals() != 0) {
         cli_error(errno, "signal handlers");
         return 1;
     }
