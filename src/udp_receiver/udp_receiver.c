@@ -216,7 +216,7 @@ static void flush_output(struct receiver *r, uint64_t now)
 /* Wait for datagrams, a timer or a stop signal, whichever comes first. */
 static void wait_for_work(struct receiver *r, int fd, uint64_t now)
 {
-    const struct timer *t = timers_first(&r->timers);
+    const struct deadline *t = deadlines_first(&r->timers);
     uint64_t next = live_next(r);       /* UINT64_MAX without --live */
     struct pollfd p[2] = {
         { .fd = fd, .events = POLLIN },
@@ -333,7 +333,7 @@ int main(int argc, char **argv)
     /* 4. What a failure detector keeps: each node, and a timer per node. */
     detector_init(&r.det, cfg.kind, cfg.suspect_ms, cfg.dead_ms, cfg.phi);
     nodes_init(&r.nodes, cfg.max_nodes);
-    timers_init(&r.timers);
+    deadlines_init(&r.timers);
     json_init(&r.j);
     r.start_ns = timing_now_ns();
     say_listening(&r, fd, how);
@@ -349,7 +349,7 @@ int main(int argc, char **argv)
     report_summary(&r, now_ms(&r));
     close(fd);
     nodes_free(&r.nodes);
-    timers_free(&r.timers);
+    deadlines_free(&r.timers);
     json_free(&r.j);
     return status != 0;
 }

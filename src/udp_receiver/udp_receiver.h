@@ -25,7 +25,7 @@
 #include "net.h"
 #include "nodes.h"
 #include "ratelimit.h"
-#include "timers.h"
+#include "deadlines.h"
 
 /* An incarnation (a start time) further ahead of our clock is not believed. */
 enum { MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000 };
@@ -58,7 +58,7 @@ struct receiver {
     const struct receiver_config *cfg;
     struct detector det;
     struct node_table nodes;
-    struct timers timers;       /* per armed node: when to look at it again */
+    struct deadlines timers;       /* per armed node: when to look at it again */
     uint64_t start_ns;          /* the receiver's clock starts here (ms: 0) */
     uint64_t flushed;           /* when stdout was last flushed, ms */
     uint64_t wall_now;          /* Unix time, ms, read once per batch of datagrams */

@@ -38,7 +38,7 @@
 #include "stop.h"
 #include "udp_sender.h"
 #include "timing.h"
-#include "timers.h"
+#include "deadlines.h"
 
 enum { BATCH = 64 };                    /* datagrams per sendmmsg(2) */
 
