@@ -15,7 +15,7 @@
  * track.c: what a heartbeat, or a deadline passing, does to a node.
  * At scale: one hash lookup and one counter update per heartbeat,
  * timers in a heap (no scan of all nodes), datagrams taken 64 at a time
- * (inbox.c).  A bad datagram is counted and reported, never fatal.
+ * (datagram_batch.c).  A bad datagram is counted and reported, never fatal.
  *
  * Usage: udp_receiver [-p PORT] [-b ADDRESS] [--group MCAST_ADDR] ...
  * See also: udp_sender; the wire format is in lib/heartbeat.h.
@@ -244,12 +244,12 @@ static void wait_for_work(struct receiver *r, int fd, uint64_t now)
  */
 static int receive(struct receiver *r, int fd)
 {
-    static struct inbox in;             /* recvfrom(2), 64 datagrams at a time */
+    static struct datagram_batch in;    /* recvfrom(2), 64 datagrams at a time */
     uint64_t judged = 0;
 
-    inbox_init(&in);
+    datagram_batch_init(&in);
     while (!stop_signal()) {
-        int n = inbox_fill(&in, fd);
+        int n = datagram_batch_fill(&in, fd);
         uint64_t now = now_ms(r);
 
         keyring_check_reload(r, now);   /* SIGHUP: the key files read again */
@@ -267,7 +267,7 @@ static int receive(struct receiver *r, int fd)
         }
         r->wall_now = timing_wall_ms();   /* for the future-incarnation check */
         for (int i = 0; i < n; i++) {
-            struct datagram d = inbox_at(&in, i);
+            struct datagram d = datagram_batch_at(&in, i);
 
             if (track_datagram(r, &d, now) != 0) {
                 live_wipe(r);

@@ -20,7 +20,7 @@
 enum { BATCH = 64 };                    /* datagrams per sendmmsg(2) */
 
 struct fleet {
-    struct sender *s;
+    struct udp_sender *s;
     uint64_t *next_seq;                 /* per node: its next sequence number */
     struct deadlines due;                  /* per node: when its next heartbeat is due */
     /* One batch of datagrams for sendmmsg. */
@@ -34,7 +34,7 @@ struct fleet {
 static void prepare(struct fleet *f, int i, uint32_t id, uint64_t seq,
                     uint64_t sent_ms, bool leaving)
 {
-    struct sender *s = f->s;
+    struct udp_sender *s = f->s;
     size_t len = send_format(s, id, seq, sent_ms, leaving, f->buf[i]);
 
     f->leaving[i] = leaving;
@@ -108,7 +108,7 @@ static void leave(struct fleet *f)
 }
 
 /* Every node's first heartbeat in the heap.  Returns 0, or -1 (said). */
-static int fleet_init(struct fleet *f, struct sender *s)
+static int fleet_init(struct fleet *f, struct udp_sender *s)
 {
     uint64_t nodes = s->cfg->nodes;
 
@@ -127,7 +127,7 @@ static int fleet_init(struct fleet *f, struct sender *s)
     return 0;
 }
 
-int many_nodes_beat(struct sender *s)
+int many_nodes_beat(struct udp_sender *s)
 {
     struct fleet *f = calloc(1, sizeof(*f));
     const struct deadline *t;

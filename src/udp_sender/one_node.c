@@ -15,7 +15,7 @@
 #include "timing.h"
 
 /* One datagram to the destination; counted, shown, or its failure said. */
-static void send_one(struct sender *s, uint64_t seq, bool leaving)
+static void send_one(struct udp_sender *s, uint64_t seq, bool leaving)
 {
     char line[HB_MAX_LEN + 1];
     size_t len = send_format(s, 0, seq, timing_wall_ms(), leaving, line);
@@ -30,7 +30,7 @@ static void send_one(struct sender *s, uint64_t seq, bool leaving)
         send_done(s, line, len, leaving);
 }
 
-int one_node_beat(struct sender *s)
+int one_node_beat(struct udp_sender *s)
 {
     uint64_t count = s->cfg->count, seq;
 

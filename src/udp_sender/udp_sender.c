@@ -185,7 +185,7 @@ static void parse_options(int argc, char **argv, struct sender_config *cfg)
 
 
 /* What we are about to do, in one line (not with -q or --json). */
-static void print_banner(const struct sender *s)
+static void print_banner(const struct udp_sender *s)
 {
     const struct sender_config *cfg = s->cfg;
     const char *kind = "";
@@ -206,7 +206,7 @@ static void print_banner(const struct sender *s)
            cfg->interval_ms, s->inc);
 }
 
-static void print_totals(const struct sender *s, double seconds)
+static void print_totals(const struct udp_sender *s, double seconds)
 {
     if (s->cfg->json) {
         struct json j;
@@ -235,7 +235,7 @@ static void print_totals(const struct sender *s, double seconds)
 int main(int argc, char **argv)
 {
     struct sender_config cfg;
-    struct sender s = { .cfg = &cfg };
+    struct udp_sender s = { .cfg = &cfg };
     int status;
 
     cli_init(argv[0]);
