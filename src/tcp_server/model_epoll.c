@@ -8,9 +8,8 @@
  * whose replies pile up is not read from until they drain, so memory
  * stays bounded; one that takes none of them for --send-timeout
  * seconds is dropped, as in every model.  Every loop waits on the
- * listening socket too
- * (EPOLLEXCLUSIVE: one loop is woken per new client) and on the stop
- * pipe.
+ * listening socket too (EPOLLEXCLUSIVE: one loop is woken per new
+ * client) and on the stop pipe.
  */
 #include "tcp_server.h"
 

@@ -6,10 +6,9 @@
  * connection to one of the waiting processes.  Each worker is the
  * iterative server (model_iterative.c), unchanged: prefork is THREADS
  * iterative servers on one socket, so THREADS is also how many clients
- * are served at once.  The
- * parent serves nobody: it supervises.  A worker that dies is reaped
- * and replaced (at most ten a second), and the slot of the client it
- * was serving is given back.
+ * are served at once.  The parent serves nobody: it supervises.  A
+ * worker that dies is reaped and replaced (at most ten a second), and
+ * the slot of the client it was serving is given back.
  */
 #include "tcp_server.h"
 
