@@ -98,6 +98,7 @@ $(BUILD)/src/grade/lab.o: ALL_CFLAGS += -DKIT_NETLAB='"$(CURDIR)/scripts/netlab"
 # A unit test links lib/ and the program modules it names here.
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 $(BUILD)/tests/unit/test_frame: $(BUILD)/src/ipc_multiprocess/frame.o
+$(BUILD)/tests/unit/test_stop: $(BUILD)/src/common/stop.o
 $(BUILD)/tests/unit/test_nodes: $(BUILD)/src/udp_receiver/nodes.o $(BUILD)/src/udp_receiver/detector.o
 $(BUILD)/tests/unit/%.o: ALL_CFLAGS += -Itests -Isrc/threading_example -Isrc/ipc_multiprocess \
 	-Isrc/udp_receiver

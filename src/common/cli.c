@@ -1,16 +1,12 @@
-/* cli - the program side of the kit: names, messages, usage errors, stop. */
+/* cli - the program side of the kit: names, messages, usage errors. */
 #include "cli.h"
 #include "json.h"
 #include "version.h"         /* KIT_VERSION, made by the Makefile */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +16,6 @@
 #include "opt.h"
 
 static const char *prog = "kit";
-/*
- * Written by a signal handler, read by any thread: a lock-free atomic
- * is both async-signal-safe and free of data races.
- */
-static atomic_int stop_signal;
-static int stop_pipe[2] = { -1, -1 };   /* made once, before any handler runs */
 static int progress_shown;              /* length of the progress line on screen */
 
 void cli_init(const char *argv0)
@@ -216,63 +206,4 @@ double cli_parse_decimal(const char *name, const char *text, double min, double 
 void cli_parse_port(const char *name, const char *text, unsigned min, char *buf)
 {
     snprintf(buf, 8, "%u", (unsigned)cli_parse_u64(name, text, min, 65535));
-}
-
-/* Write the stop pipe: never read back, so it stays readable for every waiter. */
-static void post_stop(void)
-{
-    char byte = 1;
-
-    if (stop_pipe[1] >= 0 && write(stop_pipe[1], &byte, 1) < 0) {
-        /* A full pipe already says "stop". */
-    }
-}
-
-static void on_stop_signal(int sig)
-{
-    int saved = errno;                  /* the interrupted code may need it */
-
-    atomic_store(&stop_signal, sig);
-    post_stop();
-    errno = saved;
-}
-
-int cli_catch_stop_signals(void)
-{
-    struct sigaction sa;
-
-    if (stop_pipe[0] < 0 && pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-        return -1;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;                    /* no SA_RESTART: let calls see EINTR */
-    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
-        return -1;
-    return 0;
-}
-
-int cli_stop_fd(void)
-{
-    return stop_pipe[0];
-}
-
-void cli_request_stop(void)
-{
-    int saved = errno;
-
-    post_stop();
-    errno = saved;
-}
-
-int cli_stop_requested(void)
-{
-    return atomic_load_explicit(&stop_signal, memory_order_relaxed);
-}
-
-bool cli_stopping(void)
-{
-    struct pollfd p = { .fd = stop_pipe[0], .events = POLLIN };
-
-    return cli_stop_requested() || (stop_pipe[0] >= 0 && poll(&p, 1, 0) > 0);
 }

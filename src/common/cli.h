@@ -1,17 +1,17 @@
 /*
  * cli - what every program of the kit does the same way at its edges:
  * its name in messages, the one error format, usage errors (exit 2),
- * strict numbers for options, and the stop request of SIGINT/SIGTERM.
+ * strict numbers for options.  The stop request of SIGINT/SIGTERM has
+ * its own home, stop.h.
  *
  * This is the program side of lib/: it prints, exits and keeps the
- * program's name and stop flag in globals, which lib/ never does.
+ * program's name in a global, which lib/ never does.
  * Not thread-safe to initialise; the reporting calls may be used from
  * any thread (each message is one fputs to unbuffered stderr).
  */
 #ifndef KIT_CLI_H
 #define KIT_CLI_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -123,31 +123,5 @@ double cli_parse_decimal(const char *name, const char *text, double min, double 
  * 'buf' (at least 8 bytes); a usage error otherwise.
  */
 void cli_parse_port(const char *name, const char *text, unsigned min, char *buf);
-
-/*
- * The stop request, in one place for every program.  Install handlers
- * for SIGINT and SIGTERM that only record the signal and write one byte
- * to the stop pipe (the self-pipe trick), without SA_RESTART, so that a
- * blocked system call returns EINTR and the program looks.  The pipe is
- * made on the first call; its read end (cli_stop_fd) is never read, so
- * once written it stays readable: threads and forked children blocked
- * in poll() on it all wake up, which a flag alone cannot do.  Returns 0
- * or -1 with errno set.
- */
-int cli_catch_stop_signals(void);
-
-/* The stop pipe's read end, for poll(), or -1 before cli_catch_stop_signals. */
-int cli_stop_fd(void);
-
-/* Ask for the stop from inside the program (a fatal error in one thread
- * or worker): every waiter on cli_stop_fd wakes.  Async-signal-safe. */
-void cli_request_stop(void);
-
-/* The signal that asked us to stop, or 0 while none has. */
-int cli_stop_requested(void);
-
-/* Whether a stop was asked for, by a signal or cli_request_stop, in
- * this process or (through the inherited pipe) in the parent. */
-bool cli_stopping(void);
 
 #endif

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "frame.h"
 #include "io.h"
+#include "stop.h"
 
 static void print_step(uint64_t first, uint32_t n, unsigned worker)
 {
@@ -54,7 +55,7 @@ int generator_run(const int *out_fds, unsigned nout, uint64_t count,
         cli_error(errno, "generator: malloc");
         return 1;
     }
-    while (next <= count && !cli_stop_requested()) {
+    while (next <= count && !stop_signal()) {
         uint64_t *nums = (uint64_t *)(frame + sizeof(hdr));
         uint64_t left = count - next + 1;
 

@@ -31,6 +31,7 @@
 #include "cli.h"
 #include "json.h"
 #include "mpi_squares.h"
+#include "stop.h"
 #include "timing.h"
 
 enum { STEP_LIMIT = 20, MAX_BATCH = 65536 };
@@ -263,7 +264,7 @@ int main(int argc, char **argv)
     /*    Ctrl-C: mpirun passes it on to every rank as SIGTERM; the
      *    generator (or every rank, in --reduce) stops early, the others
      *    finish what is in flight, and the summary says how far it got. */
-    cli_catch_stop_signals();
+    stop_catch_signals();
     if (!cfg.reduce && me.size < 3) {
         if (me.rank == RANK_ROOT)
             cli_usage_report("--pipeline needs 3 ranks or more (a generator, a worker, "

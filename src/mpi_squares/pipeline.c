@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "progress.h"
+#include "stop.h"
 #include "timing.h"
 
 enum {
@@ -134,7 +135,7 @@ static void generate(const struct mpi_config *cfg, const struct whoami *me, bool
     int workers = me->size - 2;
     uint64_t next = 1, generated;
 
-    for (unsigned k = 0; next <= cfg->count && !cli_stop_requested(); k++) {
+    for (unsigned k = 0; next <= cfg->count && !stop_signal(); k++) {
         int to = 1 + (int)(k % (unsigned)workers), n = 0;
         uint64_t *b = sender_take(out);
 

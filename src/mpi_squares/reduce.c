@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "progress.h"
+#include "stop.h"
 #include "timing.h"
 
 enum { CHUNK = 1 << 20 };               /* numbers between looks for a stop */
@@ -69,7 +70,7 @@ int reduce_run(const struct mpi_config *cfg, const struct whoami *me, bool steps
      *    (and on the root, on a terminal, showing how far all have got,
      *    as the root's own share tells it). */
     progress_start(&bar, count, "numbers", timing_now_ns());
-    while (done < n && !cli_stop_requested()) {
+    while (done < n && !stop_signal()) {
         uint64_t k1 = n - done > CHUNK ? done + CHUNK : n;
 
         sum += share(first, size, done, k1, me, steps);

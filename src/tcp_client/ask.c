@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/uio.h>
 
-#include "cli.h"
+#include "stop.h"
 #include "io.h"
 
 /* Send one request line: the number and "\n", in one write. */
@@ -26,7 +26,7 @@ static int send_request(struct session *s, const char *line, size_t len)
     while (left > 0) {
         ssize_t n = writev(s->fd, iov, 2);
 
-        if (n < 0 && errno == EINTR && !cli_stop_requested())
+        if (n < 0 && errno == EINTR && !stop_signal())
             continue;
         if (n < 0)
             return -1;
@@ -49,7 +49,7 @@ static int read_reply(struct session *s, const char **line, size_t *len)
         struct pollfd p = { .fd = s->fd, .events = POLLIN };
         int n = poll(&p, 1, s->cfg->timeout_ms);
 
-        if (cli_stop_requested())
+        if (stop_signal())
             return 1;
         if (n < 0 && errno == EINTR)
             continue;
@@ -79,7 +79,7 @@ int ask_each(struct session *s)
     int total = s->cfg->nnumbers > 0 ? s->cfg->nnumbers : 10;
     char num[24];
 
-    for (int i = 0; i < total && !cli_stop_requested(); i++) {
+    for (int i = 0; i < total && !stop_signal(); i++) {
         struct pending p;
         const char *line, *reply;
         size_t len, reply_len;
@@ -88,7 +88,7 @@ int ask_each(struct session *s)
         line = request(s, i, num, &len);
         reply_expect(&p, line, len);
         if (send_request(s, line, len) != 0) {
-            if (cli_stop_requested())
+            if (stop_signal())
                 return 0;
             reply_send_failed(s, errno);
             return -1;

@@ -28,6 +28,7 @@
 #include "linebuf.h"
 #include "proto.h"
 #include "hist.h"
+#include "stop.h"
 #include "timing.h"
 
 struct bconn {
@@ -104,7 +105,7 @@ static void issue(struct bench *b, struct bconn *c, uint64_t due_ns)
 static bool more_to_issue(const struct bench *b, uint64_t now)
 {
     return b->issued < b->limit && (b->end_ns == 0 || now < b->end_ns) &&
-           !cli_stop_requested();
+           !stop_signal();
 }
 
 /* A reply: time it, check it, and in a closed loop let the next one go. */
@@ -344,7 +345,7 @@ static int drive(struct bench *b)
         b->end_ns = now + (uint64_t)(b->cfg->duration * 1e9);
     if (start_closed_loop(b, now) != 0)
         return -1;
-    while ((b->done < b->issued || more_to_issue(b, now)) && !cli_stop_requested()) {
+    while ((b->done < b->issued || more_to_issue(b, now)) && !stop_signal()) {
         int64_t wait_ns = wait_budget(b, now);
 
         if (wait_ns < 0 || serve_events(b, single, wait_ns) != 0)

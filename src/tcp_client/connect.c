@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "net.h"
+#include "stop.h"
 #include "timing.h"
 
 /* Try every address of the name once.  Returns an fd, or -1 with errno. */
@@ -46,7 +47,7 @@ int connect_to_server(const struct client_config *cfg)
         fd = try_once(cfg, &gai);
         if (fd >= 0)
             return fd;
-        if (gai != 0 || cli_stop_requested() ||
+        if (gai != 0 || stop_signal() ||
             timing_seconds_since(start) * 1000 >= cfg->retry_ms)
             break;
         struct timespec pause = { 0, 200 * 1000000L };  /* then try again */

@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "io.h"
+#include "stop.h"
 
 enum { WINDOW = 1024 };
 
@@ -37,7 +38,7 @@ static int flush_requests(struct pipeline *pl)
     int rc = 0;
 
     if (pl->out_len > 0 && io_write_all(pl->s->fd, pl->out, pl->out_len) != 0) {
-        if (!cli_stop_requested())
+        if (!stop_signal())
             reply_send_failed(pl->s, errno);
         rc = -1;
     }
@@ -144,9 +145,9 @@ int pipeline_ask(struct session *s)
         cli_error(ENOMEM, "buffers");
         return -1;
     }
-    while (!cli_stop_requested()) {
+    while (!stop_signal()) {
         if (fill(&pl) != 0) {
-            rc = cli_stop_requested() ? 0 : -1;
+            rc = stop_signal() ? 0 : -1;
             break;
         }
         s->all_sent = pl.input_done;

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "io.h"
 #include "json.h"
+#include "stop.h"
 #include "timing.h"
 
 void reply_expect(struct pending *p, const char *line, size_t len)
@@ -131,7 +132,7 @@ static void summary_json(const struct session *s, bool interrupted, double secon
 int reply_summary(const struct session *s, double seconds)
 {
     /* Stopped by Ctrl-C: a clean stop, and what it left undone is said. */
-    bool interrupted = cli_stop_requested() && (s->unanswered > 0 || !s->all_sent);
+    bool interrupted = stop_signal() && (s->unanswered > 0 || !s->all_sent);
 
     if (s->cfg->json)
         summary_json(s, interrupted, seconds);

@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "opt.h"
+#include "stop.h"
 #include "tcp_client.h"
 #include "timing.h"
 
@@ -147,7 +148,7 @@ int main(int argc, char **argv)
     /* 1. A server that vanishes must cost us an EPIPE, not our life;
      *    Ctrl-C stops us with a summary of what was left unanswered. */
     signal(SIGPIPE, SIG_IGN);
-    if (cli_catch_stop_signals() != 0) {
+    if (stop_catch_signals() != 0) {
         cli_error(errno, "signal handlers");
         return 1;
     }

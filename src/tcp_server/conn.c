@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "io.h"
 #include "proto.h"
+#include "stop.h"
 #include "timing.h"
 
 int conn_init(struct conn *c, int fd, const struct sockaddr_storage *peer,
@@ -159,7 +160,7 @@ int conn_send(struct conn *c, struct server *srv)
         uint64_t until = deadline < stop_deadline ? deadline : stop_deadline;
         struct pollfd p[2] = {
             { .fd = c->fd, .events = POLLOUT },
-            { .fd = cli_stop_fd(), .events = POLLIN },
+            { .fd = stop_fd(), .events = POLLIN },
         };
 
         if (now >= until) {
@@ -182,13 +183,13 @@ static int wait_readable(struct conn *c, struct server *srv)
 {
     struct pollfd p[2] = {
         { .fd = c->fd, .events = POLLIN },
-        { .fd = cli_stop_fd(), .events = POLLIN },
+        { .fd = stop_fd(), .events = POLLIN },
     };
     int n;
 
     do
         n = poll(p, 2, srv->cfg->idle_ms);
-    while (n < 0 && errno == EINTR && !cli_stopping());
+    while (n < 0 && errno == EINTR && !stop_posted());
     if (n < 0 || p[1].revents != 0)
         return -1;
     return n == 0 ? 0 : 1;

@@ -8,9 +8,8 @@
  * whose replies pile up is not read from until they drain, so memory
  * stays bounded; one that takes none of them for --send-timeout
  * seconds is dropped, as in every model.  Every loop waits on the
- * listening socket too
- * (EPOLLEXCLUSIVE: one loop is woken per new client) and on the stop
- * pipe.
+ * listening socket too (EPOLLEXCLUSIVE: one loop is woken per new
+ * client) and on the stop pipe.
  */
 #include "tcp_server.h"
 
@@ -24,6 +23,7 @@
 
 #include "cli.h"
 #include "conn.h"
+#include "stop.h"
 #include "thread.h"
 #include "timing.h"
 
@@ -229,7 +229,7 @@ static void drain_all(struct loop *l)
     struct epoll_event events[MAX_EVENTS];
 
     /* From now on only the clients' sockets may wake us. */
-    epoll_ctl(l->ep, EPOLL_CTL_DEL, cli_stop_fd(), NULL);
+    epoll_ctl(l->ep, EPOLL_CTL_DEL, stop_fd(), NULL);
     epoll_ctl(l->ep, EPOLL_CTL_DEL, l->srv->listen_fd, NULL);
     for (struct conn *c = l->conns, *next; c != NULL; c = next) {
         struct econn *e = (struct econn *)c;
@@ -299,7 +299,7 @@ static int loop_init(struct loop *l, struct server *srv)
     l->srv = srv;
     l->ep = epoll_create1(EPOLL_CLOEXEC);
     if (l->ep < 0 || watch_listener(l) != 0 ||
-        epoll_ctl(l->ep, EPOLL_CTL_ADD, cli_stop_fd(), &sev) != 0)
+        epoll_ctl(l->ep, EPOLL_CTL_ADD, stop_fd(), &sev) != 0)
         return -1;
     return 0;
 }
@@ -330,12 +330,12 @@ int model_epoll(struct server *srv)
     for (; started < n; started++)
         if ((err = thread_start(&loops[started].thread, NULL, run_loop, &loops[started])) != 0) {
             cli_error(err, "pthread_create");
-            cli_request_stop();
+            stop_request();
             break;
         }
     if (err == 0)
         failed = run_loop(&loops[0]);
-    cli_request_stop();                   /* if loop 1 ended on an error */
+    stop_request();                   /* if loop 1 ended on an error */
     for (unsigned i = 1; i < started; i++) {
         void *r;
 

@@ -6,10 +6,9 @@
  * connection to one of the waiting processes.  Each worker is the
  * iterative server (model_iterative.c), unchanged: prefork is THREADS
  * iterative servers on one socket, so THREADS is also how many clients
- * are served at once.  The
- * parent serves nobody: it supervises.  A worker that dies is reaped
- * and replaced (at most ten a second), and the slot of the client it
- * was serving is given back.
+ * are served at once.  The parent serves nobody: it supervises.  A
+ * worker that dies is reaped and replaced (at most ten a second), and
+ * the slot of the client it was serving is given back.
  */
 #include "tcp_server.h"
 
@@ -26,6 +25,7 @@
 
 #include "cli.h"
 #include "conn.h"
+#include "stop.h"
 #include "timing.h"
 
 enum {
@@ -93,8 +93,8 @@ static int supervise(struct server *srv, struct worker *w, unsigned n, pid_t par
     uint64_t last_fork = 0;
     int failures = 0;
 
-    while (!cli_stopping()) {
-        struct pollfd p = { .fd = cli_stop_fd(), .events = POLLIN };
+    while (!stop_posted()) {
+        struct pollfd p = { .fd = stop_fd(), .events = POLLIN };
         int wait_ms = 1000;
 
         reap(srv, w, n);
@@ -151,7 +151,7 @@ int model_prefork(struct server *srv)
         }
     if (status == 0)
         status = supervise(srv, w, n, parent);
-    cli_request_stop();                   /* the workers too, if we gave up */
+    stop_request();                   /* the workers too, if we gave up */
     while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
         ;                               /* each worker finishes its client */
     munmap(w, n * sizeof(*w));

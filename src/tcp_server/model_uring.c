@@ -36,6 +36,7 @@
 
 #include "cli.h"
 #include "conn.h"
+#include "stop.h"
 #include "thread.h"
 #include "timing.h"
 
@@ -407,7 +408,7 @@ static int loop_init(struct uloop *l)
 
     struct io_uring_sqe *sqe = sqe_get(l);
 
-    io_uring_prep_poll_add(sqe, cli_stop_fd(), POLLIN);
+    io_uring_prep_poll_add(sqe, stop_fd(), POLLIN);
     io_uring_sqe_set_data64(sqe, UD_STOP);
     return 0;
 }
@@ -428,7 +429,7 @@ static void setup_failed(int err, const char *what)
 
     if (!atomic_flag_test_and_set(&said))
         cli_error(err, "%s", what);
-    cli_request_stop();
+    stop_request();
 }
 
 /* Come through the gate, set up or not; returns whether every loop was. */
@@ -526,7 +527,7 @@ int model_uring(struct server *srv)
             break;
         }
     failed = run_loop(&loops[0]);
-    cli_request_stop();                   /* if loop 1 ended on an error */
+    stop_request();                   /* if loop 1 ended on an error */
     for (unsigned i = 1; i < started; i++) {
         void *r;
 

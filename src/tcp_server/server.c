@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "proc.h"
+#include "stop.h"
 
 void server_release(struct server *srv)
 {
@@ -136,7 +137,7 @@ int server_accept(struct server *srv, struct sockaddr_storage *peer,
 
     for (;;) {
         struct pollfd p[2] = {
-            { .fd = cli_stop_fd(), .events = POLLIN },
+            { .fd = stop_fd(), .events = POLLIN },
             { .fd = srv->listen_fd, .events = POLLIN },
         };
         int fd;

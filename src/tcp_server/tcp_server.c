@@ -1,11 +1,12 @@
 /*
  * tcp_server - answers each request line with the square of its number.
  *
- * Lesson: one protocol, six ways to serve many clients at once, to
+ * Lesson: one protocol, seven ways to serve many clients at once, to
  * compare side by side: -m iterative (one at a time), fork (a process
  * per client), prefork (processes started up front), thread (a thread
- * per client), pool (threads started up front) and epoll (event loops:
- * one thread, many sockets).  Each model is one short file; the
+ * per client), pool (threads started up front), epoll (event loops:
+ * one thread, many sockets) and uring (the kernel does the I/O and
+ * reports what is done, io_uring).  Each model is one short file; the
  * protocol lives in lib/proto.c and knows nothing of sockets.
  *
  * Usage: tcp_server [-p PORT] [-b ADDRESS] [-m MODEL] [-t THREADS] ...
@@ -26,6 +27,7 @@
 #include "json.h"
 #include "net.h"
 #include "proto.h"
+#include "stop.h"
 #include "tcp_server.h"
 #include "timing.h"
 
@@ -239,7 +241,7 @@ int main(int argc, char **argv)
     /* 1. A client that vanishes must cost us an EPIPE, not our life. */
     signal(SIGPIPE, SIG_IGN);
     /* 2. SIGINT/SIGTERM only post a stop request; each model watches for it. */
-    if (cli_catch_stop_signals() != 0) {
+    if (stop_catch_signals() != 0) {
         cli_error(errno, "signal handlers");
         return 1;
     }

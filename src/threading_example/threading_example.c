@@ -26,6 +26,7 @@
 #include "json.h"
 #include "progress.h"
 #include "results.h"
+#include "stop.h"
 #include "sysmem.h"
 #include "thread.h"
 #include "timing.h"
@@ -140,7 +141,7 @@ static void *produce(void *arg)
     struct shared *sh = arg;
     uint64_t tasks[MAX_BATCH], next = 1;
 
-    while (next <= sh->cfg->tasks && !cli_stop_requested()) {
+    while (next <= sh->cfg->tasks && !stop_signal()) {
         size_t n = 0;
 
         while (n < sh->cfg->batch && next + n <= sh->cfg->tasks) {
@@ -169,7 +170,7 @@ static void simulate_work(void)
 {
     struct timespec ts = { 0, STEP_WORK_MS * 1000000L };
 
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !cli_stop_requested())
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !stop_signal())
         ;
 }
 
@@ -369,7 +370,7 @@ int main(int argc, char **argv)
     parse_options(argc, argv, &cfg);    /* exits 0 on --help, 2 on misuse */
 
     /* 1. Protect: Ctrl-C reaches main() only (thread_start blocks it in the others). */
-    if (cli_catch_stop_signals() != 0) {
+    if (stop_catch_signals() != 0) {
         cli_error(errno, "signal handlers");
         return 1;
     }

@@ -22,7 +22,7 @@ static int arm(struct receiver *r, struct node *n, uint32_t id, uint64_t at)
 {
     if (n->armed && n->timer_at <= at)
         return 0;                       /* it fires earlier and will look again */
-    if (timers_add(&r->timers, at, id) != 0)
+    if (deadlines_add(&r->timers, at, id) != 0)
         return -1;
     n->armed = true;
     n->timer_at = at;
@@ -236,23 +236,23 @@ static uint64_t look_at(struct receiver *r, struct node *n, uint32_t id, uint64_
 
 void track_timers(struct receiver *r, uint64_t now)
 {
-    const struct timer *t;
+    const struct deadline *t;
 
-    while ((t = timers_first(&r->timers)) != NULL && t->when <= now) {
+    while ((t = deadlines_first(&r->timers)) != NULL && t->when <= now) {
         struct node *n = nodes_get(&r->nodes, t->id);
         uint64_t next;
 
         if (!n->armed || n->timer_at != t->when) {
-            timers_pop(&r->timers);     /* stale: moved since */
+            deadlines_pop(&r->timers);     /* stale: moved since */
             continue;
         }
         next = look_at(r, n, t->id, now);
         if (next != 0) {
             n->timer_at = next;
-            timers_move_first(&r->timers, next);
+            deadlines_move_first(&r->timers, next);
         } else {
             n->armed = false;
-            timers_pop(&r->timers);
+            deadlines_pop(&r->timers);
         }
     }
 }

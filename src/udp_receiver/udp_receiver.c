@@ -15,7 +15,7 @@
  * track.c: what a heartbeat, or a deadline passing, does to a node.
  * At scale: one hash lookup and one counter update per heartbeat,
  * timers in a heap (no scan of all nodes), datagrams taken 64 at a time
- * (inbox.c).  A bad datagram is counted and reported, never fatal.
+ * (datagram_batch.c).  A bad datagram is counted and reported, never fatal.
  *
  * Usage: udp_receiver [-p PORT] [-b ADDRESS] [--group MCAST_ADDR] ...
  * See also: udp_sender; the wire format is in lib/heartbeat.h.
@@ -33,6 +33,7 @@
 
 #include "cli.h"
 #include "net.h"
+#include "stop.h"
 #include "timing.h"
 #include "udp_receiver.h"
 
@@ -215,11 +216,11 @@ static void flush_output(struct receiver *r, uint64_t now)
 /* Wait for datagrams, a timer or a stop signal, whichever comes first. */
 static void wait_for_work(struct receiver *r, int fd, uint64_t now)
 {
-    const struct timer *t = timers_first(&r->timers);
+    const struct deadline *t = deadlines_first(&r->timers);
     uint64_t next = live_next(r);       /* UINT64_MAX without --live */
     struct pollfd p[2] = {
         { .fd = fd, .events = POLLIN },
-        { .fd = cli_stop_fd(), .events = POLLIN },
+        { .fd = stop_fd(), .events = POLLIN },
     };
     int timeout = -1;
 
@@ -243,12 +244,12 @@ static void wait_for_work(struct receiver *r, int fd, uint64_t now)
  */
 static int receive(struct receiver *r, int fd)
 {
-    static struct inbox in;             /* recvfrom(2), 64 datagrams at a time */
+    static struct datagram_batch in;    /* recvfrom(2), 64 datagrams at a time */
     uint64_t judged = 0;
 
-    inbox_init(&in);
-    while (!cli_stop_requested()) {
-        int n = inbox_fill(&in, fd);
+    datagram_batch_init(&in);
+    while (!stop_signal()) {
+        int n = datagram_batch_fill(&in, fd);
         uint64_t now = now_ms(r);
 
         keyring_check_reload(r, now);   /* SIGHUP: the key files read again */
@@ -266,7 +267,7 @@ static int receive(struct receiver *r, int fd)
         }
         r->wall_now = timing_wall_ms();   /* for the future-incarnation check */
         for (int i = 0; i < n; i++) {
-            struct datagram d = inbox_at(&in, i);
+            struct datagram d = datagram_batch_at(&in, i);
 
             if (track_datagram(r, &d, now) != 0) {
                 live_wipe(r);
@@ -317,7 +318,7 @@ int main(int argc, char **argv)
     /* 1. A reader of our output that goes away costs an error, not our
      *    life; Ctrl-C and SIGTERM only ask for the table and the end. */
     signal(SIGPIPE, SIG_IGN);
-    if (cli_catch_stop_signals() != 0) {
+    if (stop_catch_signals() != 0) {
         cli_error(errno, "signal handlers");
         return 1;
     }
@@ -332,7 +333,7 @@ int main(int argc, char **argv)
     /* 4. What a failure detector keeps: each node, and a timer per node. */
     detector_init(&r.det, cfg.kind, cfg.suspect_ms, cfg.dead_ms, cfg.phi);
     nodes_init(&r.nodes, cfg.max_nodes);
-    timers_init(&r.timers);
+    deadlines_init(&r.timers);
     json_init(&r.j);
     r.start_ns = timing_now_ns();
     say_listening(&r, fd, how);
@@ -348,7 +349,7 @@ int main(int argc, char **argv)
     report_summary(&r, now_ms(&r));
     close(fd);
     nodes_free(&r.nodes);
-    timers_free(&r.timers);
+    deadlines_free(&r.timers);
     json_free(&r.j);
     return status != 0;
 }

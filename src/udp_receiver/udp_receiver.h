@@ -1,15 +1,15 @@
 /*
  * udp_receiver - what the parts of udp_receiver share.
  *
- *   udp_receiver.c  main(): the steps, the options, the receive loop
- *   track.c         what a heartbeat, or silence, does to a node
- *   detector.c      when silence means SUSPECT or DEAD (deadline, phi)
- *   nodes.c         the table of nodes and their sequence numbers
- *   report.c        every line printed, as text or JSON
- *   live.c          --live: the node table redrawn in place on a terminal
- *   listen.c        the socket: every interface, an address, a group
- *   inbox.c         datagrams 64 at a time (recvmmsg): speed only
- *   keyring.c       --key: only signed datagrams believed; SIGHUP reloads
+ *   udp_receiver.c    main(): the steps, the options, the receive loop
+ *   track.c           what a heartbeat, or silence, does to a node
+ *   detector.c        when silence means SUSPECT or DEAD (deadline, phi)
+ *   nodes.c           the table of nodes and their sequence numbers
+ *   report.c          every line printed, as text or JSON
+ *   live.c            --live: the node table redrawn in place on a terminal
+ *   listen.c          the socket: every interface, an address, a group
+ *   datagram_batch.c  datagrams 64 at a time (recvmmsg): speed only
+ *   keyring.c         --key: only signed datagrams believed; SIGHUP reloads
  */
 #ifndef KIT_UDP_RECEIVER_H
 #define KIT_UDP_RECEIVER_H
@@ -25,7 +25,7 @@
 #include "net.h"
 #include "nodes.h"
 #include "ratelimit.h"
-#include "timers.h"
+#include "deadlines.h"
 
 /* An incarnation (a start time) further ahead of our clock is not believed. */
 enum { MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000 };
@@ -58,7 +58,7 @@ struct receiver {
     const struct receiver_config *cfg;
     struct detector det;
     struct node_table nodes;
-    struct timers timers;       /* per armed node: when to look at it again */
+    struct deadlines timers;       /* per armed node: when to look at it again */
     uint64_t start_ns;          /* the receiver's clock starts here (ms: 0) */
     uint64_t flushed;           /* when stdout was last flushed, ms */
     uint64_t wall_now;          /* Unix time, ms, read once per batch of datagrams */
@@ -89,19 +89,19 @@ struct datagram {
 enum { LISTEN_FAILED = -1, LISTEN_MISUSE = -2 };
 int listen_open(const struct receiver_config *cfg, const char **how);
 
-/* inbox.c: datagrams taken from the socket up to INBOX_BATCH at a time. */
-enum { INBOX_BATCH = 64 };
-struct inbox {
+/* datagram_batch.c: datagrams from the socket, up to DATAGRAM_BATCH at a time. */
+enum { DATAGRAM_BATCH = 64 };
+struct datagram_batch {
     int n;                      /* datagrams held */
-    struct mmsghdr msgs[INBOX_BATCH];
-    struct iovec iov[INBOX_BATCH];
-    union node_addr from[INBOX_BATCH];
-    char bufs[INBOX_BATCH][HB_MAX_LEN + 1];
+    struct mmsghdr msgs[DATAGRAM_BATCH];
+    struct iovec iov[DATAGRAM_BATCH];
+    union node_addr from[DATAGRAM_BATCH];
+    char bufs[DATAGRAM_BATCH][HB_MAX_LEN + 1];
 };
-void inbox_init(struct inbox *in);
+void datagram_batch_init(struct datagram_batch *in);
 /* Take what waits on 'fd', without waiting: how many (0: none), or -1 (errno). */
-int inbox_fill(struct inbox *in, int fd);
-struct datagram inbox_at(const struct inbox *in, int i);
+int datagram_batch_fill(struct datagram_batch *in, int fd);
+struct datagram datagram_batch_at(const struct datagram_batch *in, int i);
 
 /* track.c: one datagram, at 'now' (the receiver's clock, ms).  0, or -1 out
  * of memory (errno). */

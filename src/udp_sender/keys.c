@@ -21,7 +21,7 @@ static void on_hup(int sig)
 }
 
 /* Read cfg->key_file into 'ring'.  0, or -1 (said why, as 'what'). */
-static int load(const struct sender *s, struct mac_ring *ring, const char *what)
+static int load(const struct udp_sender *s, struct mac_ring *ring, const char *what)
 {
     char why[512];
     unsigned mode = 0;
@@ -36,7 +36,7 @@ static int load(const struct sender *s, struct mac_ring *ring, const char *what)
     return -1;
 }
 
-int keys_open(struct sender *s)
+int keys_open(struct udp_sender *s)
 {
     struct sigaction sa = { .sa_handler = on_hup };
 
@@ -52,7 +52,7 @@ int keys_open(struct sender *s)
     return sigaction(SIGHUP, &sa, NULL);
 }
 
-void keys_check_reload(struct sender *s)
+void keys_check_reload(struct udp_sender *s)
 {
     struct mac_ring fresh;
 

@@ -3,7 +3,7 @@
  * receiver as a cluster would.
  *
  * The same heartbeats as one_node.c, at scale: each node's next one is a
- * deadline in a heap (timers.h), so the next due of a million nodes is
+ * deadline in a heap (deadlines.h), so the next due of a million nodes is
  * found in O(log n); the ones due together go out 64 per system call
  * (sendmmsg(2)).  Speed only: the lesson is in one_node.c.
  */
@@ -13,15 +13,16 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "stop.h"
 #include "timing.h"
-#include "timers.h"
+#include "deadlines.h"
 
 enum { BATCH = 64 };                    /* datagrams per sendmmsg(2) */
 
 struct fleet {
-    struct sender *s;
+    struct udp_sender *s;
     uint64_t *next_seq;                 /* per node: its next sequence number */
-    struct timers due;                  /* per node: when its next heartbeat is due */
+    struct deadlines due;                  /* per node: when its next heartbeat is due */
     /* One batch of datagrams for sendmmsg. */
     struct mmsghdr msgs[BATCH];
     struct iovec iov[BATCH];
@@ -33,7 +34,7 @@ struct fleet {
 static void prepare(struct fleet *f, int i, uint32_t id, uint64_t seq,
                     uint64_t sent_ms, bool leaving)
 {
-    struct sender *s = f->s;
+    struct udp_sender *s = f->s;
     size_t len = send_format(s, id, seq, sent_ms, leaving, f->buf[i]);
 
     f->leaving[i] = leaving;
@@ -69,17 +70,17 @@ static void send_batch(struct fleet *f, int n)
 static int take_due(struct fleet *f, uint64_t now, uint64_t sent_ms)
 {
     const struct sender_config *cfg = f->s->cfg;
-    const struct timer *t;
+    const struct deadline *t;
     int n = 0;
 
-    while (n < BATCH && (t = timers_first(&f->due)) != NULL && t->when <= now) {
+    while (n < BATCH && (t = deadlines_first(&f->due)) != NULL && t->when <= now) {
         uint32_t id = t->id;
         uint64_t seq = f->next_seq[id]++;
 
         if (cfg->count != 0 && seq >= cfg->count)
-            timers_pop(&f->due);        /* its last: from now on, silence */
+            deadlines_pop(&f->due);        /* its last: from now on, silence */
         else
-            timers_move_first(&f->due, schedule_due(&f->s->sched, id, seq + 1));
+            deadlines_move_first(&f->due, schedule_due(&f->s->sched, id, seq + 1));
         if (schedule_drop(&f->s->sched))
             send_skipped(f->s, id, seq);
         else
@@ -107,16 +108,16 @@ static void leave(struct fleet *f)
 }
 
 /* Every node's first heartbeat in the heap.  Returns 0, or -1 (said). */
-static int fleet_init(struct fleet *f, struct sender *s)
+static int fleet_init(struct fleet *f, struct udp_sender *s)
 {
     uint64_t nodes = s->cfg->nodes;
 
     f->s = s;
-    timers_init(&f->due);
+    deadlines_init(&f->due);
     f->next_seq = malloc(nodes * sizeof(uint64_t));
     for (uint32_t id = 0; f->next_seq != NULL && id < nodes; id++) {
         f->next_seq[id] = 1;
-        if (timers_add(&f->due, schedule_due(&s->sched, id, 1), id) != 0)
+        if (deadlines_add(&f->due, schedule_due(&s->sched, id, 1), id) != 0)
             break;
     }
     if (f->next_seq == NULL || f->due.n < nodes) {
@@ -126,32 +127,32 @@ static int fleet_init(struct fleet *f, struct sender *s)
     return 0;
 }
 
-int many_nodes_beat(struct sender *s)
+int many_nodes_beat(struct udp_sender *s)
 {
     struct fleet *f = calloc(1, sizeof(*f));
-    const struct timer *t;
+    const struct deadline *t;
     int status = -1;
 
     if (f == NULL)
         cli_error(ENOMEM, "memory for %llu nodes", (unsigned long long)s->cfg->nodes);
     else if (fleet_init(f, s) == 0) {
         /* Send what is due, in time order, in batches; sleep until the next. */
-        while (!cli_stop_requested() && (t = timers_first(&f->due)) != NULL) {
+        while (!stop_signal() && (t = deadlines_first(&f->due)) != NULL) {
             keys_check_reload(s);       /* SIGHUP: --key read again */
             int n = take_due(f, schedule_now(&s->sched, t->when), timing_wall_ms());
 
             if (n > 0)
                 send_batch(f, n);
-            else if ((t = timers_first(&f->due)) != NULL)
+            else if ((t = deadlines_first(&f->due)) != NULL)
                 schedule_sleep(&s->sched, t->when);
             cli_check_stdout();
         }
-        if (cli_stop_requested())
+        if (stop_signal())
             leave(f);                   /* goodbye: leaving=1 */
         status = 0;
     }
     if (f != NULL) {
-        timers_free(&f->due);
+        deadlines_free(&f->due);
         free(f->next_seq);
     }
     free(f);

@@ -11,10 +11,11 @@
 #include <errno.h>
 
 #include "cli.h"
+#include "stop.h"
 #include "timing.h"
 
 /* One datagram to the destination; counted, shown, or its failure said. */
-static void send_one(struct sender *s, uint64_t seq, bool leaving)
+static void send_one(struct udp_sender *s, uint64_t seq, bool leaving)
 {
     char line[HB_MAX_LEN + 1];
     size_t len = send_format(s, 0, seq, timing_wall_ms(), leaving, line);
@@ -29,16 +30,16 @@ static void send_one(struct sender *s, uint64_t seq, bool leaving)
         send_done(s, line, len, leaving);
 }
 
-int one_node_beat(struct sender *s)
+int one_node_beat(struct udp_sender *s)
 {
     uint64_t count = s->cfg->count, seq;
 
     for (seq = 1; count == 0 || seq <= count; seq++) {
         uint64_t due = schedule_due(&s->sched, 0, seq);
 
-        while (!cli_stop_requested() && schedule_now(&s->sched, due) < due)
+        while (!stop_signal() && schedule_now(&s->sched, due) < due)
             schedule_sleep(&s->sched, due);
-        if (cli_stop_requested())
+        if (stop_signal())
             break;
         keys_check_reload(s);           /* SIGHUP: --key read again */
         if (schedule_drop(&s->sched))
@@ -47,7 +48,7 @@ int one_node_beat(struct sender *s)
             send_one(s, seq, false);
         cli_check_stdout();
     }
-    if (cli_stop_requested() && (count == 0 || seq <= count))
+    if (stop_signal() && (count == 0 || seq <= count))
         send_one(s, seq, true);         /* Ctrl-C: goodbye, leaving=1 */
     return 0;
 }

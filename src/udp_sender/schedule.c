@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "stop.h"
 #include "timing.h"
 
 /* A small, fast random number generator (splitmix64): jitter and drops. */
@@ -65,7 +65,7 @@ uint64_t schedule_now(struct schedule *sc, uint64_t earliest_due)
 void schedule_sleep(const struct schedule *sc, uint64_t due)
 {
     uint64_t when = due + sc->behind_ns, now = timing_now_ns();
-    struct pollfd p = { .fd = cli_stop_fd(), .events = POLLIN };
+    struct pollfd p = { .fd = stop_fd(), .events = POLLIN };
     struct timespec ts;
 
     if (when <= now)

@@ -14,7 +14,7 @@
 enum { ERRORS_SHOWN_PER_S = 1 };        /* failed sends said, at most */
 
 /* The name of node 'id': NAME, or NAME-1..NAME-N with --nodes. */
-static void node_name(const struct sender *s, uint32_t id, char buf[HB_NAME_MAX + 1])
+static void node_name(const struct udp_sender *s, uint32_t id, char buf[HB_NAME_MAX + 1])
 {
     if (s->cfg->nodes > 1)
         snprintf(buf, HB_NAME_MAX + 1, "%s-%" PRIu32, s->cfg->name, id + 1);
@@ -22,7 +22,7 @@ static void node_name(const struct sender *s, uint32_t id, char buf[HB_NAME_MAX 
         snprintf(buf, HB_NAME_MAX + 1, "%s", s->cfg->name);
 }
 
-size_t send_format(const struct sender *s, uint32_t id, uint64_t seq,
+size_t send_format(const struct udp_sender *s, uint32_t id, uint64_t seq,
                    uint64_t sent_ms, bool leaving, char buf[HB_MAX_LEN + 1])
 {
     struct heartbeat hb = { .inc = s->inc, .seq = seq, .sent_ms = sent_ms,
@@ -37,19 +37,19 @@ size_t send_format(const struct sender *s, uint32_t id, uint64_t seq,
     return len;
 }
 
-static bool chatty(const struct sender *s)
+static bool chatty(const struct udp_sender *s)
 {
     return !s->cfg->quiet && !s->cfg->json;
 }
 
-void send_done(struct sender *s, const char *line, size_t len, bool leaving)
+void send_done(struct udp_sender *s, const char *line, size_t len, bool leaving)
 {
     *(leaving ? &s->leaving : &s->sent) += 1;
     if (chatty(s))
         printf("sent %.*s\n", (int)len - 1, line);
 }
 
-void send_skipped(struct sender *s, uint32_t id, uint64_t seq)
+void send_skipped(struct udp_sender *s, uint32_t id, uint64_t seq)
 {
     char name[HB_NAME_MAX + 1];
 
@@ -61,7 +61,7 @@ void send_skipped(struct sender *s, uint32_t id, uint64_t seq)
 }
 
 /* Counted always; said at most once a second, with how many were not. */
-void send_failed(struct sender *s, int err)
+void send_failed(struct udp_sender *s, int err)
 {
     const char *hint = dest_hint(&s->dest, err);
     uint64_t unsaid;

@@ -35,9 +35,10 @@
 
 #include "cli.h"
 #include "json.h"
+#include "stop.h"
 #include "udp_sender.h"
 #include "timing.h"
-#include "timers.h"
+#include "deadlines.h"
 
 enum { BATCH = 64 };                    /* datagrams per sendmmsg(2) */
 
@@ -184,7 +185,7 @@ static void parse_options(int argc, char **argv, struct sender_config *cfg)
 
 
 /* What we are about to do, in one line (not with -q or --json). */
-static void print_banner(const struct sender *s)
+static void print_banner(const struct udp_sender *s)
 {
     const struct sender_config *cfg = s->cfg;
     const char *kind = "";
@@ -205,7 +206,7 @@ static void print_banner(const struct sender *s)
            cfg->interval_ms, s->inc);
 }
 
-static void print_totals(const struct sender *s, double seconds)
+static void print_totals(const struct udp_sender *s, double seconds)
 {
     if (s->cfg->json) {
         struct json j;
@@ -234,7 +235,7 @@ static void print_totals(const struct sender *s, double seconds)
 int main(int argc, char **argv)
 {
     struct sender_config cfg;
-    struct sender s = { .cfg = &cfg };
+    struct udp_sender s = { .cfg = &cfg };
     int status;
 
     cli_init(argv[0]);
@@ -243,7 +244,7 @@ int main(int argc, char **argv)
     /* 1. A reader of our output that goes away costs an error, not our
      *    life; Ctrl-C and SIGTERM only ask us to say goodbye. */
     signal(SIGPIPE, SIG_IGN);
-    if (cli_catch_stop_signals() != 0) {
+    if (stop_catch_signals() != 0) {
         cli_error(errno, "signal handlers");
         return 1;
     }

@@ -4,7 +4,7 @@
  *
  *   udp_sender.c   main(): the steps, the options, the totals
  *   one_node.c     the lesson: one node, one sendto(2) per interval
- *   many_nodes.c   --nodes N: a timer heap and sendmmsg(2) batches
+ *   many_nodes.c   --nodes N: a deadline heap and sendmmsg(2) batches
  *   schedule.c     when each heartbeat is due: spread, jitter, catching up
  *   send.c         one heartbeat's line, and what became of it
  *   dest.c         where heartbeats go: unicast, broadcast, multicast
@@ -53,8 +53,8 @@ struct schedule {
     uint64_t rng;               /* for jitter and --drop-rate */
 };
 
-/* One run of the sender. */
-struct sender {
+/* One run of udp_sender (not to be confused with mpi_squares's send buffers). */
+struct udp_sender {
     const struct sender_config *cfg;
     struct dest dest;
     int fd;
@@ -68,8 +68,8 @@ struct sender {
 /* one_node.c, many_nodes.c: beat until Ctrl-C (then say goodbye with
  * leaving=1) or until COUNT heartbeats (then fall silent).  Return 0, or
  * -1 out of memory (said). */
-int one_node_beat(struct sender *s);
-int many_nodes_beat(struct sender *s);
+int one_node_beat(struct udp_sender *s);
+int many_nodes_beat(struct udp_sender *s);
 
 /* schedule.c */
 void schedule_init(struct schedule *sc, const struct sender_config *cfg);
@@ -84,17 +84,17 @@ bool schedule_drop(struct schedule *sc);
 
 /* send.c */
 /* The line of heartbeat 'seq' of node 'id' into 'buf'; returns its length. */
-size_t send_format(const struct sender *s, uint32_t id, uint64_t seq,
+size_t send_format(const struct udp_sender *s, uint32_t id, uint64_t seq,
                    uint64_t sent_ms, bool leaving, char buf[HB_MAX_LEN + 1]);
 /* Count (and unless -q, show) a heartbeat sent, skipped, or failed. */
-void send_done(struct sender *s, const char *line, size_t len, bool leaving);
-void send_skipped(struct sender *s, uint32_t id, uint64_t seq);
-void send_failed(struct sender *s, int err);
+void send_done(struct udp_sender *s, const char *line, size_t len, bool leaving);
+void send_skipped(struct udp_sender *s, uint32_t id, uint64_t seq);
+void send_failed(struct udp_sender *s, int err);
 
 /* keys.c: read --key (0, or -1 said why) and catch SIGHUP; read the
  * file again if SIGHUP came (a failure is said, and the old key kept). */
-int keys_open(struct sender *s);
-void keys_check_reload(struct sender *s);
+int keys_open(struct udp_sender *s);
+void keys_check_reload(struct udp_sender *s);
 
 /* dest.c */
 enum { DEST_FAILED = -1, DEST_MISUSE = -2 };

@@ -1,24 +1,24 @@
-/* timers - many deadlines, the earliest first: a binary min-heap. */
-#include "timers.h"
+/* deadlines - many deadlines, the earliest first: a binary min-heap. */
+#include "deadlines.h"
 
 #include <errno.h>
 #include <stdlib.h>
 
-void timers_init(struct timers *t)
+void deadlines_init(struct deadlines *t)
 {
     t->v = NULL;
     t->n = t->cap = 0;
 }
 
-void timers_free(struct timers *t)
+void deadlines_free(struct deadlines *t)
 {
     free(t->v);
-    timers_init(t);
+    deadlines_init(t);
 }
 
-static void sift_up(struct timers *t, size_t i)
+static void sift_up(struct deadlines *t, size_t i)
 {
-    struct timer x = t->v[i];
+    struct deadline x = t->v[i];
 
     while (i > 0) {
         size_t parent = (i - 1) / 2;
@@ -31,9 +31,9 @@ static void sift_up(struct timers *t, size_t i)
     t->v[i] = x;
 }
 
-static void sift_down(struct timers *t, size_t i)
+static void sift_down(struct deadlines *t, size_t i)
 {
-    struct timer x = t->v[i];
+    struct deadline x = t->v[i];
 
     for (;;) {
         size_t child = 2 * i + 1;
@@ -50,11 +50,11 @@ static void sift_down(struct timers *t, size_t i)
     t->v[i] = x;
 }
 
-int timers_add(struct timers *t, uint64_t when, uint32_t id)
+int deadlines_add(struct deadlines *t, uint64_t when, uint32_t id)
 {
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 64;
-        struct timer *v = realloc(t->v, cap * sizeof(*v));
+        struct deadline *v = realloc(t->v, cap * sizeof(*v));
 
         if (v == NULL) {
             errno = ENOMEM;
@@ -63,19 +63,19 @@ int timers_add(struct timers *t, uint64_t when, uint32_t id)
         t->v = v;
         t->cap = cap;
     }
-    t->v[t->n] = (struct timer){ .when = when, .id = id };
+    t->v[t->n] = (struct deadline){ .when = when, .id = id };
     sift_up(t, t->n++);
     return 0;
 }
 
-void timers_pop(struct timers *t)
+void deadlines_pop(struct deadlines *t)
 {
     t->v[0] = t->v[--t->n];
     if (t->n > 0)
         sift_down(t, 0);
 }
 
-void timers_move_first(struct timers *t, uint64_t when)
+void deadlines_move_first(struct deadlines *t, uint64_t when)
 {
     t->v[0].when = when;
     sift_down(t, 0);

@@ -1,16 +1,16 @@
 /*
- * inbox - datagrams taken from the socket up to 64 at a time, with one
- * recvmmsg(2), so that a flood costs one system call per 64 heartbeats
- * instead of one each.  Speed only: to the receiver it is recvfrom(2)
- * in a loop, and reads so in udp_receiver.c.
+ * datagram_batch - datagrams taken from the socket up to 64 at a time,
+ * with one recvmmsg(2), so that a flood costs one system call per 64
+ * heartbeats instead of one each.  Speed only: to the receiver it is
+ * recvfrom(2) in a loop, and reads so in udp_receiver.c.
  */
 #include "udp_receiver.h"
 
 #include <errno.h>
 
-void inbox_init(struct inbox *in)
+void datagram_batch_init(struct datagram_batch *in)
 {
-    for (int i = 0; i < INBOX_BATCH; i++) {
+    for (int i = 0; i < DATAGRAM_BATCH; i++) {
         in->iov[i] = (struct iovec){ .iov_base = in->bufs[i], .iov_len = sizeof(in->bufs[i]) };
         in->msgs[i].msg_hdr = (struct msghdr){
             .msg_name = &in->from[i], .msg_namelen = sizeof(in->from[i]),
@@ -20,20 +20,20 @@ void inbox_init(struct inbox *in)
     in->n = 0;
 }
 
-int inbox_fill(struct inbox *in, int fd)
+int datagram_batch_fill(struct datagram_batch *in, int fd)
 {
     int n;
 
     for (int i = 0; i < in->n; i++)
         in->msgs[i].msg_hdr.msg_namelen = sizeof(in->from[i]);  /* the kernel shrank it */
-    n = recvmmsg(fd, in->msgs, INBOX_BATCH, MSG_DONTWAIT, NULL);
+    n = recvmmsg(fd, in->msgs, DATAGRAM_BATCH, MSG_DONTWAIT, NULL);
     in->n = n > 0 ? n : 0;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return 0;
     return n;
 }
 
-struct datagram inbox_at(const struct inbox *in, int i)
+struct datagram datagram_batch_at(const struct datagram_batch *in, int i)
 {
     const struct msghdr *h = &in->msgs[i].msg_hdr;
     size_t len = in->msgs[i].msg_len;
