@@ -388,9 +388,11 @@ static void sweep(struct uloop *l, uint64_t now)
     l->paused = false;
     for (struct conn *c = l->conns, *next; c != NULL; c = next) {
         struct uconn *u = (struct uconn *)c;
-        const char *why = l->stopping && now >= l->stop_deadline_ns ? "server stopping"
-                          : conn_overdue(l->srv, u->sending, u->progress_ns, u->last_active_ns, now);
+        const char *why = conn_overdue(l->srv, u->sending, u->progress_ns, u->last_active_ns,
+                                       now);
 
+        if (l->stopping && now >= l->stop_deadline_ns)
+            why = "server stopping";
         next = c->next;
         if (why != NULL)
             drop(l, u, why);
@@ -402,14 +404,14 @@ static void sweep(struct uloop *l, uint64_t now)
  * on the stop pipe.  Returns 0 or a negative errno. */
 static int loop_init(struct uloop *l)
 {
-    struct io_uring_params p = { .flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+    struct io_uring_params p = { .flags = IORING_SETUP_CQSIZE | IORING_SETUP_SINGLE_ISSUER
+                                          | IORING_SETUP_DEFER_TASKRUN,
                                  .cq_entries = 2 * RING_ENTRIES };
-    int err;
+    int err = io_uring_queue_init_params(RING_ENTRIES, &l->ring, &p);
 
-    p.flags |= IORING_SETUP_CQSIZE;
-    err = io_uring_queue_init_params(RING_ENTRIES, &l->ring, &p);
-    if (err == -EINVAL) {               /* a kernel older than 6.1 */
-        p = (struct io_uring_params){ .flags = IORING_SETUP_CQSIZE, .cq_entries = 2 * RING_ENTRIES };
+    if (err == -EINVAL) {               /* a kernel older than 6.1: without the last two */
+        p = (struct io_uring_params){ .flags = IORING_SETUP_CQSIZE,
+                                      .cq_entries = 2 * RING_ENTRIES };
         err = io_uring_queue_init_params(RING_ENTRIES, &l->ring, &p);
     }
     if (err < 0)
