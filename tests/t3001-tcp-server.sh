@@ -74,7 +74,7 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative uring}; do
 	test_expect_success $pre "$model: exact reply bytes, errors included; QUIT ends it" '
 		start_server srv -m $model -t 2 &&
 		"$talk" $port <requests >got &&
-		cmp expected got &&
+		test_cmp expected got &&
 		stop_server &&
 		grep -q "disconnected after 13 requests (QUIT)" srv
 	'
@@ -82,23 +82,23 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative uring}; do
 	test_expect_success $eng "$model: CRLF lines, one byte per write" '
 		start_server srv -m $model -t 2 &&
 		printf "3\r\n-4\r\nQUIT\r\n" | "$talk" -1 $port >got &&
-		printf "9\n16\nBYE\n" >want && { cmp want got || { od -c got; cat srv srv.err; exit 1; }; } &&
+		printf "9\n16\nBYE\n" >want && { test_cmp want got || { od -c got; cat srv srv.err; exit 1; }; } &&
 		stop_server
 	'
 
 	test_expect_success $eng "$model: one CR is the line end's, a second is the request's" '
 		start_server srv -m $model -t 2 &&
 		printf "7\r\r\n6\r\n\r\n" | "$talk" $port >got &&
-		printf "ERR not an integer\n36\nERR empty request\n" >want && cmp want got &&
+		printf "ERR not an integer\n36\nERR empty request\n" >want && test_cmp want got &&
 		stop_server
 	'
 
 	test_expect_success $eng "$model: a last request without its newline is answered at the end" '
 		start_server srv -m $model -t 2 &&
 		printf "7\n5" | "$talk" $port >got &&
-		printf "49\n25\n" >want && cmp want got &&
+		printf "49\n25\n" >want && test_cmp want got &&
 		printf "8\r" | "$talk" $port >got &&
-		echo 64 >want && cmp want got &&
+		echo 64 >want && test_cmp want got &&
 		stop_server &&
 		grep -q "disconnected after 2 requests (closed by client)" srv
 	'
@@ -107,14 +107,14 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative uring}; do
 		start_server srv -m $model -t 2 &&
 		{ awk "BEGIN { while (i++ < 3000) printf \"7\"; print \"\" }"; echo 6; } |
 			"$talk" $port >got &&
-		printf "ERR line too long\n36\n" >want && cmp want got &&
+		printf "ERR line too long\n36\n" >want && test_cmp want got &&
 		stop_server
 	'
 
 	test_expect_success $eng "$model: 100000 pipelined requests in one stream, in order" '
 		start_server srv -m $model -t 2 -q &&
 		test_within 60 "$talk" $port <pipelined >got &&
-		cmp pipelined.expected got &&
+		test_cmp pipelined.expected got &&
 		stop_server &&
 		grep -q "^requests     100000$" srv
 	'
@@ -124,7 +124,7 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative uring}; do
 		"$talk" -l 1 $port <pipelined >/dev/null &&
 		"$talk" -l 1 $port <pipelined >/dev/null &&
 		echo 11 | "$talk" $port >got &&
-		echo 121 >want && cmp want got &&
+		echo 121 >want && test_cmp want got &&
 		stop_server
 	'
 
@@ -153,7 +153,7 @@ for model in ${MODELS:-epoll thread pool fork prefork iterative uring}; do
 		test_started $! &&
 		wait_until 10 grep -q held held &&
 		wait_until 3 grep -q "disconnected after [0-9]* requests (not taking its replies)" srv &&
-		echo 6 | "$talk" $port >got && echo 36 >want && cmp want got &&
+		echo 6 | "$talk" $port >got && echo 36 >want && test_cmp want got &&
 		stop_server
 	'
 
@@ -186,7 +186,7 @@ for model in ${MODELS:-epoll thread pool fork prefork uring}; do
 		test_started $!
 		wait_until 10 grep -q "connection from" srv &&
 		echo 5 | "$talk" $port >got &&
-		echo "ERR server busy" >want && cmp want got &&
+		echo "ERR server busy" >want && test_cmp want got &&
 		stop_server &&
 		grep -q "^refused      1$" srv
 	'
@@ -217,7 +217,7 @@ test_expect_success 'prefork: workers killed are reaped, named and replaced' '
 	wait_until 5 at_least 2 "killed by signal 9; starting another" srv.err &&
 	wait_until 5 has_children $pid 2 &&
 	for k in $old; do ! pid_exists $k || { echo "worker $k not reaped"; exit 1; }; done &&
-	echo 5 | test_within 5 "$talk" $port >got && echo 25 >want && cmp want got &&
+	echo 5 | test_within 5 "$talk" $port >got && echo 25 >want && test_cmp want got &&
 	grep -q "^tcp_server: worker [12] (pid [0-9]*) killed by signal 9; starting another$" srv.err &&
 	stop_server
 '
@@ -227,11 +227,11 @@ test_expect_success 'prefork: a worker killed while serving gives its slot back'
 	(echo 1; sleep 20) | "$talk" $port >held &
 	test_started $! &&
 	wait_until 10 grep -q "connection from" srv &&
-	echo 2 | "$talk" $port >busy && echo "ERR server busy" >want && cmp want busy &&
+	echo 2 | "$talk" $port >busy && echo "ERR server busy" >want && test_cmp want busy &&
 	kill -KILL $(children_of $pid) &&
 	wait_until 5 at_least 2 "starting another" srv.err &&
 	wait_until 5 has_children $pid 2 &&
-	echo 5 | "$talk" $port >got && echo 25 >want && cmp want got &&
+	echo 5 | "$talk" $port >got && echo 25 >want && test_cmp want got &&
 	stop_server
 '
 
@@ -292,7 +292,7 @@ for model in epoll thread pool iterative uring; do
 		test $rss -lt 40000 &&
 		pid_alive $flooder &&
 		if [ $model != iterative ]; then
-			echo 6 | "$talk" $port >got && echo 36 >want && cmp want got
+			echo 6 | "$talk" $port >got && echo 36 >want && test_cmp want got
 		fi &&
 		stop_server &&
 		! grep -q "^requests     0$" srv
@@ -493,7 +493,7 @@ test_expect_success 'every interface by default: IPv4 clients' '
 	wait_until 10 server_listening srv &&
 	port=$(server_port srv) &&
 	echo 3 | "$talk" -H 127.0.0.1 $port >got4 &&
-	echo 9 >want && cmp want got4 &&
+	echo 9 >want && test_cmp want got4 &&
 	stop_server
 '
 
@@ -503,7 +503,7 @@ test_expect_success IPV6 'every interface by default: IPv6 clients too' '
 	wait_until 10 server_listening srv &&
 	port=$(server_port srv) &&
 	echo 3 | "$talk" -H ::1 $port >got6 &&
-	echo 9 >want && cmp want got6 &&
+	echo 9 >want && test_cmp want got6 &&
 	stop_server
 '
 
@@ -514,7 +514,7 @@ test_expect_success IPV6 'IPv6 loopback with -b ::1' '
 	port=$(server_port srv) &&
 	grep -q "^listening on \[::1\]:" srv &&
 	echo -5 | "$talk" -H ::1 $port >got &&
-	echo 25 >want && cmp want got &&
+	echo 25 >want && test_cmp want got &&
 	stop_server
 '
 

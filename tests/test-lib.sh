@@ -6,6 +6,30 @@
 # the script's own trash directory, which is removed when all passed.
 # Environment: BINDIR (the programs), HELPERDIR (helper programs),
 # SANITIZE (set for sanitized builds).
+#
+# To look into one script, as git's t/ does (tests/README.md):
+#   -v, --verbose    each test's commands, then its output (TAP comments)
+#   -x               -v, with each command traced as it runs (set -x)
+#   -i, --immediate  stop at the first failure; its trash directory stays
+#   --run=LIST       only these tests, the others a skip: N, N-M, N-
+#                    (N to the end), -M (1 to M), joined by commas
+
+verbose= trace= immediate= run_list=
+for _arg; do
+	case $_arg in
+	-v|--verbose) verbose=t ;;
+	-x) verbose=t trace=t ;;
+	-i|--immediate) immediate=t ;;
+	--run=*) run_list=$(echo "${_arg#--run=}" | tr , ' ') ;;
+	*)	echo "$0: unknown option '$_arg' (-v, -x, -i or --run=LIST)" >&2
+		exit 2 ;;
+	esac
+done
+for _r in $run_list; do
+	case $_r in
+	*[!0-9-]*|*-*-*|-|'') echo "$0: --run: '$_r' is not N, N-M, N- or -M" >&2; exit 2 ;;
+	esac
+done
 
 TEST_NAME=$(basename "$0" .sh)
 TEST_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -64,19 +88,35 @@ trap test_cleanup EXIT
 # The commands are eval'ed in a subshell, so single-quote them: variables
 # are expanded when the test runs.  With PREREQs (see test_have_prereq),
 # a test whose prerequisites do not hold is a TAP skip that says why.
+# With -i, the first failure ends the script (see the options above).
 test_expect_success() {
+	_tes_prereq=
 	if [ $# -eq 3 ]; then
-		if ! test_have_prereq "$1"; then
-			test_skip "$2" "$prereq_missing"
-			return 0
-		fi
+		_tes_prereq=$1
 		shift
+	fi
+	if ! test_selected $((test_count + 1)); then
+		test_skip "$1" "not in --run"
+		return 0
+	fi
+	if [ -n "$_tes_prereq" ] && ! test_have_prereq "$_tes_prereq"; then
+		test_skip "$1" "$prereq_missing"
+		return 0
 	fi
 	test_count=$((test_count + 1))
 	ls -A "$TRASH" >"$TRASH/.before"
-	(eval "$2") >"$TRASH/.out" 2>&1
+	if [ -n "$verbose" ]; then
+		echo "# expecting success of $TEST_NAME $test_count '$1':"
+		printf '%s\n' "$2" | sed 's/^/#   /'
+	fi
+	if [ -n "$trace" ]; then
+		(set -x; eval "$2") >"$TRASH/.out" 2>&1
+	else
+		(eval "$2") >"$TRASH/.out" 2>&1
+	fi
 	rc=$?
 	test_cleanup
+	[ -n "$verbose" ] && [ $rc -eq 0 ] && sed 's/^/#   /' "$TRASH/.out"
 	if [ $rc -eq 0 ]; then
 		# A passed test's files go with it: the next test starts from what
 		# the script made, and cannot take a file of this one (a
@@ -92,7 +132,38 @@ test_expect_success() {
 		# tee /dev/stderr: reopening a log file that way truncates it.)
 		sed 's/^/#   /' "$TRASH/.out"
 		sed 's/^/#   /' "$TRASH/.out" >&2
+		if [ -n "$immediate" ]; then
+			echo "1..$test_count"
+			echo "# stopped at the first failure (-i); output kept in $TRASH"
+			exit 1
+		fi
 	fi
+}
+
+# test_selected N: test N is to run (it is in --run's list, or there is
+# no list).
+test_selected() {
+	[ -z "$run_list" ] && return 0
+	for _r in $run_list; do
+		case $_r in
+		*-*)	_lo=${_r%-*} _hi=${_r#*-}
+			[ -n "$_lo" ] || _lo=1
+			[ -n "$_hi" ] || _hi=$1 ;;
+		*)	_lo=$_r _hi=$_r ;;
+		esac
+		[ "$1" -ge "$_lo" ] && [ "$1" -le "$_hi" ] && return 0
+	done
+	return 1
+}
+
+# test_cmp EXPECTED ACTUAL: the two files are the same; if not, fails
+# with a diff -u of them (lines expected with -, lines that came with +).
+test_cmp() {
+	if [ $# -ne 2 ]; then
+		echo "test_cmp: two files, not $#: $*" >&2
+		return 1
+	fi
+	diff -u -- "$1" "$2"
 }
 
 # test_skip 'title' 'reason'

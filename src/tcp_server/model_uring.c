@@ -8,10 +8,11 @@
  * submits every request queued since the last one and waits for the
  * completions of earlier ones.  Busy clients then cost a fraction of a
  * system call per request, not two or three.  Accepting is one
- * multishot request (a completion for each new client); a receive takes
- * a buffer from a ring of provided buffers only once data has come, so
- * an idle client holds none; replies go out as sends queued with the
- * next batch.
+ * multishot request (a completion for each new client); a receive lands
+ * straight in the client's line buffer, as epoll's read() does; replies
+ * go out as sends queued with the next batch.  A client holds what it
+ * holds under epoll, idle or not: its line buffer (about 9 KiB) and its
+ * reply buffer (16 KiB).
  *
  * When it does not help: one client at a time (each request still
  * waits out its round trip), or requests whose cost is the work, not
@@ -24,6 +25,7 @@
  */
 #include "tcp_server.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <liburing.h>
 #include <poll.h>
@@ -31,7 +33,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -42,23 +43,50 @@
 
 enum {
     RING_ENTRIES = 1024,        /* submission queue; completions get twice that */
-    BUF_COUNT = 256,            /* provided receive buffers, per ring */
-    BUF_SIZE = CONN_READ_SIZE,
-    BUF_GROUP = 1,
     SWEEP_MS = 250,             /* how often idle and stalled clients are looked for */
 };
 
-/* What a completion is for: a client's receive or send (its address,
- * tagged in the low bits), or one of the loop's own requests. */
-enum {
-    OP_RECV = 1,
-    OP_SEND = 2,
-    OP_MASK = 3,
-    UD_ACCEPT = 0x10,
-    UD_STOP = 0x20,
-    UD_IGNORE = 0x30,           /* cancellations: their own completions */
-    UD_LISTEN = 0x40,           /* out of descriptors: a client waits to be shed */
+/*
+ * What a request is for travels in its user_data, which the kernel hands
+ * back untouched in the request's completion(s).  Its layout, as
+ * liburing's examples pack theirs:
+ *
+ *     bits 63..56   the operation (enum op)
+ *     bits 55..0    the client's address (OP_RECV, OP_SEND), or 0
+ *
+ * A user-space address fits in 56 bits on every 64-bit Linux (x86-64
+ * with 5-level page tables, the widest, stops at 2^56).
+ */
+enum op {
+    OP_ACCEPT = 1,              /* the multishot accept: a completion per client */
+    OP_RECV,                    /* a client's bytes, now in its line buffer */
+    OP_SEND,                    /* some of a client's replies, sent */
+    OP_STOP,                    /* the stop pipe is readable */
+    OP_LISTEN,                  /* out of descriptors: a client waits to be shed */
+    OP_CANCEL,                  /* a cancellation done (the request it cancelled ends on its own) */
 };
+
+enum { UD_OP_SHIFT = 56 };
+
+struct uconn;
+
+static uint64_t ud_pack(enum op op, const struct uconn *u)
+{
+    uint64_t addr = (uintptr_t)u;
+
+    assert(addr >> UD_OP_SHIFT == 0);
+    return (uint64_t)op << UD_OP_SHIFT | addr;
+}
+
+static enum op ud_op(uint64_t ud)
+{
+    return (enum op)(ud >> UD_OP_SHIFT);
+}
+
+static struct uconn *ud_conn(uint64_t ud)
+{
+    return (struct uconn *)(uintptr_t)(ud & ((UINT64_C(1) << UD_OP_SHIFT) - 1));
+}
 
 /* A client of a loop, on the loop's list while it is served. */
 struct uconn {
@@ -86,14 +114,13 @@ struct uloop {
     struct start_gate *gate;
     struct io_uring ring;
     bool ring_ok;
-    struct io_uring_buf_ring *br;
-    char *bufs;
     struct conn *conns;
     unsigned parked;            /* dropped, with requests still in the kernel */
     bool poll_first;            /* the kernel takes IORING_RECVSEND_POLL_FIRST */
     bool accepting, stopping;
     bool watching;              /* a poll on the listener instead of the accept */
     bool paused;                /* out of descriptors, none to shed with */
+    bool failed;                /* could not set up, or io_uring_enter failed */
     uint64_t stop_deadline_ns, last_sweep_ns;
     pthread_t thread;
 };
@@ -115,26 +142,25 @@ static void arm_accept(struct uloop *l)
     struct io_uring_sqe *sqe = sqe_get(l);
 
     io_uring_prep_multishot_accept(sqe, l->srv->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-    io_uring_sqe_set_data64(sqe, UD_ACCEPT);
+    io_uring_sqe_set_data64(sqe, ud_pack(OP_ACCEPT, NULL));
     l->accepting = true;
 }
 
-/* Receive into a provided buffer, at most what the line buffer can take. */
+/* Receive into the line buffer, as much as it has room for.  Nothing
+ * else touches the buffer until the receive completes. */
 static void arm_recv(struct uloop *l, struct uconn *u)
 {
     struct io_uring_sqe *sqe = sqe_get(l);
     size_t room;
+    char *space = linebuf_space(&u->c.in, &room);
 
-    linebuf_space(&u->c.in, &room);
-    io_uring_prep_recv(sqe, u->c.fd, NULL, room < BUF_SIZE ? room : BUF_SIZE, 0);
-    sqe->flags |= IOSQE_BUFFER_SELECT;
-    sqe->buf_group = BUF_GROUP;
+    io_uring_prep_recv(sqe, u->c.fd, space, room, 0);
     /* The client waits for our reply before it sends again, so its
      * socket is most likely empty now: wait for data first instead of
      * trying a receive that fails and then waiting (kernel 5.19). */
     if (l->poll_first)
         sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
-    io_uring_sqe_set_data64(sqe, (uintptr_t)u | OP_RECV);
+    io_uring_sqe_set_data64(sqe, ud_pack(OP_RECV, u));
     u->receiving = true;
 }
 
@@ -146,7 +172,7 @@ static void arm_send(struct uloop *l, struct uconn *u, uint64_t now)
 
     io_uring_prep_send(sqe, u->c.fd, u->c.out + u->c.out_sent, u->c.out_len - u->c.out_sent,
                        MSG_NOSIGNAL);
-    io_uring_sqe_set_data64(sqe, (uintptr_t)u | OP_SEND);
+    io_uring_sqe_set_data64(sqe, ud_pack(OP_SEND, u));
     u->sending = true;
     u->progress_ns = now;
 }
@@ -165,22 +191,24 @@ static void out_of_descriptors(struct uloop *l)
         struct io_uring_sqe *sqe = sqe_get(l);
 
         io_uring_prep_poll_add(sqe, l->srv->listen_fd, POLLIN);
-        io_uring_sqe_set_data64(sqe, UD_LISTEN);
+        io_uring_sqe_set_data64(sqe, ud_pack(OP_LISTEN, NULL));
         l->watching = true;
     } else {
         l->paused = true;
     }
 }
 
-static void cancel(struct uloop *l, uint64_t what)
+/* Cancel the request of operation 'op' (of client 'u', or NULL). */
+static void cancel(struct uloop *l, enum op op, const struct uconn *u)
 {
     struct io_uring_sqe *sqe = sqe_get(l);
 
-    io_uring_prep_cancel64(sqe, what, 0);
-    io_uring_sqe_set_data64(sqe, UD_IGNORE);
+    io_uring_prep_cancel64(sqe, ud_pack(op, u), 0);
+    io_uring_sqe_set_data64(sqe, ud_pack(OP_CANCEL, NULL));
 }
 
-/* Free a dropped client once the kernel holds none of its requests. */
+/* Free a dropped client once the kernel holds none of its requests
+ * (a receive in flight still writes into its line buffer). */
 static void release_if_idle(struct uloop *l, struct uconn *u)
 {
     if (u->receiving || u->sending)
@@ -198,9 +226,9 @@ static void drop(struct uloop *l, struct uconn *u, const char *why)
     l->parked++;
     conn_end(&u->c, l->srv, why);
     if (u->receiving)
-        cancel(l, (uintptr_t)u | OP_RECV);
+        cancel(l, OP_RECV, u);
     if (u->sending)
-        cancel(l, (uintptr_t)u | OP_SEND);
+        cancel(l, OP_SEND, u);
     release_if_idle(l, u);
 }
 
@@ -242,7 +270,21 @@ static void next_step(struct uloop *l, struct uconn *u, uint64_t now)
         arm_recv(l, u);                 /* read only while replies have room */
 }
 
-static void on_recv(struct uloop *l, struct uconn *u, int res, unsigned flags, uint64_t now)
+/* OP_ACCEPT: a new client (or the accept's end, or its failure). */
+static void on_accept(struct uloop *l, const struct io_uring_cqe *cqe, uint64_t now)
+{
+    if (!(cqe->flags & IORING_CQE_F_MORE))
+        l->accepting = false;           /* re-armed by the loop, unless stopping */
+    if (cqe->res >= 0 && l->stopping)
+        close(cqe->res);
+    else if (cqe->res >= 0)
+        new_client(l, cqe->res, now);
+    else if ((cqe->res == -EMFILE || cqe->res == -ENFILE) && !l->stopping)
+        out_of_descriptors(l);
+}
+
+/* OP_RECV: 'res' bytes came into the line buffer (0: the client closed). */
+static void on_recv(struct uloop *l, struct uconn *u, int res, uint64_t now)
 {
     u->receiving = false;
     if (u->dropped) {
@@ -251,31 +293,22 @@ static void on_recv(struct uloop *l, struct uconn *u, int res, unsigned flags, u
     }
     if (res == -EINVAL && l->poll_first) {
         l->poll_first = false;          /* an older kernel: receive first */
-    } else if (res == -ENOBUFS || res == -EINTR || res == -ECANCELED) {
-        /* No buffer free this moment (they come back below), or the stop. */
+    } else if (res == -EINTR || res == -ECANCELED) {
+        /* Cancelled at the stop, or interrupted: nothing came. */
     } else if (res < 0) {
         drop(l, u, strerror(-res));
         return;
     } else if (res == 0) {
         conn_end_of_input(&u->c);       /* a last line without "\n" counts */
     } else {
-        unsigned bid = flags >> IORING_CQE_BUFFER_SHIFT;
-        size_t room;
-        char *space = linebuf_space(&u->c.in, &room);
-
-        /* The receive asked for no more than 'room'; nothing touched the
-         * line buffer since. */
-        memcpy(space, l->bufs + (size_t)bid * BUF_SIZE, (size_t)res);
         linebuf_commit(&u->c.in, (size_t)res);
-        io_uring_buf_ring_add(l->br, l->bufs + (size_t)bid * BUF_SIZE, BUF_SIZE, (unsigned short)bid,
-                              io_uring_buf_ring_mask(BUF_COUNT), 0);
-        io_uring_buf_ring_advance(l->br, 1);
     }
     u->last_active_ns = now;
     u->more = conn_answer(&u->c, l->srv->stats);
     next_step(l, u, now);
 }
 
+/* OP_SEND: 'res' bytes of the replies went out. */
 static void on_send(struct uloop *l, struct uconn *u, int res, uint64_t now)
 {
     struct conn *c = &u->c;
@@ -302,21 +335,21 @@ static void on_send(struct uloop *l, struct uconn *u, int res, uint64_t now)
     next_step(l, u, now);
 }
 
-/* The stop: no more clients; each keeps only the replies it is owed. */
+/* OP_STOP: no more clients; each keeps only the replies it is owed. */
 static void begin_stop(struct uloop *l, uint64_t now)
 {
     l->stopping = true;
     l->stop_deadline_ns = now + SERVER_STOP_FLUSH_MS * 1000000ull;
     if (l->accepting)
-        cancel(l, UD_ACCEPT);
+        cancel(l, OP_ACCEPT, NULL);
     if (l->watching)
-        cancel(l, UD_LISTEN);
+        cancel(l, OP_LISTEN, NULL);
     for (struct conn *c = l->conns, *next; c != NULL; c = next) {
         struct uconn *u = (struct uconn *)c;
 
         next = c->next;
         if (u->receiving)
-            cancel(l, (uintptr_t)u | OP_RECV);
+            cancel(l, OP_RECV, u);
         else
             next_step(l, u, now);
     }
@@ -325,32 +358,26 @@ static void begin_stop(struct uloop *l, uint64_t now)
 static void dispatch(struct uloop *l, const struct io_uring_cqe *cqe, uint64_t now)
 {
     uint64_t ud = io_uring_cqe_get_data64(cqe);
-    struct uconn *u = (struct uconn *)(uintptr_t)(ud & ~(uint64_t)OP_MASK);
 
-    switch (ud) {
-    case UD_IGNORE:
-        return;
-    case UD_STOP:
+    switch (ud_op(ud)) {
+    case OP_ACCEPT:
+        on_accept(l, cqe, now);
+        break;
+    case OP_RECV:
+        on_recv(l, ud_conn(ud), cqe->res, now);
+        break;
+    case OP_SEND:
+        on_send(l, ud_conn(ud), cqe->res, now);
+        break;
+    case OP_STOP:
         begin_stop(l, now);
-        return;
-    case UD_ACCEPT:
-        if (!(cqe->flags & IORING_CQE_F_MORE))
-            l->accepting = false;       /* re-armed by the loop, unless stopping */
-        if (cqe->res >= 0 && l->stopping)
-            close(cqe->res);
-        else if (cqe->res >= 0)
-            new_client(l, cqe->res, now);
-        else if ((cqe->res == -EMFILE || cqe->res == -ENFILE) && !l->stopping)
-            out_of_descriptors(l);
-        return;
-    case UD_LISTEN:
+        break;
+    case OP_LISTEN:
         l->watching = false;            /* a client waits: the loop accepts again */
-        return;
+        break;
+    case OP_CANCEL:
+        break;
     }
-    if ((ud & OP_MASK) == OP_RECV)
-        on_recv(l, u, cqe->res, cqe->flags, now);
-    else
-        on_send(l, u, cqe->res, now);
 }
 
 /* Drop the clients silent past --idle-timeout, and those not taking
@@ -362,9 +389,11 @@ static void sweep(struct uloop *l, uint64_t now)
     l->paused = false;
     for (struct conn *c = l->conns, *next; c != NULL; c = next) {
         struct uconn *u = (struct uconn *)c;
-        const char *why = l->stopping && now >= l->stop_deadline_ns ? "server stopping"
-                          : conn_overdue(l->srv, u->sending, u->progress_ns, u->last_active_ns, now);
+        const char *why = conn_overdue(l->srv, u->sending, u->progress_ns, u->last_active_ns,
+                                       now);
 
+        if (l->stopping && now >= l->stop_deadline_ns)
+            why = "server stopping";
         next = c->next;
         if (why != NULL)
             drop(l, u, why);
@@ -372,44 +401,29 @@ static void sweep(struct uloop *l, uint64_t now)
 }
 
 /* The ring (made by the thread that uses it: one submitter, and the
- * kernel's completion work is done when that thread waits), the provided
- * buffers, and a watch on the stop pipe. */
+ * kernel's completion work is done when that thread waits), and a watch
+ * on the stop pipe.  Returns 0 or a negative errno. */
 static int loop_init(struct uloop *l)
 {
-    struct io_uring_params p = { .flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+    struct io_uring_params p = { .flags = IORING_SETUP_CQSIZE | IORING_SETUP_SINGLE_ISSUER
+                                          | IORING_SETUP_DEFER_TASKRUN,
                                  .cq_entries = 2 * RING_ENTRIES };
-    size_t ring_bytes = BUF_COUNT * sizeof(struct io_uring_buf);
-    int err;
+    int err = io_uring_queue_init_params(RING_ENTRIES, &l->ring, &p);
 
-    p.flags |= IORING_SETUP_CQSIZE;
-    err = io_uring_queue_init_params(RING_ENTRIES, &l->ring, &p);
-    if (err == -EINVAL) {               /* a kernel older than 6.1 */
-        p = (struct io_uring_params){ .flags = IORING_SETUP_CQSIZE, .cq_entries = 2 * RING_ENTRIES };
+    if (err == -EINVAL) {               /* a kernel older than 6.1: without the last two */
+        p = (struct io_uring_params){ .flags = IORING_SETUP_CQSIZE,
+                                      .cq_entries = 2 * RING_ENTRIES };
         err = io_uring_queue_init_params(RING_ENTRIES, &l->ring, &p);
     }
     if (err < 0)
         return err;
     l->ring_ok = true;
     l->poll_first = true;
-    l->br = mmap(NULL, ring_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    l->bufs = malloc((size_t)BUF_COUNT * BUF_SIZE);
-    if (l->br == MAP_FAILED || l->bufs == NULL)
-        return -ENOMEM;
-    struct io_uring_buf_reg reg = { .ring_addr = (uintptr_t)l->br, .ring_entries = BUF_COUNT,
-                                    .bgid = BUF_GROUP };
-
-    if ((err = io_uring_register_buf_ring(&l->ring, &reg, 0)) < 0)
-        return err;
-    io_uring_buf_ring_init(l->br);
-    for (unsigned i = 0; i < BUF_COUNT; i++)
-        io_uring_buf_ring_add(l->br, l->bufs + (size_t)i * BUF_SIZE, BUF_SIZE, (unsigned short)i,
-                              io_uring_buf_ring_mask(BUF_COUNT), (int)i);
-    io_uring_buf_ring_advance(l->br, BUF_COUNT);
 
     struct io_uring_sqe *sqe = sqe_get(l);
 
     io_uring_prep_poll_add(sqe, stop_fd(), POLLIN);
-    io_uring_sqe_set_data64(sqe, UD_STOP);
+    io_uring_sqe_set_data64(sqe, ud_pack(OP_STOP, NULL));
     return 0;
 }
 
@@ -417,9 +431,6 @@ static void loop_free(struct uloop *l)
 {
     if (l->ring_ok)
         io_uring_queue_exit(&l->ring);
-    if (l->br != NULL && l->br != MAP_FAILED)
-        munmap(l->br, BUF_COUNT * sizeof(struct io_uring_buf));
-    free(l->bufs);
 }
 
 /* A loop could not start; of several, one says why. */
@@ -458,20 +469,20 @@ static void gate_expect(struct start_gate *g, unsigned loops)
     pthread_mutex_unlock(&g->lock);
 }
 
-/* Serve until the stop.  Returns NULL, or the loop if it failed. */
-static void *run_loop(void *arg)
+/* Serve until the stop; l->failed says whether the loop failed. */
+static void run_loop(struct uloop *l)
 {
-    struct uloop *l = arg;
     int err = loop_init(l);
-    void *failed = NULL;
 
-    if (err < 0)
+    if (err < 0) {
+        l->failed = true;
         setup_failed(-err, err == -EPERM || err == -ENOSYS
                      ? "io_uring (not allowed here: kernel.io_uring_disabled, or a seccomp filter)"
                      : "io_uring");
+    }
     if (!gate_pass(l->gate, err == 0)) {
         loop_free(l);
-        return err < 0 ? l : NULL;      /* not NULL: this loop failed */
+        return;
     }
     while (!l->stopping || l->conns != NULL || l->parked > 0 || l->accepting || l->watching) {
         struct __kernel_timespec ts = { .tv_nsec = SWEEP_MS * 1000000 };
@@ -486,7 +497,7 @@ static void *run_loop(void *arg)
         err = io_uring_submit_and_wait_timeout(&l->ring, &cqe, 1, &ts, NULL);
         if (err < 0 && err != -ETIME && err != -EINTR) {
             cli_error(-err, "io_uring_enter");
-            failed = l;
+            l->failed = true;
             break;
         }
         now = timing_now_ns();
@@ -499,7 +510,13 @@ static void *run_loop(void *arg)
             sweep(l, now);
     }
     loop_free(l);
-    return failed;
+}
+
+/* A loop of its own thread (pthread's signature). */
+static void *loop_thread(void *arg)
+{
+    run_loop(arg);
+    return NULL;
 }
 
 int model_uring(struct server *srv)
@@ -508,7 +525,7 @@ int model_uring(struct server *srv)
     struct uloop *loops = calloc(n, sizeof(*loops));
     struct start_gate gate = { .lock = PTHREAD_MUTEX_INITIALIZER,
                                .all_in = PTHREAD_COND_INITIALIZER, .expected = n };
-    void *failed;
+    bool failed;
     int err = 0;
 
     if (loops == NULL) {
@@ -521,19 +538,18 @@ int model_uring(struct server *srv)
     }
     /* Loops 2..n in threads that block signals; loop 1 is main()'s own. */
     for (; started < n; started++)
-        if ((err = thread_start(&loops[started].thread, NULL, run_loop, &loops[started])) != 0) {
+        if ((err = thread_start(&loops[started].thread, NULL, loop_thread, &loops[started])) != 0) {
             setup_failed(err, "pthread_create");
             gate_expect(&gate, started);    /* loop 1 and the threads started */
             break;
         }
-    failed = run_loop(&loops[0]);
-    stop_request();                   /* if loop 1 ended on an error */
+    run_loop(&loops[0]);
+    stop_request();                       /* if loop 1 ended on an error */
+    failed = loops[0].failed;
     for (unsigned i = 1; i < started; i++) {
-        void *r;
-
-        pthread_join(loops[i].thread, &r);
-        failed = failed != NULL ? failed : r;
+        pthread_join(loops[i].thread, NULL);
+        failed = failed || loops[i].failed;
     }
     free(loops);
-    return err == 0 && failed == NULL ? 0 : 1;
+    return err == 0 && !failed ? 0 : 1;
 }
