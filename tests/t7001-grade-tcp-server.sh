@@ -203,7 +203,7 @@ test_expect_success ROOT 'as root, the program'"'"'s environment is its own: no 
 '
 
 test_expect_success 'Ctrl-C on grade: the program is ended, what ran reported, exit 130' '
-	"$grade" tcp-server -- "$server" -m iterative -p {port} -b 127.0.0.1 -q >out 2>err &
+	"$grade" tcp-server --json r.json -- "$server" -m iterative -p {port} -b 127.0.0.1 -q >out 2>err &
 	g=$! && test_started $g &&
 	wait_until 20 grep -q "^ok 1 " out &&
 	kill -INT $g &&
@@ -211,6 +211,10 @@ test_expect_success 'Ctrl-C on grade: the program is ended, what ran reported, e
 	test $rc -eq 130 &&
 	grep -q "^grade: interrupted after [0-9]* of 9 checks$" err &&
 	grep -q "^#   total " out &&
+	grep -q "# SKIP not finished: grade was interrupted (SIGINT)$" out &&
+	! grep -q "^not ok" out &&
+	grep -q "\"output\":\"grade tcp-server, profile course: INTERRUPTED (SIGINT) after [0-9]* of 9 checks: not a grade\"" r.json &&
+	! grep -q "\"status\":\"failed\"" r.json &&
 	test -z "$(children_of $g)" &&
 	! ps -eo ppid,args | grep -q "^ *$g "
 '

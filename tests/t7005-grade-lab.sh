@@ -119,6 +119,13 @@ test_expect_success LAB,PYTHON3,EXPENSIVE 'a sender that sends to 127.0.0.1, not
 	grep -q "from node2 (10\.77\.3\.2): 0 heartbeat(s) within" out
 '
 
+test_expect_success LAB 'the program on a node may not rewire the lab (no capability, as root or not)' '
+	test_within 60 "$grade" tcp-server --lab --only tcp-server.lab-clients -- sh -c \
+		"PATH=\$PATH:/usr/sbin:/sbin; ip link set eth0 down 2>/dev/null; exec \"$BINDIR/tcp_server\" -p \$0 -b \$1 -q" \
+		{port} {host} >out &&
+	passed out tcp-server.lab-clients
+'
+
 test_expect_success LAB,ROOT 'the lab is gone at the end, and when grade is killed' '
 	"$grade" tcp-server --lab --only tcp-server.lab-clients -- "$BINDIR/tcp_server" -p {port} -b {host} -q >out &
 	pid=$! &&

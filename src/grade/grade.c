@@ -319,10 +319,10 @@ static FILE *open_report(const char *option, const char *path)
 }
 
 static int write_file(FILE *f, const char *path, const char *what, struct outcome *ocs,
-                      size_t n, const struct config *c, const char *profile)
+                      size_t n, const struct config *c, const char *profile, const char *note)
 {
     int rc = f == NULL ? -1
-             : strcmp(what, "json") == 0 ? report_json(f, ocs, n, c->spec->name, profile)
+             : strcmp(what, "json") == 0 ? report_json(f, ocs, n, c->spec->name, profile, note)
                                          : report_junit(f, ocs, n, c->spec->name, profile);
     if (f != NULL && fclose(f) != 0)
         rc = -1;
@@ -451,9 +451,14 @@ int main(int argc, char **argv)
         ocs[ran].check->run(&c.opts, &ocs[ran].verdict);
         ocs[ran].verdict.seconds = timing_seconds_since(start);
         sandbox_release_ports();
-        if (interrupted && !ocs[ran].verdict.skipped)
-            verdict_fail(&ocs[ran].verdict, "interrupted (grade got SIG%s)",
-                         sigabbrev_np(interrupted));
+        if (interrupted && !ocs[ran].verdict.skipped) {
+            /* what the check saw is of the grader's killing: no verdict */
+            static char why[64];
+            snprintf(why, sizeof why, "not finished: grade was interrupted (SIG%s)",
+                     sigabbrev_np(interrupted));
+            ocs[ran].verdict.failed = false;
+            verdict_skip(&ocs[ran].verdict, why);
+        }
         report_tap_one(stdout, ran + 1, &ocs[ran], c.opts.verbose);
     }
 
@@ -463,9 +468,13 @@ int main(int argc, char **argv)
     /* 5. The points, for people and for graders */
     report_table(stdout, ocs, ran, c.spec->name, profile);
     int rc = 0;
-    if (json != NULL && write_file(json, c.json, "json", ocs, ran, &c, profile) != 0)
+    char note[128];
+    snprintf(note, sizeof note, "INTERRUPTED (SIG%s) after %zu of %zu checks: not a grade",
+             interrupted ? sigabbrev_np(interrupted) : "", ran, n);
+    const char *said = interrupted ? note : NULL;
+    if (json != NULL && write_file(json, c.json, "json", ocs, ran, &c, profile, said) != 0)
         rc = 1;
-    if (junit != NULL && write_file(junit, c.junit, "junit", ocs, ran, &c, profile) != 0)
+    if (junit != NULL && write_file(junit, c.junit, "junit", ocs, ran, &c, profile, said) != 0)
         rc = 1;
     for (size_t i = 0; i < ran; i++) {
         if (ocs[i].verdict.failed && !ocs[i].verdict.skipped)

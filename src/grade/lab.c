@@ -22,7 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -208,6 +211,25 @@ void lab_down(struct lab *lab)
     lab->up = false;
 }
 
+/*
+ * In the lab's user namespace we are its root, with every capability
+ * over the lab: a program under test could take its cable down, or
+ * enter the hub and undo a cut.  Before exec, none of them, for good:
+ * the bounding set emptied (an exec as uid 0 gains nothing back), the
+ * sets cleared, no new privileges.
+ */
+static int powerless(void)
+{
+    for (int cap = 0; cap <= 63; cap++)
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+            return -1;
+    struct __user_cap_header_struct head = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct none[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+    if (syscall(SYS_capset, &head, none) < 0)
+        return -1;
+    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
 int lab_enter(const struct lab *lab, int node)
 {
     if (node < 1 || node > LAB_NODES || lab->netns_fd[node] < 0) {
@@ -216,7 +238,9 @@ int lab_enter(const struct lab *lab, int node)
     }
     if (lab->userns_fd >= 0 && setns(lab->userns_fd, CLONE_NEWUSER) < 0)
         return -1;
-    return setns(lab->netns_fd[node], CLONE_NEWNET);
+    if (setns(lab->netns_fd[node], CLONE_NEWNET) < 0)
+        return -1;
+    return lab->userns_fd >= 0 ? powerless() : 0;
 }
 
 int lab_socket(const struct lab *lab, int node, int type)

@@ -169,7 +169,7 @@ void report_table(FILE *to, const struct outcome *ocs, size_t count, const char 
 /* ---- Gradescope's results.json ---- */
 
 int report_json(FILE *to, const struct outcome *ocs, size_t count, const char *spec,
-                const char *profile)
+                const char *profile, const char *note)
 {
     struct json j;
     double total = 0, total_max = 0;
@@ -181,8 +181,9 @@ int report_json(FILE *to, const struct outcome *ocs, size_t count, const char *s
     json_object_begin(&j, NULL);
     json_double(&j, "score", total, 2);
     json_double(&j, "max_score", total_max, 2);
-    char line[160];
-    snprintf(line, sizeof line, "grade %s, profile %s", spec, profile);
+    char line[320];
+    snprintf(line, sizeof line, "grade %s, profile %s%s%s", spec, profile,
+             note != NULL ? ": " : "", note != NULL ? note : "");
     json_str(&j, "output", line);
     json_str(&j, "visibility", "visible");
     json_array_begin(&j, "tests");

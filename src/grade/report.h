@@ -24,9 +24,10 @@ void report_tap_one(FILE *to, size_t number, const struct outcome *oc, bool verb
 /* The closing table of points by category, as TAP comments. */
 void report_table(FILE *to, const struct outcome *ocs, size_t count, const char *spec,
                   const char *profile);
-/* Gradescope's results.json; JUnit XML.  Return 0, or -1 (errno set). */
+/* Gradescope's results.json (its "output" says 'note' too, when not
+ * NULL); JUnit XML.  Return 0, or -1 (errno set). */
 int report_json(FILE *to, const struct outcome *ocs, size_t count, const char *spec,
-                const char *profile);
+                const char *profile, const char *note);
 int report_junit(FILE *to, const struct outcome *ocs, size_t count, const char *spec,
                  const char *profile);
 
