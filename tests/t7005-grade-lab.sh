@@ -105,6 +105,17 @@ test_expect_success LAB,PYTHON3 'a receiver on 127.0.0.1 hears no node of the la
 	grep -q "the heartbeats went to node1.s address, 10\.77\.3\.1:[0-9]* ({host} {port}): a receiver bound to 127\.0\.0\.1" out
 '
 
+test_expect_success LAB 'a client that only fails, a server that never listens: no points, and why' '
+	test_expect_code 1 test_within 60 "$grade" tcp-client --lab --only "*.lab-*" -- \
+		sh -c "echo cannot connect >&2; exit 1" {host} {port} >out &&
+	test "$(lost out)" = "tcp-client.lab-answers tcp-client.lab-cut" &&
+	grep -q "(that was with node2.s cable in, before any cut)" out &&
+	test_expect_code 1 test_within 60 "$grade" tcp-server --lab --only tcp-server.lab-clients -- \
+		sh -c "exec sleep 20" {port} {host} >out &&
+	grep -q "nothing listened on port [0-9]* on node1 at all$" out &&
+	! grep -q "listens on 127.0.0.1" out
+'
+
 test_expect_success LAB,PYTHON3,EXPENSIVE 'a client that retries for ever, cut off: loses lab-cut' '
 	test_expect_code 1 test_within 60 "$grade" tcp-client --lab --only tcp-client.lab-cut -- \
 		python3 "$flawed/tcp_client_hangs.py" {host} {port} >out &&

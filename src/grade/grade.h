@@ -204,6 +204,13 @@ size_t impl_stdout(const struct impl *im, char **buf, size_t max);
 size_t impl_stderr(const struct impl *im, char **buf, size_t max);
 /* "exited with 0", "was killed by SIGSEGV", "is still running". */
 const char *impl_how(const struct impl *im, char *buf, size_t len);
+/*
+ * Does it listen on 'port' (TCP when 'tcp', else UDP: a socket bound
+ * there), in its own network namespace?  1 yes, with the address in
+ * 'addr' (when not NULL: "127.0.0.1", "0.0.0.0", "an IPv6 address");
+ * 0 no; -1 cannot tell (no /proc).
+ */
+int impl_bound(const struct impl *im, bool tcp, const char *port, char *addr, size_t len);
 /* Add the end of its stdout and stderr to the log (a failed check's
  * usual last words). */
 void impl_log_output(const struct impl *im, struct verdict *v);

@@ -818,7 +818,21 @@ static bool start_on_node1(struct impl *im, const struct grade_opts *o, char *po
     }
     verdict_fail(v, "started on node1 ({host} %s, {port} %s), it could not be reached from "
                  "node2 within %d s", lab->addr[1], port, START_MS / 1000);
-    verdict_say(v, "%s", local_only_hint);
+    char where[48];
+    int bound = impl_bound(im, true, port, where, sizeof where);
+    if (bound > 0 && strcmp(where, "127.0.0.1") == 0)
+        verdict_say(v, "%s", local_only_hint);
+    else if (bound > 0)
+        verdict_say(v, "  it listens on %s port %s, which node2 cannot reach: listen on "
+                    "{host} or on every address", where, port);
+    else if (bound == 0)
+        verdict_say(v, "  nothing listened on port %s on node1 at all%s", port,
+                    command_has(o, "{port}") ? "" : " (COMMAND has no {port})");
+    if (bound <= 0 || strcmp(where, "127.0.0.1") != 0) {
+        if (!command_has(o, "{host}"))
+            verdict_say(v, "  (COMMAND has no {host}: on the lab, a server must listen on the "
+                        "address it is given, or on every address)");
+    }
     impl_log_output(im, v);
     return false;
 }

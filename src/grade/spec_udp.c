@@ -652,32 +652,6 @@ struct rx {
 
 typedef bool rx_done_fn(struct rx *rx);
 
-/* Is the UDP port bound by anyone (/proc/net/udp, udp6)?  1 yes, 0 no,
- * -1 cannot tell. */
-static int port_bound(const char *port, pid_t pid)
-{
-    static const char *const files[] = { "udp", "udp6" };
-    unsigned want = (unsigned)atoi(port), got;
-    char line[256], path[64];
-    int readable = 0;
-
-    /* the tables of its network namespace (a lab's node's, maybe) */
-    for (int i = 0; i < 2; i++) {
-        snprintf(path, sizeof(path), "/proc/%d/net/%s", (int)pid, files[i]);
-        FILE *f = fopen(path, "r");
-        if (f == NULL)
-            continue;
-        readable++;
-        while (fgets(line, sizeof(line), f) != NULL)
-            if (sscanf(line, " %*d: %*[0-9A-Fa-f]:%x", &got) == 1 && got == want) {
-                fclose(f);
-                return 1;
-            }
-        fclose(f);
-    }
-    return readable ? 0 : -1;
-}
-
 /* Wait until the receiver listens.  Returns 0, or -1 (the verdict failed). */
 static int rx_listening(struct rx *rx)
 {
@@ -685,7 +659,7 @@ static int rx_listening(struct rx *rx)
     char how[64];
 
     while (ms_since(start) < START_MS) {
-        int bound = port_bound(rx->port, rx->im.pid);
+        int bound = impl_bound(&rx->im, false, rx->port, NULL, 0);
         if (bound < 0) {                /* no /proc: give it a second */
             sleep_ms(1000);
             return 0;
