@@ -103,6 +103,13 @@ test_expect_success NO_NFT 'loss without nftables: which package, exit 1, before
 	test "$(cat err)" = "netlab: loss needs nft, of nftables: apt-get install nftables"
 '
 
+test_lazy_prereq SETPRIV 'needs setpriv (util-linux)' 'command -v setpriv'
+test_expect_success ROOT,SETPRIV 'check as root without CAP_SYS_ADMIN (a container): no lab, and why' '
+	test_expect_code 1 setpriv --bounding-set=-sys_admin --inh-caps=-all "$lab" check >out 2>err &&
+	test ! -s out &&
+	grep -q "^netlab: no lab here, even as root: cannot make a network namespace (unshare -n: .*; a container without CAP_SYS_ADMIN?)$" err
+'
+
 command -v ip >/dev/null 2>&1 || skip_all "needs ip (iproute2)"
 if [ "$(id -u)" -eq 0 ]; then
 	# Namespaces, a bridge and a veth pair, tried in a namespace of our own.
