@@ -149,6 +149,10 @@ test_expect_success 'output is bounded: a program that prints forever is stopped
 	TMPDIR=$PWD/tmp test_expect_code 1 test_within 60 "$grade" tcp-server --only tcp-server.squares \
 		-- sh -c "exec yes a line of noise" {port} >out &&
 	grep -q "^#   the server was killed by SIGXFSZ (its output passed 16 MiB)$" out &&
+	# one that ignores SIGXFSZ (as Python does) is told why its writes failed
+	TMPDIR=$PWD/tmp test_expect_code 1 test_within 60 "$grade" tcp-server --only tcp-server.squares \
+		-- sh -c "trap \"\" XFSZ; yes a line of noise; exit 4" {port} >out &&
+	grep -q "^#     its output reached 16 MiB, the limit: past it a program is killed by SIGXFSZ, or, if it ignores" out &&
 	# the run'"'"'s directory, with the output files, is gone
 	test -z "$(ls tmp)"
 '

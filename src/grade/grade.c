@@ -73,7 +73,7 @@ static const char usage_text[] =
 "  grade udp-receiver --lab -- python3 receiver.py {host} {port}\n"
 "\n"
 "Exit status: 0 when every check passed, 1 when points were lost, 2 on a\n"
-"usage error.\n";
+"usage error, 128 + N when interrupted by signal N.\n";
 
 struct config {
     const struct spec *spec;

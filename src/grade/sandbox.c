@@ -528,6 +528,12 @@ void impl_log_output(const struct impl *im, struct verdict *v)
         verdict_quote(v, "its stderr ended", err, ne, 600);
     if (no == 0 && ne == 0)
         verdict_say(v, "  (it printed nothing)");
+    struct stat so, se;
+    if ((im->out_fd >= 0 && fstat(im->out_fd, &so) == 0 && so.st_size >= IMPL_OUTPUT_MAX) ||
+        (im->err_fd >= 0 && fstat(im->err_fd, &se) == 0 && se.st_size >= IMPL_OUTPUT_MAX))
+        verdict_say(v, "  its output reached %d MiB, the limit: past it a program is killed "
+                    "by SIGXFSZ, or, if it ignores that signal (as Python does), its writes "
+                    "fail with \"File too large\"", IMPL_OUTPUT_MAX >> 20);
     if (im->drop_user[0] != '\0' && ne > 0 && strstr(err, "ermission denied") != NULL)
         verdict_say(v, "  it runs as user %s (grade is root): its files must be readable, "
                     "and their directories searchable, by that user (chmod o+rX), or "
