@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "bqueue_ring.h"
+
 int bqueue_init(struct bqueue *q, size_t capacity)
 {
     int err;
@@ -32,34 +34,6 @@ void bqueue_destroy(struct bqueue *q)
     pthread_cond_destroy(&q->not_empty);
     pthread_mutex_destroy(&q->lock);
     free(q->slots);
-}
-
-size_t bqueue_ring_push(struct bqueue *q, const uint64_t *items, size_t n)
-{
-    size_t tail = q->head + q->len;     /* no '%': a division costs more */
-
-    if (n > q->capacity - q->len)
-        n = q->capacity - q->len;
-    for (size_t i = 0; i < n; i++, tail++) {
-        if (tail >= q->capacity)
-            tail -= q->capacity;
-        q->slots[tail] = items[i];
-    }
-    q->len += n;
-    return n;
-}
-
-size_t bqueue_ring_pop(struct bqueue *q, uint64_t *items, size_t max)
-{
-    size_t n = q->len < max ? q->len : max;
-
-    for (size_t i = 0; i < n; i++) {
-        items[i] = q->slots[q->head];
-        if (++q->head == q->capacity)
-            q->head = 0;
-    }
-    q->len -= n;
-    return n;
 }
 
 size_t bqueue_put_many(struct bqueue *q, const uint64_t *items, size_t n)

@@ -64,9 +64,4 @@ bool bqueue_get(struct bqueue *q, uint64_t *item);
 /* No more puts: wake every waiter.  Items already queued stay for getters. */
 void bqueue_close(struct bqueue *q);
 
-/* For bqueue_counted.c, with q->lock held: copy up to 'n' items in at
- * the tail, or up to 'max' out from the head.  Each returns how many. */
-size_t bqueue_ring_push(struct bqueue *q, const uint64_t *items, size_t n);
-size_t bqueue_ring_pop(struct bqueue *q, uint64_t *items, size_t max);
-
 #endif

@@ -1,6 +1,8 @@
 /* bqueue_counted - bqueue's queue, signalling only sleepers not yet signalled. */
 #include "bqueue_counted.h"
 
+#include "bqueue_ring.h"
+
 int bqueue_counted_init(struct bqueue_counted *cq, size_t capacity)
 {
     *cq = (struct bqueue_counted){ 0 };
