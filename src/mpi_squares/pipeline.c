@@ -27,68 +27,6 @@
 #include "progress.h"
 #include "timing.h"
 
-/* Fill 'b' with the next batch for worker 'to', from *next on.  Returns its length. */
-int pipeline_fill(const struct mpi_config *cfg, const struct whoami *me, bool steps,
-                  uint64_t *next, int to, uint64_t *b)
-{
-    int n = 0;
-
-    while ((unsigned)n < cfg->batch && *next <= cfg->count) {
-        if (steps)
-            printf("generator [rank 0, %s, pid %d]: sending %llu to worker %d\n",
-                   me->host, me->pid, (unsigned long long)*next, to);
-        b[n++] = (*next)++;
-    }
-    return n;
-}
-
-/* Square one batch into 'sq'.  Returns the tag that says how wide they are. */
-int pipeline_square(const uint64_t *in, int n, uint64_t *sq, const struct whoami *me,
-                    bool steps)
-{
-    bool narrow = true;
-
-    for (int i = 0; i < n; i++)         /* speed only: 8-byte squares when they fit */
-        narrow &= in[i] <= UINT32_MAX;
-    for (int i = 0; i < n; i++) {
-        u128 s = (u128)in[i] * in[i];
-
-        if (narrow)
-            sq[i] = (uint64_t)s;
-        else
-            sq[2 * i] = (uint64_t)s, sq[2 * i + 1] = (uint64_t)(s >> 64);
-        if (steps)
-            printf("worker %d [rank %d, %s, pid %d]: %llu squared is %llu\n", me->rank,
-                   me->rank, me->host, me->pid, (unsigned long long)in[i],
-                   (unsigned long long)s);
-    }
-    return narrow ? TAG_SQUARES_64 : TAG_SQUARES;
-}
-
-/* Add one message of 'words' words, with its tag, from rank 'from', into *res. */
-void pipeline_add(struct mpi_result *res, const uint64_t *msg, int words, int tag, int from,
-                  const struct whoami *me, bool steps)
-{
-    int n = tag == TAG_SQUARES ? words / 2 : words;
-
-    if (tag == TAG_END) {
-        res->ended++;
-        res->generated = msg[0];
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        u128 s = tag == TAG_SQUARES ? (u128)msg[2 * i + 1] << 64 | msg[2 * i] : msg[i];
-
-        res->sum += s;
-        if (steps)
-            printf("storage [rank %d, %s, pid %d]: stored %llu from worker %d\n",
-                   me->rank, me->host, me->pid, (unsigned long long)s, from);
-    }
-    res->received += (uint64_t)n;
-    if ((unsigned)n > res->max_batch)
-        res->max_batch = (unsigned)n;
-}
-
 /* Rank 0: 1..COUNT in batches, dealt round robin; then an end mark each. */
 static void generate(const struct mpi_config *cfg, const struct whoami *me, bool steps,
                      uint64_t *batch)
@@ -174,4 +112,72 @@ int pipeline_run(const struct mpi_config *cfg, const struct whoami *me, bool ste
     free(in);
     free(out);
     return rc;
+}
+
+/*
+ * The helpers both versions share (declared in mpi_squares.h): what the
+ * generator puts in a batch, how a worker squares one, how the storage
+ * adds one up.
+ */
+
+/* Fill 'b' with the next batch for worker 'to', from *next on.  Returns its length. */
+int pipeline_fill(const struct mpi_config *cfg, const struct whoami *me, bool steps,
+                  uint64_t *next, int to, uint64_t *b)
+{
+    int n = 0;
+
+    while ((unsigned)n < cfg->batch && *next <= cfg->count) {
+        if (steps)
+            printf("generator [rank 0, %s, pid %d]: sending %llu to worker %d\n",
+                   me->host, me->pid, (unsigned long long)*next, to);
+        b[n++] = (*next)++;
+    }
+    return n;
+}
+
+/* Square one batch into 'sq'.  Returns the tag that says how wide they are. */
+int pipeline_square(const uint64_t *in, int n, uint64_t *sq, const struct whoami *me,
+                    bool steps)
+{
+    bool narrow = true;
+
+    for (int i = 0; i < n; i++)         /* speed only: 8-byte squares when they fit */
+        narrow &= in[i] <= UINT32_MAX;
+    for (int i = 0; i < n; i++) {
+        u128 s = (u128)in[i] * in[i];
+
+        if (narrow)
+            sq[i] = (uint64_t)s;
+        else
+            sq[2 * i] = (uint64_t)s, sq[2 * i + 1] = (uint64_t)(s >> 64);
+        if (steps)
+            printf("worker %d [rank %d, %s, pid %d]: %llu squared is %llu\n", me->rank,
+                   me->rank, me->host, me->pid, (unsigned long long)in[i],
+                   (unsigned long long)s);
+    }
+    return narrow ? TAG_SQUARES_64 : TAG_SQUARES;
+}
+
+/* Add one message of 'words' words, with its tag, from rank 'from', into *res. */
+void pipeline_add(struct mpi_result *res, const uint64_t *msg, int words, int tag, int from,
+                  const struct whoami *me, bool steps)
+{
+    int n = tag == TAG_SQUARES ? words / 2 : words;
+
+    if (tag == TAG_END) {
+        res->ended++;
+        res->generated = msg[0];
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        u128 s = tag == TAG_SQUARES ? (u128)msg[2 * i + 1] << 64 | msg[2 * i] : msg[i];
+
+        res->sum += s;
+        if (steps)
+            printf("storage [rank %d, %s, pid %d]: stored %llu from worker %d\n",
+                   me->rank, me->host, me->pid, (unsigned long long)s, from);
+    }
+    res->received += (uint64_t)n;
+    if ((unsigned)n > res->max_batch)
+        res->max_batch = (unsigned)n;
 }
