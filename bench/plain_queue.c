@@ -1,9 +1,11 @@
 /*
- * plain_queue - the baseline for threading_example: a textbook bounded
- * queue (one mutex, two condition variables, a signal on every put and
- * get), one producer, CONSUMERS consumers.  With 'store', the consumers
- * also append each square to one shared list under its own mutex, one
- * lock per task, as the textbook would.
+ * plain_queue - the baseline for threading_example: the textbook bounded
+ * queue, lib/bqueue.c (one mutex, two condition variables, a signal on
+ * every put and get), one item per call, one producer, CONSUMERS
+ * consumers.  With 'store', the consumers also append each square to one
+ * shared list under its own mutex, one lock per task, as the textbook
+ * would.  threading_example differs by the counted queue
+ * (lib/bqueue_counted.c), -k tasks per lock, and 64 appends per lock.
  *
  * Usage: plain_queue TASKS CONSUMERS CAPACITY [store]   (tasks/s as JSON)
  */
@@ -12,14 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bqueue.h"
 #include "timing.h"
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t not_empty = PTHREAD_COND_INITIALIZER;
-static pthread_cond_t not_full = PTHREAD_COND_INITIALIZER;
-static uint64_t *slots;
-static size_t cap, head, len;
-static int closed;
+static struct bqueue queue;
 static uint64_t tasks;
 static pthread_mutex_t list_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t *list;                  /* NULL unless 'store' */
@@ -28,41 +26,17 @@ static size_t list_len;
 static void *produce(void *arg)
 {
     (void)arg;
-    for (uint64_t i = 1; i <= tasks; i++) {
-        pthread_mutex_lock(&lock);
-        while (len == cap)
-            pthread_cond_wait(&not_full, &lock);
-        slots[(head + len) % cap] = i;
-        len++;
-        pthread_cond_signal(&not_empty);
-        pthread_mutex_unlock(&lock);
-    }
-    pthread_mutex_lock(&lock);
-    closed = 1;
-    pthread_cond_broadcast(&not_empty);
-    pthread_mutex_unlock(&lock);
+    for (uint64_t i = 1; i <= tasks; i++)
+        bqueue_put(&queue, i);
+    bqueue_close(&queue);
     return NULL;
 }
 
 static void *consume(void *arg)
 {
-    uint64_t *sum = arg;
+    uint64_t *sum = arg, x;
 
-    for (;;) {
-        uint64_t x;
-
-        pthread_mutex_lock(&lock);
-        while (len == 0 && !closed)
-            pthread_cond_wait(&not_empty, &lock);
-        if (len == 0) {
-            pthread_mutex_unlock(&lock);
-            return NULL;
-        }
-        x = slots[head];
-        head = (head + 1) % cap;
-        len--;
-        pthread_cond_signal(&not_full);
-        pthread_mutex_unlock(&lock);
+    while (bqueue_get(&queue, &x)) {
         *sum += x * x;
         if (list != NULL) {
             pthread_mutex_lock(&list_lock);
@@ -70,6 +44,7 @@ static void *consume(void *arg)
             pthread_mutex_unlock(&list_lock);
         }
     }
+    return NULL;
 }
 
 int main(int argc, char **argv)
@@ -84,8 +59,7 @@ int main(int argc, char **argv)
     }
     tasks = strtoull(argv[1], NULL, 10);
     n = atoi(argv[2]);
-    cap = strtoull(argv[3], NULL, 10);
-    if (n < 1 || n > 64 || cap < 1 || (slots = malloc(cap * sizeof(*slots))) == NULL)
+    if (n < 1 || n > 64 || bqueue_init(&queue, strtoull(argv[3], NULL, 10)) != 0)
         return 2;
     if (argc == 5 && (list = malloc(tasks * sizeof(*list) + 1)) == NULL)
         return 2;
@@ -99,7 +73,7 @@ int main(int argc, char **argv)
     double s = timing_seconds_since(start);
     printf("{\"tasks\":%llu,\"seconds\":%.6f,\"per_sec\":%.0f}\n",
            (unsigned long long)tasks, s, timing_rate(tasks, s));
-    free(slots);
+    bqueue_destroy(&queue);
     free(list);
     return 0;
 }

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "bqueue_ring.h"
+
 int bqueue_init(struct bqueue *q, size_t capacity)
 {
     int err;
@@ -34,78 +36,23 @@ void bqueue_destroy(struct bqueue *q)
     free(q->slots);
 }
 
-/*
- * Speed only (skip it aloud; the textbook queue is bench/plain_queue.c):
- * the waiting/woken counters below spare a signal when nobody sleeps.
- *
- * Sleep on 'cond' (the caller holds 'lock' and loops on its condition:
- * wake-ups can be spurious or stolen), counted in *waiting.  A signaller
- * counts in *woken the sleepers it has woken, so as not to wake them
- * twice; each sleeper takes itself off both counts when it runs again.
- */
-static void wait_on(pthread_cond_t *cond, pthread_mutex_t *lock,
-                    unsigned *waiting, unsigned *woken)
-{
-    (*waiting)++;
-    pthread_cond_wait(cond, lock);
-    (*waiting)--;
-    if (*woken > 0)
-        (*woken)--;
-}
-
-/* Copy up to 'n' items in at the tail; the caller holds the lock. */
-static size_t ring_push(struct bqueue *q, const uint64_t *items, size_t n)
-{
-    size_t tail = q->head + q->len;     /* no '%': a division costs more */
-
-    if (n > q->capacity - q->len)
-        n = q->capacity - q->len;
-    for (size_t i = 0; i < n; i++, tail++) {
-        if (tail >= q->capacity)
-            tail -= q->capacity;
-        q->slots[tail] = items[i];
-    }
-    q->len += n;
-    return n;
-}
-
-/* Copy up to 'max' items out from the head; the caller holds the lock. */
-static size_t ring_pop(struct bqueue *q, uint64_t *items, size_t max)
-{
-    size_t n = q->len < max ? q->len : max;
-
-    for (size_t i = 0; i < n; i++) {
-        items[i] = q->slots[q->head];
-        if (++q->head == q->capacity)
-            q->head = 0;
-    }
-    q->len -= n;
-    return n;
-}
-
 size_t bqueue_put_many(struct bqueue *q, const uint64_t *items, size_t n)
 {
     size_t done = 0;
 
     pthread_mutex_lock(&q->lock);
     while (done < n) {
+        /* A loop, not an if: a wake-up can be spurious, or another
+         * putter can take the room first. */
         while (q->len == q->capacity && !q->closed)
-            wait_on(&q->not_full, &q->lock, &q->putters_waiting, &q->putters_woken);
+            pthread_cond_wait(&q->not_full, &q->lock);
         if (q->closed)
             break;
-        size_t before = done;
+        size_t added = bqueue_ring_push(q, items + done, n - done);
 
-        done += ring_push(q, items + done, n - done);
-        /*
-         * One wake-up per item added, for getters asleep and not yet
-         * signalled: a broadcast would wake every idle consumer to fight
-         * over one item, and a second signal to the same sleeper is a
-         * wasted system call.
-         */
-        for (size_t i = before; i < done && q->getters_waiting > q->getters_woken; i++) {
-            q->getters_woken++;
+        done += added;
+        for (size_t i = 0; i < added; i++)     /* a getter for each item */
             pthread_cond_signal(&q->not_empty);
-        }
     }
     pthread_mutex_unlock(&q->lock);
     return done;
@@ -122,18 +69,11 @@ size_t bqueue_get_many(struct bqueue *q, uint64_t *items, size_t max)
 
     pthread_mutex_lock(&q->lock);
     while (q->len == 0 && !q->closed)
-        wait_on(&q->not_empty, &q->lock, &q->getters_waiting, &q->getters_woken);
+        pthread_cond_wait(&q->not_empty, &q->lock);
     /* Closed or not, what is queued is handed out first. */
-    n = ring_pop(q, items, max);
-    /*
-     * Wake a blocked putter only once the queue is down to half: it then
-     * refills many slots per wake-up instead of one, and a blocked
-     * putter is still always woken, since getters drain to empty.
-     */
-    if (q->putters_waiting > q->putters_woken && q->len <= q->capacity / 2) {
-        q->putters_woken = q->putters_waiting;
-        pthread_cond_broadcast(&q->not_full);
-    }
+    n = bqueue_ring_pop(q, items, max);
+    for (size_t i = 0; i < n; i++)      /* a putter for each free slot */
+        pthread_cond_signal(&q->not_full);
     pthread_mutex_unlock(&q->lock);
     return n;
 }

@@ -6,9 +6,11 @@
  * later puts fail, and gets go on returning what is left, then report
  * the queue closed.  So consumers stop by message, never by polling.
  *
- * One mutex guards everything; threads wait on two condition
- * variables, and are signalled only when someone is waiting who has
- * not been signalled already: each wake-up is a system call.
+ * The textbook queue: one mutex guards everything; getters wait on one
+ * condition variable (not_empty), putters on the other (not_full), and
+ * each item put or taken signals the other side once.
+ * lib/bqueue_counted.[ch] is the same queue with fewer wake-ups (speed
+ * only), for threading_example.
  * Error dialect: thread-shaped (init returns an error number); the
  * other calls cannot fail on a correctly initialised queue.
  * All calls but init/destroy are thread-safe.
@@ -29,14 +31,10 @@ struct bqueue {
     size_t capacity;
     size_t head;                /* index of the oldest item */
     size_t len;                 /* items in the queue */
-    unsigned getters_waiting;   /* asleep on not_empty */
-    unsigned getters_woken;     /* of those, signalled but not yet running */
-    unsigned putters_waiting;   /* asleep on not_full */
-    unsigned putters_woken;
     bool closed;
 };
 
-/* Returns 0, or an error number (ENOMEM, or one from pthread_*_init). */
+/* Returns 0, or an error number (EINVAL for 0 slots, ENOMEM, or one from pthread_*_init). */
 int bqueue_init(struct bqueue *q, size_t capacity);
 void bqueue_destroy(struct bqueue *q);
 

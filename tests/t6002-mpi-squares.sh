@@ -58,6 +58,45 @@ for case in "1 10" "3 1000001" "2 0" "2 1" "4 3" "2 4000000"; do
 	'
 done
 
+# --blocking: the lesson's version (pipeline.c, MPI_Send and MPI_Recv),
+# the same sums and steps as the default (pipeline_overlap.c).
+for case in "3 10 1" "4 100000 1024" "5 99999 1000" "3 0 1"; do
+	set -- $case
+	ranks=$1 count=$2 batch=$3
+	test_expect_success MPI,MPI_NOT_TSAN "--blocking, $ranks ranks, count $count, batch $batch: the exact sum" '
+		run_mpi $ranks --blocking -n $count -b $batch --json >out &&
+		test "$(json_field out ok)" = true &&
+		test "$(json_field out results)" = $count &&
+		test "$(json_field out sum)" = "$(sum_squares $count)"
+	'
+done
+
+test_expect_success MPI,MPI_NOT_TSAN '--blocking: each step shown, as without it; with --reduce, refused' '
+	run_mpi 3 --blocking -n 3 >out &&
+	host=$(hostname) &&
+	grep -q "^generator \[rank 0, $host, pid [0-9]*\]: sending 3 to worker 1$" out &&
+	grep -q "^worker 1 \[rank 1, $host, pid [0-9]*\]: 3 squared is 9$" out &&
+	grep -q "^storage \[rank 2, $host, pid [0-9]*\]: stored 9 from worker 1$" out &&
+	grep -q "^result       OK$" out &&
+	test_expect_code 2 run_mpi 3 -n 5 --reduce --blocking 2>err &&
+	test "$(grep -c "^mpi_squares:" err)" -eq 1 &&
+	grep -q "^mpi_squares: --blocking is how --pipeline sends" err
+'
+
+test_expect_success MPI,MPI_NOT_TSAN 'Ctrl-C (--blocking): the generator stops, the sum is right' '
+	mpirun -np 3 "$mpi" --blocking -n 4000000000 -b 64 -q </dev/null >out 2>err &
+	pid=$! && test_started $pid &&
+	wait_until 20 has_children $pid 3 && children_of $pid >ranks &&
+	sleep 0.5 &&
+	kill -INT $pid &&
+	{ wait_bounded $pid 10 2>wb; rc=$?; } ;
+	! grep -q "still running" wb &&
+	test $rc -eq 1 &&
+	n=$(sed -n "s/^stopped      after \([0-9]*\) of.*/\1/p" out) &&
+	grep -q "^received     $n of $n squares" out &&
+	grep -q "^result       OK$" out
+'
+
 test_expect_success MPI,MPI_NOT_TSAN 'small runs show each step with its rank, host and pid' '
 	run_mpi 3 -n 3 >out &&
 	host=$(hostname) &&

@@ -21,12 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bqueue.h"
+#include "bqueue_counted.h"
 #include "cli.h"
-#include "json.h"
 #include "progress.h"
 #include "results.h"
 #include "stop.h"
+#include "summary.h"
 #include "sysmem.h"
 #include "thread.h"
 #include "timing.h"
@@ -56,16 +56,20 @@ struct config {
 /* What all the threads share; each field has one owner or one lock. */
 struct shared {
     const struct config *cfg;
-    struct bqueue queue;        /* its own lock inside */
+    /* The queue: lib/bqueue.c, the textbook one (one mutex, two
+     * condition variables), read it first; this is its counted variant,
+     * lib/bqueue_counted.c, the same calls with fewer wake-ups (speed
+     * only). */
+    struct bqueue_counted queue;    /* its own lock inside */
     struct results results;     /* its own lock inside */
     uint64_t produced;          /* written by the producer, read after join */
+    uint64_t *taken;            /* per consumer: each writes its own as it ends */
 };
 
 struct consumer {
     pthread_t thread;
     unsigned id;                /* from 1 */
     struct shared *sh;
-    uint64_t taken;             /* this consumer's count; only it writes */
 };
 
 static const char usage_text[] =
@@ -151,12 +155,12 @@ static void *produce(void *arg)
         for (size_t i = 0; sh->cfg->steps && i < n; i++)
             printf("producer:   putting %" PRIu64 "\n", tasks[i]);
         /* Blocks while the queue is full: memory stays bounded. */
-        n = bqueue_put_many(&sh->queue, tasks, n);
+        n = bqueue_counted_put_many(&sh->queue, tasks, n);
         next += n;
     }
     sh->produced = next - 1;
     /* The one shutdown message: consumers drain the queue, then stop. */
-    bqueue_close(&sh->queue);
+    bqueue_counted_close(&sh->queue);
     return NULL;
 }
 
@@ -196,8 +200,9 @@ static void *consume(void *arg)
     const struct config *cfg = me->sh->cfg;
     uint64_t tasks[MAX_BATCH], squares[MAX_BATCH + APPEND_CHUNK];
     size_t n, held = 0;
+    uint64_t taken = 0;
 
-    while ((n = bqueue_get_many(&me->sh->queue, tasks, cfg->batch)) > 0) {
+    while ((n = bqueue_counted_get_many(&me->sh->queue, tasks, cfg->batch)) > 0) {
         for (size_t i = 0; i < n; i++) {
             squares[held++] = tasks[i] * tasks[i];  /* < 2^64: tasks < 2^32 */
             if (cfg->steps) {
@@ -206,81 +211,13 @@ static void *consume(void *arg)
                 simulate_work();
             }
         }
-        me->taken += n;
+        taken += n;
         if (held >= APPEND_CHUNK || cfg->steps)
             flush(me, squares, &held);
     }
     flush(me, squares, &held);          /* closed and drained: the rest */
+    me->sh->taken[me->id - 1] = taken;
     return NULL;
-}
-
-/* What the run did, measured once, for the summary. */
-struct outcome {
-    u128 sum;                   /* of the stored squares */
-    double seconds;
-    bool ok;
-};
-
-static void print_json(const struct shared *sh, const struct consumer *cons,
-                       const struct outcome *o)
-{
-    const struct config *cfg = sh->cfg;
-    struct json j;
-
-    json_init(&j);
-    json_event_begin(&j, "summary", "threading_example");
-    json_u64(&j, "count", cfg->tasks);
-    json_u64(&j, "consumers", cfg->consumers);
-    json_u64(&j, "capacity", cfg->capacity);
-    json_u64(&j, "results", sh->results.len);
-    json_array_begin(&j, "per_consumer");
-    for (unsigned i = 0; i < cfg->consumers; i++)
-        json_u64(&j, NULL, cons[i].taken);
-    json_array_end(&j);
-    json_u128(&j, "sum", o->sum);
-    json_u128(&j, "expected_sum", u128_sum_of_squares(sh->produced));
-    json_bool(&j, "ok", o->ok);
-    json_double(&j, "seconds", o->seconds, 6);
-    json_double(&j, "per_sec", timing_rate(sh->results.len, o->seconds), 0);
-    json_u64(&j, "produced", sh->produced);
-    json_u64(&j, "batch", cfg->batch);
-    json_bool(&j, "racy", cfg->racy);
-    json_bool(&j, "interrupted", sh->produced < cfg->tasks);
-    cli_print_json(&j);
-}
-
-static void print_text(const struct shared *sh, const struct consumer *cons,
-                       const struct outcome *o)
-{
-    const struct config *cfg = sh->cfg;
-    char sum[U128_DEC_SIZE], expected[U128_DEC_SIZE];
-
-    u128_format(o->sum, sum);
-    u128_format(u128_sum_of_squares(sh->produced), expected);
-    if (cfg->steps) {
-        printf("list        ");
-        for (size_t i = 0; i < sh->results.len; i++)
-            printf(" %" PRIu64, sh->results.items[i]);
-        printf("\n");
-    }
-    if (sh->produced < cfg->tasks)
-        printf("stopped      after %" PRIu64 " of %" PRIu64 " tasks (interrupted)\n",
-               sh->produced, cfg->tasks);
-    printf("stored       %zu of %" PRIu64 " results (%u consumer%s, queue of %zu)\n",
-           sh->results.len, sh->produced, cfg->consumers,
-           cfg->consumers == 1 ? "" : "s", cfg->capacity);
-    printf("per consumer");
-    for (unsigned i = 0; i < cfg->consumers; i++)
-        printf(" %" PRIu64, cons[i].taken);
-    printf("\nsum          %s\n", sum);
-    printf("expected     %s  (n(n+1)(2n+1)/6 for n = %" PRIu64 ")\n", expected,
-           sh->produced);
-    printf("result       %s\n", o->ok ? "OK" : "MISMATCH");
-    if (cfg->racy)
-        printf("racy         %" PRIu64 " results lost: --racy appends without "
-               "the lock, wrong on purpose\n", sh->produced - sh->results.len);
-    printf("elapsed      %.3f s, %.0f tasks/s\n", o->seconds,
-           timing_rate(sh->results.len, o->seconds));
 }
 
 /* Start the consumers.  Returns how many started; *err says why not all. */
@@ -297,11 +234,6 @@ static unsigned start_consumers(struct consumer *cons, struct shared *sh, int *e
     return i;
 }
 
-/*
- * The result list holds every square: refuse up front when it cannot
- * fit in the memory this machine has left, rather than grow until the
- * machine runs out.  Says so, with what it would need.
- */
 /* Join the producer; on a terminal, meanwhile, a line each second of how
  * many results are stored (dd status=progress does the same). */
 static void join_producer(pthread_t producer, struct shared *sh, uint64_t start)
@@ -325,6 +257,11 @@ static void join_producer(pthread_t producer, struct shared *sh, uint64_t start)
     cli_progress_clear(stderr);
 }
 
+/*
+ * The result list holds every square: refuse up front when it cannot
+ * fit in the memory this machine has left, rather than grow until the
+ * machine runs out.  Says so, with what it would need.
+ */
 static bool results_too_big(uint64_t tasks)
 {
     uint64_t need = (tasks + 1) * sizeof(uint64_t), avail = sysmem_available();
@@ -344,7 +281,7 @@ static int shared_init(struct shared *sh)
     const struct config *cfg = sh->cfg;
     int err;
 
-    if ((err = bqueue_init(&sh->queue, cfg->capacity)) != 0) {
+    if ((err = bqueue_counted_init(&sh->queue, cfg->capacity)) != 0) {
         cli_error(err, "queue of %zu slots", cfg->capacity);
         return -1;
     }
@@ -352,8 +289,13 @@ static int shared_init(struct shared *sh)
         err = -1;
     else if ((err = results_init(&sh->results, cfg->tasks)) != 0)
         cli_error(err, "result list of %" PRIu64 " entries", cfg->tasks);
+    else if ((sh->taken = calloc(cfg->consumers, sizeof(*sh->taken))) == NULL) {
+        err = errno;
+        cli_error(err, "consumers");
+        results_destroy(&sh->results);
+    }
     if (err != 0)
-        bqueue_destroy(&sh->queue);
+        bqueue_counted_destroy(&sh->queue);
     return err != 0 ? -1 : 0;
 }
 
@@ -389,7 +331,7 @@ int main(int argc, char **argv)
     if (started < cfg.consumers ||
         (err = thread_start(&producer, NULL, produce, &sh)) != 0) {
         cli_error(err, "pthread_create");
-        bqueue_close(&sh.queue);
+        bqueue_counted_close(&sh.queue);
         goto out_join;
     }
     /* 5. Wait: the producer closes the queue, the consumers drain it. */
@@ -397,22 +339,23 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < started; i++)
         pthread_join(cons[i].thread, NULL);
     started = 0;
-    struct outcome o = { .seconds = timing_seconds_since(start),
-                         .sum = results_sum(&sh.results) };
+    struct summary sum = { .tasks = cfg.tasks, .consumers = cfg.consumers,
+                           .capacity = cfg.capacity, .batch = cfg.batch, .racy = cfg.racy,
+                           .steps = cfg.steps, .produced = sh.produced, .taken = sh.taken,
+                           .results = &sh.results, .seconds = timing_seconds_since(start),
+                           .sum = results_sum(&sh.results) };
 
     /* 6. Report: every result stored exactly once? */
-    o.ok = sh.results.len == sh.produced && o.sum == u128_sum_of_squares(sh.produced);
-    if (cfg.json)
-        print_json(&sh, cons, &o);
-    else
-        print_text(&sh, cons, &o);
-    status = o.ok ? 0 : 1;
+    sum.ok = sh.results.len == sh.produced && sum.sum == u128_sum_of_squares(sh.produced);
+    summary_print(&sum, cfg.json);
+    status = sum.ok ? 0 : 1;
 out_join:
     for (unsigned i = 0; i < started; i++)
         pthread_join(cons[i].thread, NULL);
 out:
     free(cons);
+    free(sh.taken);
     results_destroy(&sh.results);
-    bqueue_destroy(&sh.queue);
+    bqueue_counted_destroy(&sh.queue);
     return status;
 }
