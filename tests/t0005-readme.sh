@@ -769,6 +769,7 @@ excluded README.md 'bin/grade tcp-server -- python3 server.py {port}' 'a pattern
 excluded README.md 'bin/grade tcp-server --profile full -- python3 server.py {port}' 'a pattern: server.py is the reader'"'"'s'
 excluded README.md 'bin/grade tcp-server --lab -- python3 server.py {port} {host}' 'a pattern: server.py is the reader'"'"'s (t7005 grades the course'"'"'s Python on the lab)'
 excluded man/grade.1 'grade udp-receiver --profile full --lab -- python3 receiver.py {port} {host}' 'a pattern: receiver.py is the reader'"'"'s'
+excluded man/mpi_squares.1 'mpirun --oversubscribe -np 3 mpi_squares --blocking -n 100000000 -b 1024 -q' 'the line above, plain and slower: t6002 runs --blocking'
 excluded man/udp_receiver.1 'udp_receiver --key hb.key' 'needs a key file of the reader'"'"'s, and libsodium: t4003 runs the keyed programs'
 excluded man/udp_sender.1 'udp_sender --key hb.key' 'needs a key file of the reader'"'"'s, and libsodium: t4003 runs the keyed programs'
 excluded man/grade.1 'grade ipc --n 1000 -- ./ipc 1000' 'a pattern: ./ipc is the reader'"'"'s'
