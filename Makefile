@@ -181,10 +181,10 @@ build-tests: all $(UNIT_TESTS) $(HELPERS)
 
 # The longest scripts first (as measured alone: 50 s down to 7 s), so that
 # the short ones fill the gaps at the end (prove -j).
-SLOW_TESTS := $(addprefix tests/,t3001-tcp-server.sh t5001-netlab.sh t6002-mpi-squares.sh \
+SLOW_TESTS := $(addprefix tests/,t5001-netlab.sh t6002-mpi-squares.sh t3001-tcp-server.sh t7005-grade-lab.sh \
 	t4002-udp-receiver.sh t7001-grade-tcp-server.sh t0005-readme.sh t7003-grade-work.sh \
 	t7004-grade-udp.sh t3002-tcp-client.sh t7002-grade-tcp-client.sh t2001-threading.sh \
-	t1001-ipc-sums.sh t1002-ipc-faults.sh t6001-fault-rounds.sh)
+	t4003-udp-keyed.sh t1001-ipc-sums.sh t1002-ipc-faults.sh t6001-fault-rounds.sh)
 T ?= $(SLOW_TESTS) $(filter-out $(SLOW_TESTS),$(wildcard tests/t[0-9]*.sh)) $(UNIT_TESTS)
 test: build-tests
 	BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)/tests/helpers) \

@@ -60,10 +60,10 @@ done
 
 # --blocking: the lesson's version (pipeline.c, MPI_Send and MPI_Recv),
 # the same sums and steps as the default (pipeline_overlap.c).
-for case in "3 10 1" "4 100000 1024" "5 99999 1000" "3 0 1"; do
+for case in "3 10 1 " "4 100000 1024 " "5 99999 1000 ,EXPENSIVE" "3 0 1 ,EXPENSIVE"; do
 	set -- $case
-	ranks=$1 count=$2 batch=$3
-	test_expect_success MPI,MPI_NOT_TSAN "--blocking, $ranks ranks, count $count, batch $batch: the exact sum" '
+	ranks=$1 count=$2 batch=$3 long=${4-}
+	test_expect_success MPI,MPI_NOT_TSAN$long "--blocking, $ranks ranks, count $count, batch $batch: the exact sum" '
 		run_mpi $ranks --blocking -n $count -b $batch --json >out &&
 		test "$(json_field out ok)" = true &&
 		test "$(json_field out results)" = $count &&
@@ -81,20 +81,6 @@ test_expect_success MPI,MPI_NOT_TSAN '--blocking: each step shown, as without it
 	test_expect_code 2 run_mpi 3 -n 5 --reduce --blocking 2>err &&
 	test "$(grep -c "^mpi_squares:" err)" -eq 1 &&
 	grep -q "^mpi_squares: --blocking is how --pipeline sends" err
-'
-
-test_expect_success MPI,MPI_NOT_TSAN 'Ctrl-C (--blocking): the generator stops, the sum is right' '
-	mpirun -np 3 "$mpi" --blocking -n 4000000000 -b 64 -q </dev/null >out 2>err &
-	pid=$! && test_started $pid &&
-	wait_until 20 has_children $pid 3 && children_of $pid >ranks &&
-	sleep 0.5 &&
-	kill -INT $pid &&
-	{ wait_bounded $pid 10 2>wb; rc=$?; } ;
-	! grep -q "still running" wb &&
-	test $rc -eq 1 &&
-	n=$(sed -n "s/^stopped      after \([0-9]*\) of.*/\1/p" out) &&
-	grep -q "^received     $n of $n squares" out &&
-	grep -q "^result       OK$" out
 '
 
 test_expect_success MPI,MPI_NOT_TSAN 'small runs show each step with its rank, host and pid' '
@@ -202,8 +188,9 @@ test_expect_success MPI,MPI_NOT_TSAN '--timeout: a job not done in time is ended
 # --reduce adds 4000000000 squares in about a second on an idle machine
 # (ASan included): the stop comes 0.2 s after the ranks start, and a job
 # that was done before it (the whole sum, exit 0) is no failure.
-for mode in pipeline reduce; do
+for mode in pipeline blocking reduce; do
 	long= nap=0.5; [ $mode = reduce ] && long=EXPENSIVE, nap=0.2
+	[ $mode = blocking ] && long=EXPENSIVE,    # the lesson's pipeline (MPI_Send, MPI_Recv)
 	test_expect_success ${long}MPI,MPI_NOT_TSAN "Ctrl-C (--$mode): every rank stops, the summary says how far, and the sum is right" '
 		mpirun -np 3 "$mpi" --'$mode' -n 4000000000 -b 64 -q </dev/null >out 2>err &
 		pid=$! && test_started $pid &&

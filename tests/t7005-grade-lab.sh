@@ -72,7 +72,7 @@ test_expect_success LAB 'the kit'"'"'s server, client, sender and receiver: full
 	grep -q "its cable back, node3 ALIVE again" rcv.out
 '
 
-test_expect_success LAB,PYTHON3 'the course'"'"'s Python, told the address ({host}): full marks across the lab' '
+test_expect_success LAB,PYTHON3,EXPENSIVE 'the course'"'"'s Python, told the address ({host}): full marks across the lab' '
 	test_within 60 "$grade" tcp-server --lab --only "*.lab-*" -- \
 		python3 "$course/tcp_server.py" {port} {host} >py-srv.out &&
 	passed py-srv.out tcp-server.lab-clients tcp-server.lab-cut &&
@@ -94,7 +94,7 @@ test_expect_success LAB,PYTHON3 'an iterative server loses both; one on 127.0.0.
 	test_expect_code 1 test_within 60 "$grade" tcp-server --lab --only tcp-server.lab-clients -- \
 		python3 "$course/tcp_server.py" {port} >out &&
 	test "$(lost out)" = tcp-server.lab-clients &&
-	grep -q "it could not be reached from node2 within 5 s" out &&
+	grep -q "it could not be reached from node2 ([0-9.]* s)" out &&
 	grep -q "a server that listens on 127.0.0.1 (localhost) is reached from its own machine only" out
 '
 

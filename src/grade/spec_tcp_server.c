@@ -803,12 +803,17 @@ static bool start_on_node1(struct impl *im, const struct grade_opts *o, char *po
     if (impl_start(im, &on, &f, "the server", v) != 0)
         return false;
     uint64_t start = timing_now_ns();
+    char where[48] = "";
     while (ms_since(start) < START_MS) {
         int fd = lab_dial(lab, 2, 1, port, 200);
         if (fd >= 0) {
             close(fd);
             return true;
         }
+        /* listening where node2 cannot reach: no use waiting */
+        if (impl_bound(im, true, port, where, sizeof where) > 0 &&
+            strcmp(where, "127.0.0.1") == 0)
+            break;
         if (impl_wait(im, 20)) {
             verdict_fail(v, "the server on node1 ended before it listened on %s:%s",
                          lab->addr[1], port);
@@ -817,8 +822,7 @@ static bool start_on_node1(struct impl *im, const struct grade_opts *o, char *po
         }
     }
     verdict_fail(v, "started on node1 ({host} %s, {port} %s), it could not be reached from "
-                 "node2 within %d s", lab->addr[1], port, START_MS / 1000);
-    char where[48];
+                 "node2 (%.1f s)", lab->addr[1], port, ms_since(start) / 1000.0);
     int bound = impl_bound(im, true, port, where, sizeof where);
     if (bound > 0 && strcmp(where, "127.0.0.1") == 0)
         verdict_say(v, "%s", local_only_hint);
