@@ -286,10 +286,14 @@ sent_since_reload() {
 	sed -n "/^signing with key /,\$p" "$1" | grep -c "^sent "
 }
 
+# A heartbeat refused during the rotation is counted (bad_mac, unsigned):
+# none may be, whatever the machine's load.  SUSPECT comes after 600 ms
+# of silence here, not 200: a busy machine may delay two heartbeats of
+# 100 ms, and that is no fault of the keys.
 test_expect_success SODIUM 'rotation A -> B of three nodes at 100 ms, by SIGHUP: no node goes SUSPECT' '
 	newkey A && newkey B &&
 	(umask 077 && cp A ring && cp A s1.key && cp A s2.key && cp A s3.key) &&
-	start_receiver rx --json --key ring && rx=$pid &&
+	start_receiver rx --json --key ring --suspect-after 600 && rx=$pid &&
 	for n in 1 2 3; do
 		"$sender" -p $port -i 100 --key s$n.key -n node$n >tx$n 2>tx$n.err &
 		eval "s$n=\$!" && test_started $! || exit 1
