@@ -16,9 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +30,6 @@
 
 #include "grade.h"
 #include "net.h"
-#include "timing.h"
 
 #ifndef KIT_NETLAB
 #define KIT_NETLAB "netlab"
@@ -55,18 +52,31 @@ void lab_prepare(struct lab *lab, const char *kitdir, const char *workdir)
     snprintf(lab->state, sizeof lab->state, "%s/lab", workdir);
 }
 
+/* What every netlab command of this lab is run with: its prefix and,
+ * without root, its state in the run's own directory. */
+struct netlab_env {
+    char prefix[64], state[PATH_MAX + 32];
+    char *list[3];
+};
+
+static char **netlab_env(const struct lab *lab, struct netlab_env *e)
+{
+    snprintf(e->prefix, sizeof e->prefix, "NETLAB_PREFIX=%s", lab->prefix);
+    snprintf(e->state, sizeof e->state, "XDG_RUNTIME_DIR=%s", lab->state);
+    e->list[0] = e->prefix;
+    e->list[1] = e->state;
+    e->list[2] = NULL;
+    return e->list;
+}
+
 /* Run 'netlab A1 [A2]' for this lab, its output (stdout and stderr) in
  * 'out'.  Returns its exit status, -1 when it could not run. */
 static int netlab(const struct lab *lab, char *out, size_t cap, const char *a1,
                   const char *a2)
 {
-    char prefix[64], state[PATH_MAX + 32];
-    snprintf(prefix, sizeof prefix, "NETLAB_PREFIX=%s", lab->prefix);
-    /* without root: the lab's state in the run's own directory */
-    snprintf(state, sizeof state, "XDG_RUNTIME_DIR=%s", lab->state);
-    char *env[] = { prefix, state, NULL };
+    struct netlab_env e;
     char *argv[] = { (char *)lab->netlab, (char *)a1, (char *)a2, NULL };
-    return run_program(argv, env, true, out, cap, NETLAB_MS);
+    return run_program(argv, netlab_env(lab, &e), true, out, cap, NETLAB_MS);
 }
 
 /* The last line netlab said, without "netlab: ", as the reason. */
@@ -160,6 +170,8 @@ int lab_up(struct lab *lab)
 pid_t lab_link_start(const struct lab *lab, int node, bool cut)
 {
     char n[8];
+    struct netlab_env e;
+    char **env = netlab_env(lab, &e);
     snprintf(n, sizeof n, "%d", node);
     pid_t pid = fork();
     if (pid == 0) {
@@ -169,8 +181,8 @@ pid_t lab_link_start(const struct lab *lab, int node, bool cut)
             dup2(null, 1);
             dup2(null, 2);
         }
-        setenv("NETLAB_PREFIX", lab->prefix, 1);
-        setenv("XDG_RUNTIME_DIR", lab->state, 1);
+        for (char **v = env; *v != NULL; v++)
+            putenv(*v);
         execl(lab->netlab, "netlab", cut ? "cut" : "heal", n, (char *)NULL);
         _exit(127);
     }
