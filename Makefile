@@ -10,7 +10,9 @@
 #   make bench              the benchmarks (slow; not part of test)
 #   make fuzz [FUZZ_SECONDS=N]  every parser under libFuzzer, N s each (clang)
 #   make demo               the examples, narrated, on this machine
-#   make demo-lab           the multi-node runs on a 3-node lab (no root needed)
+#   make demo-lab           the multi-node runs on a 3-node lab (no root needed),
+#                           and a timeline of its heartbeats (build/demo-lab/)
+#   make diagrams           docs/diagrams/*.png again from their .dot (graphviz)
 #   make grade-self         grade (the grader) on the kit's own six programs
 #                           (GRADE_FLAGS=--lab: across a lab's machines too)
 #   make install PREFIX=/usr/local DESTDIR=   after 'make': programs, netlab, pages
@@ -128,7 +130,7 @@ $(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
 # What links lib/mac.o links libsodium (when there is one).
 $(addprefix $(BINDIR)/,$(MAC_USERS)) $(UNIT_TESTS) $(HELPERS): LDLIBS += $(SODIUM_LIB)
 
-.PHONY: all mpi mpi-missing uring-missing sodium-missing build-tests test test-full asan tsan bench fuzz demo demo-lab grade-self install uninstall dist version clean
+.PHONY: all mpi mpi-missing uring-missing sodium-missing build-tests test test-full asan tsan bench fuzz demo demo-lab diagrams grade-self install uninstall dist version clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -272,6 +274,16 @@ demo: all
 # root, or in a user namespace of your own: scripts/netlab check).
 demo-lab: all
 	BINDIR=$(abspath $(BINDIR)) scripts/demo-lab
+
+# The pictures of README: each docs/diagrams/NAME.png is drawn by dot
+# (graphviz) from NAME.dot beside it, and committed, so that README shows
+# them without graphviz; tests/t5003-pictures.sh renders every .dot.
+DIAGRAMS := $(patsubst %.dot,%.png,$(wildcard docs/diagrams/*.dot))
+diagrams: $(DIAGRAMS)
+docs/diagrams/%.png: docs/diagrams/%.dot
+	@command -v dot >/dev/null 2>&1 || \
+	  { echo "make diagrams needs dot, of graphviz: apt-get install graphviz"; exit 1; }
+	$(call quiet,DOT,$<)dot -Tpng -o $@.new $< && mv $@.new $@
 
 # Install what is built, and build nothing: 'make' as yourself first, so
 # that no file in your checkout belongs to root.  Uninstall removes
