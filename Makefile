@@ -11,7 +11,7 @@
 #   make fuzz [FUZZ_SECONDS=N]  every parser under libFuzzer, N s each (clang)
 #   make demo               the examples, narrated, on this machine
 #   make demo-lab           the multi-node runs on a 3-node lab (no root needed),
-#                           and a timeline of its heartbeats (build/demo-lab/)
+#                           and a timeline of its heartbeats (build/default/demo-lab/)
 #   make diagrams           docs/diagrams/*.png again from their .dot (graphviz)
 #   make grade-self         grade (the grader) on the kit's own six programs
 #                           (GRADE_FLAGS=--lab: across a lab's machines too)
@@ -271,9 +271,11 @@ demo: all
 	BINDIR=$(abspath $(BINDIR)) scripts/demo
 
 # The multi-node runs of the course on a lab of network namespaces (as
-# root, or in a user namespace of your own: scripts/netlab check).
+# root, or in a user namespace of your own: scripts/netlab check); the
+# heartbeats' receiver's JSON lines, and their timeline (gnuplot), are
+# left in $(BUILD)/demo-lab/.
 demo-lab: all
-	BINDIR=$(abspath $(BINDIR)) scripts/demo-lab
+	BINDIR=$(abspath $(BINDIR)) DEMO_LAB_OUT=$(abspath $(BUILD))/demo-lab scripts/demo-lab
 
 # The pictures of README: each docs/diagrams/NAME.png is drawn by dot
 # (graphviz) from NAME.dot beside it, and committed, so that README shows
