@@ -126,6 +126,12 @@ test_expect_success GNUPLOT 'a PNG: beside the log by default, or where -o says'
 	is_png "my picture.png"
 '
 
+test_expect_success GNUPLOT 'a PNG that cannot be written: exit 1, why, and nothing drawn on stdout' '
+	test_expect_code 1 "$timeline" log.jsonl -o nosuchdir/t.png >out 2>err &&
+	! test -s out &&
+	grep -q "^timeline: nosuchdir/t.png: No such file or directory$" err
+'
+
 test_expect_success 'a missing file, an empty log, a log with no JSON or no node: exit 1, and why' '
 	test_expect_code 1 "$timeline" nosuch.jsonl --data 2>err &&
 	grep -q "^timeline: nosuch.jsonl: No such file or directory$" err &&
