@@ -15,7 +15,8 @@
 # - The docs' samples of output are compared with what the command prints
 #   (numbers and the host name "laptop" stand for any; "..." for lines
 #   left out, and at the end of a line for the rest of that line; a
-#   sample that does not end in "..." ends as the output does).
+#   line's leading blanks are not compared; a sample that does not end
+#   in "..." ends as the output does).
 # - What needs what is not here (mpirun, nc, man, a lab, a network
 #   namespace) is a skip that says what to install; what runs for hours or
 #   builds the tree is listed below as excluded, with the reason.
@@ -129,11 +130,12 @@ while (<$fh>) {
 	}
 	next unless $in;
 	last unless /^    (.*)/;
-	push @sample, $1;
+	(my $line = $1) =~ s/^\s+//;
+	push @sample, $line;
 }
 exit 0 unless @sample;
 open(my $oh, '<', $outf) or die "$outf: $!";
-my @out = map { s/\s+$//r } <$oh>;
+my @out = map { s/^\s+|\s+$//gr } <$oh>;
 # A sample line as a pattern: any number for a number, any name for
 # "laptop" (the docs' host), any run of two blanks or more for one; a
 # line that ends in " ..." is the start of a line (the rest left out).
@@ -347,12 +349,12 @@ wait_for() {
 
 # sample DOC CMD FILE: DOC's sample of CMD's output against FILE.
 sample() {
-	[ -n "$listing" ] || perl sample.pl "$tree/$1" "$2" "$3"
+	[ -n "$listing" ] || perl "$here/sample.pl" "$tree/$1" "$2" "$3"
 }
 # sample_soon DOC CMD FILE: the same, for a program that is still writing.
 sample_soon() {
-	[ -n "$listing" ] || wait_until 15 perl sample.pl "$tree/$1" "$2" "$3" 2>/dev/null ||
-		perl sample.pl "$tree/$1" "$2" "$3"
+	[ -n "$listing" ] || wait_until 15 perl "$here/sample.pl" "$tree/$1" "$2" "$3" 2>/dev/null ||
+		perl "$here/sample.pl" "$tree/$1" "$2" "$3"
 }
 
 # mpi_quiet: for the MPI jobs that follow, under AddressSanitizer, no
