@@ -1,6 +1,7 @@
 #!/bin/sh
 # t0005-readme - every command that README.md, scripts/README.md,
-# bench/README.md and the pages' EXAMPLES show works when pasted, as
+# bench/README.md, docs/instructors.md and the pages' EXAMPLES show works
+# when pasted, as
 # printed: run here in a directory that has the tree's bin/, scripts/ and
 # man/, the pages' installed names found on the PATH that README gives
 # (PATH=$PWD/bin:$PWD/scripts:$PATH).
@@ -13,7 +14,9 @@
 #   Ctrl-C is stopped so once the receiver has seen it.
 # - The docs' samples of output are compared with what the command prints
 #   (numbers and the host name "laptop" stand for any; "..." for lines
-#   left out; a sample that does not end in "..." ends as the output does).
+#   left out, and at the end of a line for the rest of that line; a
+#   line's leading blanks are not compared; a sample that does not end
+#   in "..." ends as the output does).
 # - What needs what is not here (mpirun, nc, man, a lab, a network
 #   namespace) is a skip that says what to install; what runs for hours or
 #   builds the tree is listed below as excluded, with the reason.
@@ -27,7 +30,7 @@
 # examples: an eth0 at 192.168.1.5/24, with a default route, so that
 # broadcast and multicast leave nothing on the machine's own network.
 # Elsewhere they run on the machine's loopback, when those ports are free.
-test_description='the commands of README, scripts/README, bench/README and the pages, as printed'
+test_description='the commands of README, scripts/README, bench/README, the instructors'"'"' guide and the pages, as printed'
 . "$(dirname "$0")/test-lib.sh"
 # Its groups start in the background at once and are reported later:
 # --run would skip their reports and leave their programs running.
@@ -37,7 +40,7 @@ if [ -n "$run_list" ]; then
 fi
 
 tree=$(cd "$TEST_DIR/.." && pwd)
-docs="README.md scripts/README.md bench/README.md $(cd "$tree" && echo man/*.1)"
+docs="README.md scripts/README.md bench/README.md docs/instructors.md $(cd "$tree" && echo man/*.1)"
 
 # The commands a doc shows, one "DOC<TAB>COMMAND" a line: in the
 # Markdown files, the code blocks' lines after "$ " (the other lines are
@@ -127,18 +130,22 @@ while (<$fh>) {
 	}
 	next unless $in;
 	last unless /^    (.*)/;
-	push @sample, $1;
+	(my $line = $1) =~ s/^\s+//;
+	push @sample, $line;
 }
 exit 0 unless @sample;
 open(my $oh, '<', $outf) or die "$outf: $!";
-my @out = map { s/\s+$//r } <$oh>;
+my @out = map { s/^\s+|\s+$//gr } <$oh>;
 # A sample line as a pattern: any number for a number, any name for
-# "laptop" (the docs' host), any run of two blanks or more for one.
+# "laptop" (the docs' host), any run of two blanks or more for one; a
+# line that ends in " ..." is the start of a line (the rest left out).
 sub pat {
+	my $s = shift;
+	my $end = $s =~ s/ \.\.\.$// ? '' : '$';
 	my $re = join '', map {
 		/^[0-9][0-9.]*$/ ? '[0-9][0-9.]*' : $_ eq 'laptop' ? '[^ ,()]+' : /^  +$/ ? ' +' : quotemeta
-	} split /([0-9][0-9.]*|laptop|  +)/, shift;
-	qr/^$re$/;
+	} split /([0-9][0-9.]*|laptop|  +)/, $s;
+	qr/^$re$end/;
 }
 my $bad = 0;
 for my $s (@sample) {
@@ -328,14 +335,26 @@ excluded() {
 	echo "# not run: $2 ($1): $3"
 }
 
+# as_default FILE: FILE, with this test's lab named as the docs name the
+# default lab ('wk3lab'), in FILE.lab.
+as_default() {
+	[ -n "$listing" ] || sed "s/'$NETLAB_PREFIX'/'wk3lab'/g" "$1" >"$1.lab"
+}
+
+# wait_for PATTERN [SECONDS]: until the server or receiver prints PATTERN.
+wait_for() {
+	[ -n "$listing" ] || wait_until "${2:-10}" grep -q -- "$1" "$out" || {
+		echo "it did not print '$1'"; cat "$out"; return 1; }
+}
+
 # sample DOC CMD FILE: DOC's sample of CMD's output against FILE.
 sample() {
-	[ -n "$listing" ] || perl sample.pl "$tree/$1" "$2" "$3"
+	[ -n "$listing" ] || perl "$here/sample.pl" "$tree/$1" "$2" "$3"
 }
 # sample_soon DOC CMD FILE: the same, for a program that is still writing.
 sample_soon() {
-	[ -n "$listing" ] || wait_until 15 perl sample.pl "$tree/$1" "$2" "$3" 2>/dev/null ||
-		perl sample.pl "$tree/$1" "$2" "$3"
+	[ -n "$listing" ] || wait_until 15 perl "$here/sample.pl" "$tree/$1" "$2" "$3" 2>/dev/null ||
+		perl "$here/sample.pl" "$tree/$1" "$2" "$3"
 }
 
 # mpi_quiet: for the MPI jobs that follow, under AddressSanitizer, no
@@ -373,7 +392,11 @@ g_udp() {
 	serve README.md 'bin/udp_receiver' &&
 	beside README.md 'bin/udp_sender -c 5' &&
 	joined &&
+	also docs/instructors.md 'bin/udp_sender -c 5' &&
+	sample docs/instructors.md 'bin/udp_sender -c 5' "$o" &&
 	sample_soon README.md 'bin/udp_receiver' "$out" &&
+	also docs/instructors.md 'bin/udp_receiver' &&
+	sample_soon docs/instructors.md 'bin/udp_receiver' "$out" &&
 	heard README.md 'bin/udp_sender --nodes 1000 -q' '-1000 ALIVE: first heartbeat' &&
 	heard README.md 'bin/udp_sender -i 200 --drop-rate 20' ' ALIVE' &&
 	stop "$rx" &&
@@ -472,19 +495,35 @@ g_lab() {
 	run README.md 'scripts/netlab check' 0 &&
 	also scripts/README.md 'scripts/netlab check' &&
 	also bench/README.md 'scripts/netlab check' &&
+	also docs/instructors.md 'scripts/netlab check' &&
+	sample docs/instructors.md 'scripts/netlab check' "$o" &&
 	run scripts/README.md 'scripts/netlab up 3' 0 "^lab '$NETLAB_PREFIX' is up: 3 nodes" &&
+	also docs/instructors.md 'scripts/netlab up 3' &&
+	as_default "$o" && sample docs/instructors.md 'scripts/netlab up 3' "$o.lab" &&
 	run scripts/README.md 'scripts/netlab addr node1' 0 '^10\.77\.3\.1$' &&
 	serve scripts/README.md 'scripts/netlab run node1 bin/tcp_server' &&
 	run scripts/README.md 'scripts/netlab run node2 bin/tcp_client 10.77.3.1 7 8 9' 0 '^3 replies, 0 failed$' &&
 	run scripts/README.md 'scripts/netlab status' 0 '^node1 .* runs tcp_server' &&
+	also docs/instructors.md 'scripts/netlab status' &&
 	stop '^connections  ' &&
 	serve scripts/README.md 'scripts/netlab run node1 bin/udp_receiver' &&
+	also docs/instructors.md 'scripts/netlab run node1 bin/udp_receiver' &&
 	heard scripts/README.md 'scripts/netlab run node2 bin/udp_sender 10.77.3.1 -n B' ' B ALIVE' &&
+	also docs/instructors.md 'scripts/netlab run node2 bin/udp_sender 10.77.3.1 -n B' &&
 	beside scripts/README.md 'scripts/netlab run node3 bin/udp_sender --broadcast -n C' &&
+	also docs/instructors.md 'scripts/netlab run node3 bin/udp_sender --broadcast -n C' &&
+	wait_for ' C ALIVE' &&
 	run scripts/README.md 'scripts/netlab cut node3' 0 '^node3: link cut$' &&
+	also docs/instructors.md 'scripts/netlab cut node3' &&
+	sample docs/instructors.md 'scripts/netlab cut node3' "$o" &&
+	# The guide's story: the heal once node3 is DEAD, as there.
+	wait_for ' C DEAD: silent for ' 15 &&
 	run scripts/README.md 'scripts/netlab heal node3' 0 '^node3: link healed$' &&
-	joined ' C ALIVE' &&
-	stop "$rx"
+	also docs/instructors.md 'scripts/netlab heal node3' &&
+	sample docs/instructors.md 'scripts/netlab heal node3' "$o" &&
+	joined ' C ALIVE again after ' &&
+	stop "$rx" &&
+	sample docs/instructors.md 'scripts/netlab run node1 bin/udp_receiver' "$out"
 }
 g_lab_bench() {
 	serve scripts/README.md 'scripts/netlab run node1 bin/tcp_server' &&
@@ -502,7 +541,9 @@ g_lab_mpi() {
 	also scripts/README.md 'scripts/netlab mpirun bin/mpi_squares -n 1000'
 }
 g_lab_down() {
-	run scripts/README.md 'scripts/netlab down' 0 "^lab '$NETLAB_PREFIX' is down$"
+	run scripts/README.md 'scripts/netlab down' 0 "^lab '$NETLAB_PREFIX' is down$" &&
+	also docs/instructors.md 'scripts/netlab down' &&
+	as_default "$o" && sample docs/instructors.md 'scripts/netlab down' "$o.lab"
 }
 g_lab_page() {
 	NETLAB_PREFIX=${NETLAB_PREFIX}p && export NETLAB_PREFIX &&
@@ -550,8 +591,12 @@ test_expect_success 'README: the PATH line finds the programs and netlab' g_path
 g_pipes() {
 	run README.md 'bin/ipc_multiprocess -n 5 -w 2' 0 '^result       OK$' &&
 	sample README.md 'bin/ipc_multiprocess -n 5 -w 2' "$o" &&
+	also docs/instructors.md 'bin/ipc_multiprocess -n 5 -w 2' &&
+	sample docs/instructors.md 'bin/ipc_multiprocess -n 5 -w 2' "$o" &&
 	run README.md 'bin/ipc_multiprocess -n 100000000 -b 1024 -q --json' 0 '"ok":true' &&
+	also docs/instructors.md 'bin/ipc_multiprocess -n 100000000 -b 1024 -q --json' &&
 	run README.md 'bin/ipc_multiprocess --stage generate -n 1000 | bin/ipc_multiprocess --stage square | bin/ipc_multiprocess --stage store' 0 '^result       OK$' &&
+	also docs/instructors.md 'bin/ipc_multiprocess --stage generate -n 1000 | bin/ipc_multiprocess --stage square | bin/ipc_multiprocess --stage store' &&
 	run man/ipc_multiprocess.1 'ipc_multiprocess -n 5 -w 2' 0 '^result       OK$' &&
 	same man/ipc_multiprocess.1 'ipc_multiprocess -n 100000000 -b 1024 -q --json' &&
 	run man/ipc_multiprocess.1 'ipc_multiprocess --stage generate -n 1000 | ipc_multiprocess --stage square | ipc_multiprocess --stage store' 0 '^result       OK$'
@@ -599,6 +644,9 @@ fault() {
 g_fault() {
 	own_pids &&
 	fault README.md 'bin/ipc_multiprocess -n 4000000000 -w 2 -q' 'ps -o pid,comm --ppid $(pgrep -n -x ipc_multiproces)' &&
+	also docs/instructors.md 'bin/ipc_multiprocess -n 4000000000 -w 2 -q' &&
+	also docs/instructors.md 'ps -o pid,comm --ppid $(pgrep -n -x ipc_multiproces)' &&
+	sample docs/instructors.md 'ps -o pid,comm --ppid $(pgrep -n -x ipc_multiproces)' "$o" &&
 	same man/ipc_multiprocess.1 'ipc_multiprocess -n 4000000000 -w 2 -q' &&
 	same man/ipc_multiprocess.1 'ps -o pid,comm --ppid $(pgrep -n -x ipc_multiproces)' &&
 	also man/ipc_multiprocess.1 'kill -9'
@@ -609,6 +657,8 @@ test_expect_success 'example 1, watching a fault: the run, ps, kill -9 of a work
 g_threads() {
 	run README.md 'bin/threading_example -n 6 -c 2 -s 2' 0 '^result       OK$' &&
 	sample README.md 'bin/threading_example -n 6 -c 2 -s 2' "$o" &&
+	also docs/instructors.md 'bin/threading_example -n 6 -c 2 -s 2' &&
+	sample docs/instructors.md 'bin/threading_example -n 6 -c 2 -s 2' "$o" &&
 	run man/threading_example.1 'threading_example -n 8 -c 2 -s 2' 0 '^result       OK$' &&
 	run man/threading_example.1 'threading_example -n 1000000 -c 2 -q' 0 '^result       OK$'
 }
@@ -616,6 +666,8 @@ test_expect_success 'example 2, threads: README and threading_example(1)' g_thre
 # --racy loses results on every run, says so, and exits 1 (README).
 g_racy() {
 	run README.md 'bin/threading_example -n 2000000 -c 2 --racy -q' 1 '^racy  ' &&
+	also docs/instructors.md 'bin/threading_example -n 2000000 -c 2 --racy -q' &&
+	sample docs/instructors.md 'bin/threading_example -n 2000000 -c 2 --racy -q' "$o" &&
 	run man/threading_example.1 'threading_example -n 2000000 -c 4 --racy -q' 1 '^racy  '
 }
 test_expect_success NOT_TSAN 'example 2, --racy: README and threading_example(1)' g_racy
@@ -626,13 +678,25 @@ g_tcp() {
 	serve README.md 'bin/tcp_server' &&
 	run README.md 'bin/tcp_client' 0 '^10 replies, 0 failed$' &&
 	sample README.md 'bin/tcp_client' "$o" &&
+	also docs/instructors.md 'bin/tcp_client' &&
+	sample docs/instructors.md 'bin/tcp_client' "$o" &&
 	sample_soon README.md 'bin/tcp_server' "$out" &&
 	run README.md 'seq 1 1000000 | bin/tcp_client -q -' 0 '^1000000 replies, 0 failed$' &&
 	stop '^connections  2$' &&
 	serve README.md 'bin/tcp_server -m fork -p 6000 -b 127.0.0.1' &&
+	also docs/instructors.md 'bin/tcp_server -m fork -p 6000 -b 127.0.0.1' &&
 	run README.md 'bin/tcp_client -p 6000 --bench -c 50 -P 16 -n 200000' 0 '^errors       0$' &&
+	also docs/instructors.md 'bin/tcp_client -p 6000 --bench -c 50 -P 16 -n 200000' &&
 	run README.md 'bin/tcp_client 127.0.0.1 -p 6000' 0 '^10 replies, 0 failed$' &&
-	stop '^connections  51$'
+	stop '^connections  51$' &&
+	# The guide's -p 0: the client given the port the server printed.
+	serve docs/instructors.md 'bin/tcp_server -p 0 -b 127.0.0.1' &&
+	sample docs/instructors.md 'bin/tcp_server -p 0 -b 127.0.0.1' "$out" &&
+	{ ! printed docs/instructors.md 'bin/tcp_client -p 40827 7' || {
+		port=$(server_port "$out") &&
+		test_within 60 $RUN_ON sh -c "bin/tcp_client -p $port 7" >"$o" 2>"$o.err" &&
+		sample docs/instructors.md 'bin/tcp_client -p 40827 7' "$o"; }; } &&
+	stop '^connections  1$'
 }
 test_expect_success LOOP 'example 3, TCP: README, two terminals' g_tcp
 g_tcp_pages() {
@@ -654,10 +718,16 @@ g_nc() {
 	serve README.md 'bin/tcp_server' &&
 	printf '7\nQUIT\n' >typed && stdin=typed &&
 	run README.md 'nc localhost 65432' 0 '^49$' &&
+	also docs/instructors.md 'nc localhost 65432' &&
+	sample docs/instructors.md 'nc localhost 65432' "$o" &&
 	run man/tcp_server.1 'nc localhost 65432' 0 '^49$' &&
 	stdin=/dev/null &&
 	run README.md 'echo 7 | nc -N localhost 65432' 0 '^49$' &&
-	stop '^connections  3$'
+	also docs/instructors.md 'echo 7 | nc -N localhost 65432' &&
+	sample docs/instructors.md 'echo 7 | nc -N localhost 65432' "$o" &&
+	stop '^connections  3$' &&
+	also docs/instructors.md 'bin/tcp_server' &&
+	sample docs/instructors.md 'bin/tcp_server' "$out"
 }
 test_expect_success LOOP,NC 'example 3, TCP: nc as the client' g_nc
 g_uring() {
@@ -674,6 +744,8 @@ g_mpi() {
 	mpi_quiet &&
 	run README.md 'mpirun --oversubscribe -np 4 bin/mpi_squares -n 5' 0 '^result       OK$' &&
 	sample README.md 'mpirun --oversubscribe -np 4 bin/mpi_squares -n 5' "$o" &&
+	also docs/instructors.md 'mpirun --oversubscribe -np 4 bin/mpi_squares -n 5' &&
+	sample docs/instructors.md 'mpirun --oversubscribe -np 4 bin/mpi_squares -n 5' "$o" &&
 	run man/mpi_squares.1 'mpirun --oversubscribe -np 4 mpi_squares -n 8' 0 '^result       OK$'
 }
 test_expect_success MPI,MPI_NOT_TSAN 'example 5, MPI: README and mpi_squares(1), the first' g_mpi
@@ -697,14 +769,17 @@ test_expect_success MPI,MPI_NOT_TSAN,EXPENSIVE 'example 5, MPI: a hostfile (one 
 # The pages, from the tree and installed under the reader's home.
 g_man() {
 	run README.md 'man ./man/tcp_server.1' 0 'tcp_server' &&
+	also docs/instructors.md 'man ./man/tcp_server.1' &&
 	run README.md 'man ./man/week3.7' 0 'week3' &&
 	run scripts/README.md 'man ./man/netlab.1' 0 'netlab' &&
 	run README.md 'man ./man/grade.1' 0 'grade' &&
+	also docs/instructors.md 'man ./man/grade.1' &&
 	mkdir -p home && HOME=$TRASH/home && export HOME &&
 	# From the top of the tree, as a user types it (not as a sub-make of
 	# the suite's), installing the programs under test.
 	(cd "$tree" && unset MAKEFLAGS MFLAGS MAKELEVEL && export BINDIR &&
 	 run README.md 'make install PREFIX=$HOME/.local') &&
+	also docs/instructors.md 'make install PREFIX=$HOME/.local' &&
 	{ [ -n "$listing" ] || test -x home/.local/bin/tcp_server; } &&
 	MANPATH=$HOME/.local/share/man: && export MANPATH &&
 	run README.md 'man tcp_server' 0 'tcp_server'
@@ -716,13 +791,36 @@ test_expect_success MAN 'the pages: from the tree, and installed in a home' g_ma
 g_grade() {
 	run README.md 'bin/grade tcp-server --list' 0 '^tcp-server\.squares  *basic  *course,full ' &&
 	also man/grade.1 'bin/grade tcp-server --list' &&
+	also docs/instructors.md 'bin/grade tcp-server --list' &&
+	sample docs/instructors.md 'bin/grade tcp-server --list' "$o" &&
 	run README.md 'bin/grade tcp-server --only tcp-server.idle-client -- bin/tcp_server -m iterative -p {port} -b 127.0.0.1 -q' 1 \
 		'^not ok 1 - tcp-server\.idle-client \[concurrency\] ' &&
 	sample README.md 'bin/grade tcp-server --only tcp-server.idle-client -- bin/tcp_server -m iterative -p {port} -b 127.0.0.1 -q' "$o" &&
+	also docs/instructors.md 'bin/grade tcp-server --only tcp-server.idle-client -- bin/tcp_server -m iterative -p {port} -b 127.0.0.1 -q' &&
 	also man/grade.1 'grade tcp-server -- python3 server.py {port}' &&
 	also man/grade.1 'bin/grade tcp-server --profile full -- bin/tcp_server -p {port} -b 127.0.0.1'
 }
 test_expect_success 'grade(1): the checks of a spec' g_grade
+
+# The guide's batch of hand-ins: the course's Python server (full marks)
+# and its one-client-at-a-time variant, graded two at a time, then the
+# line per student.
+g_batch() {
+	if [ -z "$listing" ]; then
+		mkdir -p batch/submissions/alice batch/submissions/bob &&
+		cp "$tree/tests/grade/course/tcp_server.py" batch/submissions/alice/server.py &&
+		cp "$tree/tests/grade/flawed/tcp_server_iterative.py" batch/submissions/bob/server.py &&
+		chmod -R a+rX batch && cd batch || return 1
+	fi
+	(PATH=$here/bin:$PATH &&
+	 run docs/instructors.md "ls -d submissions/*/ | xargs -P 2 -I{} sh -c 'cd {} && grade tcp-server --json results.json -- python3 server.py {port} >grade.tap'" 123 &&
+	 { [ -n "$listing" ] || grep -q '"score"' submissions/bob/results.json; } &&
+	 run docs/instructors.md "for d in submissions/*/; do echo \"\$d \$(sed -n 's/^# *total *//p' \$d/grade.tap)\"; done" 0 '^submissions/alice/ ' &&
+	 sample docs/instructors.md "for d in submissions/*/; do echo \"\$d \$(sed -n 's/^# *total *//p' \$d/grade.tap)\"; done" "$o")
+	rc=$?
+	cd "$here" && return $rc
+}
+test_expect_success PYTHON3,EXPENSIVE 'the guide: grade on a batch of hand-ins' g_batch
 
 late LOOP 'example 4, UDP: README, two terminals' g_udp
 late LOOP 'example 4, UDP: udp_receiver(1), udp_sender(1)' g_udp_pages
@@ -735,6 +833,11 @@ late LAB 'the lab: scripts/README, down' g_lab_down
 late LAB,EXPENSIVE 'the lab: netlab(1)' g_lab_page
 
 excluded README.md 'make' 'the build: make test has just run it'
+excluded docs/instructors.md 'make test' 'the suite this test is part of'
+excluded docs/instructors.md 'make demo' 'every example again, narrated: CI runs it'
+excluded docs/instructors.md 'make demo-lab' 'the lab recipes again, narrated: CI runs it'
+excluded docs/instructors.md 'make install' 'part of a sentence: make install PREFIX=$HOME/.local runs above'
+excluded docs/instructors.md 'sudo apt-get install openmpi-bin libopenmpi-dev' 'installs packages: the administrator'"'"'s step'
 excluded README.md 'make V=1' 'the build: make test has just run it'
 excluded README.md 'make mpi' 'the build: make test has just run it'
 excluded README.md 'make test' 'the suite this test is part of'
@@ -788,7 +891,7 @@ excluded scripts/README.md 'netlab mpirun' 'part of a sentence: scripts/netlab m
 # The listing pass: what the tests above run.
 (listing=1
 for g in g_path g_pipes g_fault g_threads g_racy g_tcp g_tcp_pages g_nc g_uring g_udp g_udp_pages g_lan \
-         g_mpi g_mpi_more g_hostfile g_lab g_lab_bench g_lab_loss g_lab_mpi g_lab_down g_lab_page g_man g_grade; do
+         g_mpi g_mpi_more g_hostfile g_lab g_lab_bench g_lab_loss g_lab_mpi g_lab_down g_lab_page g_man g_grade g_batch; do
 	$g
 done)
 
