@@ -172,7 +172,7 @@ EOF
 
 # This directory plays the top of the tree.
 here=$TRASH
-ln -s "$BINDIR" bin && ln -s "$tree/scripts" scripts && ln -s "$tree/man" man || exit 1
+ln -s "$BINDIR" bin && ln -s "$tree/scripts" scripts && ln -s "$tree/man" man && ln -s "$tree/docs" docs || exit 1
 
 # As root, mpirun refuses to run unless told (README, example 5).
 if [ "$(id -u)" -eq 0 ]; then
@@ -786,6 +786,13 @@ g_man() {
 }
 test_expect_success MAN 'the pages: from the tree, and installed in a home' g_man
 
+# scripts/README's timeline, from the log of README's picture.
+g_timeline() {
+	run scripts/README.md 'scripts/timeline docs/timeline.jsonl --data' 0 '^node3 DEAD ' &&
+	sample scripts/README.md 'scripts/timeline docs/timeline.jsonl --data' "$o"
+}
+test_expect_success 'scripts/timeline: the intervals of README'"'"'s timeline' g_timeline
+
 # grade(1): what a server is checked for (t7001 grades the kit's own
 # programs and the course's Python with it).
 g_grade() {
@@ -833,6 +840,9 @@ late LAB 'the lab: scripts/README, down' g_lab_down
 late LAB,EXPENSIVE 'the lab: netlab(1)' g_lab_page
 
 excluded README.md 'make' 'the build: make test has just run it'
+excluded README.md 'make diagrams' 'redraws committed pictures: t5003 renders every .dot'
+excluded scripts/README.md 'bin/udp_receiver -q --json > rx.jsonl' 'a receiver until Ctrl-C, into the log the next line reads: t5003 draws a real receiver'"'"'s log'
+excluded scripts/README.md 'scripts/timeline rx.jsonl --mark 3200=cut --mark 5.2s=heal' 'reads the reader'"'"'s rx.jsonl: t5003 draws one with marks'
 excluded docs/instructors.md 'make test' 'the suite this test is part of'
 excluded docs/instructors.md 'make demo' 'every example again, narrated: CI runs it'
 excluded docs/instructors.md 'make demo-lab' 'the lab recipes again, narrated: CI runs it'
@@ -891,7 +901,7 @@ excluded scripts/README.md 'netlab mpirun' 'part of a sentence: scripts/netlab m
 # The listing pass: what the tests above run.
 (listing=1
 for g in g_path g_pipes g_fault g_threads g_racy g_tcp g_tcp_pages g_nc g_uring g_udp g_udp_pages g_lan \
-         g_mpi g_mpi_more g_hostfile g_lab g_lab_bench g_lab_loss g_lab_mpi g_lab_down g_lab_page g_man g_grade g_batch; do
+         g_mpi g_mpi_more g_hostfile g_lab g_lab_bench g_lab_loss g_lab_mpi g_lab_down g_lab_page g_man g_timeline g_grade g_batch; do
 	$g
 done)
 
