@@ -12,6 +12,8 @@
 #   make demo               the examples, narrated, on this machine
 #   make demo-lab           the multi-node runs on a 3-node lab (no root needed)
 #   make grade-self         grade (the grader) on the kit's own six programs
+#   make exercises          the exercises' starting points (exercises/README.md)
+#   make exercises-check    each exercise's check: starting points fail, solutions pass
 #                           (GRADE_FLAGS=--lab: across a lab's machines too)
 #   make install PREFIX=/usr/local DESTDIR=   after 'make': programs, netlab, pages
 #   make V=1                the full compiler commands, not one short line a file
@@ -128,7 +130,7 @@ $(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
 # What links lib/mac.o links libsodium (when there is one).
 $(addprefix $(BINDIR)/,$(MAC_USERS)) $(UNIT_TESTS) $(HELPERS): LDLIBS += $(SODIUM_LIB)
 
-.PHONY: all mpi mpi-missing uring-missing sodium-missing build-tests test test-full asan tsan bench fuzz demo demo-lab grade-self install uninstall dist version clean
+.PHONY: all mpi mpi-missing uring-missing sodium-missing build-tests test test-full asan tsan bench fuzz demo demo-lab grade-self exercises exercises-check install uninstall dist version clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -217,6 +219,15 @@ grade-self: all
 	  $(B)/grade $$spec --profile full $$flags $${line#* } || rc=1; \
 	done; exit $$rc
 
+# The exercises (exercises/README.md) have a Makefile of their own, for
+# students to type 'make -C exercises check EX=N'; these build their
+# starting points, and run what keeps them honest (tests/t8001): every
+# starting point fails its check, every solution passes it.
+exercises: $(BINDIR)/grade
+	@$(MAKE) --no-print-directory -C exercises
+exercises-check:
+	@$(MAKE) --no-print-directory test T=tests/t8001-exercises.sh
+
 # Every line each script prints goes to bench/out/results.jsonl too;
 # bench/report then writes results.json and report.md (with plots).
 BENCH_ENV = BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) $(if $(QUICK),QUICK=$(QUICK))
@@ -304,6 +315,6 @@ version:
 	@echo '$(VERSION)'
 
 clean:
-	rm -rf build bin tests/trash
+	rm -rf build bin tests/trash exercises/build
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
