@@ -15,6 +15,8 @@
 #   make diagrams           docs/diagrams/*.png again from their .dot (graphviz)
 #   make grade-self         grade (the grader) on the kit's own six programs
 #                           (GRADE_FLAGS=--lab: across a lab's machines too)
+#   make exercises          the exercises' starting points (exercises/README.md)
+#   make exercises-check    each exercise's check: starting points fail, solutions pass
 #   make install PREFIX=/usr/local DESTDIR=   after 'make': programs, netlab, pages
 #   make V=1                the full compiler commands, not one short line a file
 #   make uninstall PREFIX=/usr/local DESTDIR=
@@ -130,7 +132,7 @@ $(HELPERS): $(BUILD)/%: $(BUILD)/%.o $(LIB_OBJS)
 # What links lib/mac.o links libsodium (when there is one).
 $(addprefix $(BINDIR)/,$(MAC_USERS)) $(UNIT_TESTS) $(HELPERS): LDLIBS += $(SODIUM_LIB)
 
-.PHONY: all mpi mpi-missing uring-missing sodium-missing build-tests test test-full asan tsan bench fuzz demo demo-lab diagrams grade-self install uninstall dist version clean
+.PHONY: all mpi mpi-missing uring-missing sodium-missing build-tests test test-full asan tsan bench fuzz demo demo-lab diagrams grade-self exercises exercises-check install uninstall dist version clean
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -218,6 +220,15 @@ grade-self: all
 	  echo "== grade $$spec --profile full $$flags"; \
 	  $(B)/grade $$spec --profile full $$flags $${line#* } || rc=1; \
 	done; exit $$rc
+
+# The exercises (exercises/README.md) have a Makefile of their own, for
+# students to type 'make -C exercises check EX=N'; these build their
+# starting points, and run what keeps them honest (tests/t8001): every
+# starting point fails its check, every solution passes it.
+exercises: $(BINDIR)/grade
+	@$(MAKE) --no-print-directory -C exercises
+exercises-check:
+	@$(MAKE) --no-print-directory test T=tests/t8001-exercises.sh
 
 # Every line each script prints goes to bench/out/results.jsonl too;
 # bench/report then writes results.json and report.md (with plots).
@@ -318,6 +329,6 @@ version:
 	@echo '$(VERSION)'
 
 clean:
-	rm -rf build bin tests/trash
+	rm -rf build bin tests/trash exercises/build
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

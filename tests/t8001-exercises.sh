@@ -1,0 +1,178 @@
+#!/bin/sh
+# t8001-exercises - the exercises (exercises/) kept honest: every
+# starting point builds without a warning under gcc and clang and fails
+# its check (make -C exercises check EX=N) the way exercises/README.md
+# says a student sees it; every solution passes it, grade's exit status
+# and table; the answers' predicted lines (solutions/*.md) are what grade
+# and the lab print.  make test runs one or two checks of each spec
+# (--only); make test-full (EXPENSIVE) runs every check, as printed.
+test_description='exercises: starting points fail their checks, solutions pass, answers hold'
+. "$(dirname "$0")/test-lib.sh"
+
+ex="$TEST_DIR/../exercises"
+sol="$ex/solutions"
+grade="$BINDIR/grade"
+grade_as_root_if_hidden
+# The make of 'make test' passes its settings down (MAKEFLAGS): the
+# exercises' make is started afresh, as a student starts it.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+
+# Built here, not in exercises/build: made before the first test, so
+# that what a passing test builds stays for the next.
+mkdir gcc
+
+# Two checks of the five of tcp-server.  (Quoted for the shell of
+# make's recipe: the pattern is grade's, not a file name.)
+only3="--only 'tcp-server.[ci]*'"
+
+test_lazy_prereq GCC 'needs gcc (apt-get install gcc)' 'command -v gcc'
+test_lazy_prereq CLANG 'needs clang (apt-get install clang)' 'command -v clang'
+test_lazy_prereq MPICC 'needs Open MPI: apt-get install openmpi-bin libopenmpi-dev' '
+	command -v mpicc && command -v mpirun
+'
+lab_why=$("$TEST_DIR/../scripts/netlab" check 2>&1) && lab_why=
+test_lazy_prereq LAB "${lab_why#netlab: }" 'test -z "$lab_why"'
+
+# check EX [make arguments...]: 'make -C exercises check EX=N' on what
+# gcc built here, with the grade of this build; its output in out.EX
+# (out.EX.sol with SOL=1), its status returned.
+check() {
+	_ex=$1
+	shift
+	_out=out.$_ex
+	case " $* " in *" SOL=1 "*) _out=$_out.sol ;; esac
+	make --no-print-directory -C "$ex" check EX="$_ex" CC=gcc B="$TRASH/gcc" \
+		S="$TRASH/gcc/sol" GRADE="$grade" "$@" >"$_out" 2>&1
+}
+
+# fails OUT LINE...: the check in OUT failed (make said so, grade's table
+# lost points), and each LINE (a grep pattern) is in what it printed.
+fails() {
+	_f=$1
+	shift
+	grep -q "^make\(\[[0-9]*\]\)\{0,1\}: \*\*\* .*check.* Error" "$_f" && grep -q "^#   total .* failed)" "$_f" ||
+		{ echo "expected a failed check:"; cat "$_f"; return 1; }
+	for _l; do
+		grep -q -e "$_l" "$_f" || { echo "expected \"$_l\" in:"; cat "$_f"; return 1; }
+	done
+}
+
+# passes OUT 'GOT / MAX': the check in OUT passed with that table.
+passes() {
+	! grep -q "^make\(\[[0-9]*\]\)\{0,1\}: \*\*\*" "$1" && ! grep -q "^not ok" "$1" &&
+	test "$(total "$1")" = "$2" || { echo "expected $2:"; cat "$1"; return 1; }
+}
+
+# predicted ANSWER: the lines an answer predicts (its ```predicted
+# block), as grep patterns: any figure where it has one (not in a name
+# such as n2 or 1-pipeline), and any kernel's
+# name of the pipe read (pipe_read, anon_pipe_read).
+predicted() {
+	sed -n '/^ *```predicted$/,/^ *```$/{/```/d;s/^ *//;p;}' "$1" |
+	sed -e 's/\([^a-z0-9]\)[0-9][0-9]*/\1[0-9]*/g' \
+	    -e 's/waiting in pipe_read/waiting in [a-z_]*pipe_read/'
+}
+
+# in_order PATTERNS FILE: each line of PATTERNS matches a line of FILE,
+# in that order.
+in_order() {
+	_at=0
+	while IFS= read -r _p; do
+		_n=$(tail -n +$((_at + 1)) "$2" | grep -n -m1 -e "$_p" | cut -d: -f1)
+		[ -n "$_n" ] || { echo "not after line $_at of $2: $_p"; cat "$2"; return 1; }
+		_at=$((_at + _n))
+	done <"$1"
+}
+
+# Built whole by gcc (what the checks below run), and through clang's
+# front end (its warnings need no more, and time is short).
+test_expect_success GCC,CLANG 'every starting point and solution compiles clean: gcc and clang, -Werror' '
+	make --no-print-directory -j2 -C "$ex" all solutions CC=gcc CFLAGS_EXTRA=-Werror \
+		B="$TRASH/gcc" S="$TRASH/gcc/sol" >build.gcc 2>&1 || { cat build.gcc; exit 1; }
+	make --no-print-directory -C "$ex" syntax CC=clang CFLAGS_EXTRA=-Werror >build.clang 2>&1 ||
+		{ cat build.clang; exit 1; }
+	! grep -i "warning" build.gcc build.clang &&
+	test -x gcc/1-pipeline && test -x gcc/4-receiver && test -x gcc/sol/3-server &&
+	test "$(grep -c "^clang -fsyntax-only " build.clang)" -ge 8
+'
+
+# (That a starting point lacks the answer is shown by its failing check.)
+test_expect_success 'each starting point has its EXERCISE; the solutions have none' '
+	for f in 1-pipe-ends/pipeline.c:1-pipeline 2-queue/queue.c:2-queue \
+		 3-fork-server/server.c:3-server 4-suspect/receiver.c:4-receiver \
+		 5-mpi/pipeline_mpi.c:5-pipeline; do
+		grep -q "EXERCISE:" "$ex/${f%%:*}" || { echo "${f%%:*}: no EXERCISE"; exit 1; }
+		test -f "$sol/${f#*:}.c" || { echo "no solution ${f#*:}.c"; exit 1; }
+	done &&
+	! grep -rn "EXERCISE" "$sol"
+'
+
+# The two starting points that hang are checked side by side, each
+# waiting out grade's 10 s asleep, while the solutions run.
+test_expect_success GCC 'exercises 1 and 2: the starting points hang where the answer says; the solutions pass' '
+	check 1 GRADE_FLAGS="--only ipc.sum" &
+	a=$!
+	check 2 GRADE_FLAGS="--only threads.sum" &
+	b=$!
+	check 1 SOL=1 && passes out.1.sol "5 / 5" &&
+	check 2 SOL=1 && passes out.2.sol "8 / 8" &&
+	{ grep -q "^ThreadSanitizer: no data race" out.2.sol ||
+	  grep -q "^ThreadSanitizer is not available" out.2.sol; } || exit 1
+	wait $a; wait $b
+	fails out.1 "^not ok 1 - ipc.sum " "it did not end within 10 s" &&
+	predicted "$sol/1-pipe-ends.md" >predicted.1 && test -s predicted.1 &&
+	in_order predicted.1 out.1 &&
+	test "$(grep -c "^#     pid " out.1)" -eq 3 &&
+	fails out.2 "^not ok 1 - threads.sum " "it did not end within 10 s" \
+		"^#     pid [0-9]* 2-queue (the program), waiting in futex"
+'
+
+test_expect_success GCC 'exercises 3 and 4: the starting points lose the checks README names; the solutions pass' '
+	check 3 GRADE_FLAGS="--only tcp-server.idle-client"
+	fails out.3 "^not ok 1 - tcp-server.idle-client " "got: nothing within 2000 ms" &&
+	check 3 SOL=1 GRADE_FLAGS="$only3" && passes out.3.sol "4 / 4" &&
+	check 4 GRADE_FLAGS="--only udp-receiver.dead"
+	fails out.4 "^not ok 1 - udp-receiver.dead " "SUSPECT at -1 ms" \
+		"no line with hb-delta and SUSPECT" &&
+	check 4 SOL=1 GRADE_FLAGS="--only udp-receiver.dead" && passes out.4.sol "2 / 2"
+'
+
+test_expect_success GCC,MPICC 'exercise 5 on mpirun: the starting point lacks the squares, the solution has them' '
+	check 5 GRADE_FLAGS="--only ipc.sum"
+	fails out.5 "^not ok 1 - ipc.sum " "its output does not show the sum of the squares of 1..1000" &&
+	check 5 SOL=1 && passes out.5.sol "5 / 5"
+'
+
+# The experiment of exercise 6, as make check EX=6 runs it; each node's
+# state lines are the answer's, in its order.
+test_expect_success LAB 'exercise 6: the lab prints the lines the answer predicts' '
+	make --no-print-directory -C "$ex" check EX=6 >out.6 2>&1 || { cat out.6; exit 1; }
+	predicted "$sol/6-lab-cut.md" >predicted.6 &&
+	for n in n2 n3; do
+		grep "^$n [A-Z]" predicted.6 >p.$n && grep "^$n [A-Z]" out.6 >o.$n &&
+		test "$(wc -l <p.$n)" -eq "$(wc -l <o.$n)" && in_order p.$n o.$n ||
+			{ echo "$n: predicted"; cat p.$n; echo "printed"; cat out.6; exit 1; }
+	done &&
+	grep -q "^n3  *10\.77\.3\.3:[0-9]*  *ALIVE  *[0-9]*  *[1-9][0-9]* " out.6 &&
+	grep -q "^n2  *10\.77\.3\.2:[0-9]*  *ALIVE  *[0-9]*  *0 " out.6
+'
+
+# Every check of each spec, exactly as README prints it.
+test_expect_success GCC,EXPENSIVE 'make test-full: every check, starting points and solutions' '
+	check 1 &
+	a=$!
+	check 2 &
+	b=$!
+	check 3
+	fails out.3 "^not ok [0-9]* - tcp-server.clients " "^not ok [0-9]* - tcp-server.many " &&
+	test "$(lost out.3)" = "tcp-server.clients tcp-server.idle-client tcp-server.many" &&
+	check 3 SOL=1 && passes out.3.sol "15 / 15" || exit 1
+	check 4
+	fails out.4 && test "$(lost out.4)" = "udp-receiver.dead" &&
+	check 4 SOL=1 && passes out.4.sol "8 / 8" || exit 1
+	wait $a; wait $b
+	fails out.1 && test "$(lost out.1)" = "ipc.sum ipc.large" &&
+	fails out.2 && test "$(lost out.2)" = "threads.sum threads.race threads.no-deadlock"
+'
+
+test_done
