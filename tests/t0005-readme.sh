@@ -841,6 +841,8 @@ late LAB,EXPENSIVE 'the lab: netlab(1)' g_lab_page
 
 excluded README.md 'make' 'the build: make test has just run it'
 excluded README.md 'make diagrams' 'redraws committed pictures: t5003 renders every .dot'
+excluded docs/instructors.md 'make -C exercises check EX=N' 'a pattern (N an exercise): t8001 checks every exercise so'
+excluded docs/instructors.md 'make -C exercises check EX=N SOL=1' 'a pattern (N an exercise): t8001 checks every solution so'
 excluded scripts/README.md 'bin/udp_receiver -q --json > rx.jsonl' 'a receiver until Ctrl-C, into the log the next line reads: t5003 draws a real receiver'"'"'s log'
 excluded scripts/README.md 'scripts/timeline rx.jsonl --mark 3200=cut --mark 5.2s=heal' 'reads the reader'"'"'s rx.jsonl: t5003 draws one with marks'
 excluded docs/instructors.md 'make test' 'the suite this test is part of'
