@@ -99,5 +99,7 @@ int main(int argc, char **argv)
         else
             printf("held %zu\n", held);
     }
-    return 0;
+    freeaddrinfo(ai);
+    free(req);
+    return 0;                   /* exit closes the connections */
 }
