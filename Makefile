@@ -232,11 +232,15 @@ exercises-check:
 
 # Every line each script prints goes to bench/out/results.jsonl too;
 # bench/report then writes results.json and report.md (with plots).
-BENCH_ENV = BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) $(if $(QUICK),QUICK=$(QUICK))
+# BENCH_SCRIPTS=cost runs only some; OLD_BINDIR=DIR adds bench/cost's rows
+# for an older build's tcp_server (DIR/tcp_server), taking turns with ours.
+BENCH_SCRIPTS ?= run tcp latency udp cost
+BENCH_ENV = BINDIR=$(abspath $(BINDIR)) HELPERDIR=$(abspath $(BUILD)) $(if $(QUICK),QUICK=$(QUICK)) \
+	    $(if $(OLD_BINDIR),OLD_BINDIR=$(abspath $(OLD_BINDIR)))
 bench: all $(HELPERS)
 	bench/deps
 	@mkdir -p bench/out && : >bench/out/results.jsonl
-	@for s in run tcp latency udp; do \
+	@for s in $(BENCH_SCRIPTS); do \
 	  echo "== bench/$$s" >&2; \
 	  { $(BENCH_ENV) bench/$$s; echo $$? >bench/out/.rc; } | tee -a bench/out/results.jsonl; \
 	  [ "$$(cat bench/out/.rc)" = 0 ] || exit 1; \
