@@ -28,10 +28,13 @@ void conn_init(struct conn *c, int fd, const struct sockaddr_storage *peer,
 static char *spare_get(struct conn_spares *s, bool reply, size_t size)
 {
     unsigned *count = s == NULL ? NULL : reply ? &s->outs : &s->ins;
+    unsigned *unused = s == NULL ? NULL : reply ? &s->outs_unused : &s->ins_unused;
 
-    if (count != NULL && *count > 0)
-        return (reply ? s->out : s->in)[--*count];
-    return malloc(size);
+    if (count == NULL || *count == 0)
+        return malloc(size);
+    if (--*count < *unused)
+        *unused = *count;
+    return (reply ? s->out : s->in)[*count];
 }
 
 static void spare_put(struct conn_spares *s, bool reply, char *buf)
@@ -69,6 +72,16 @@ void conn_rest(struct conn *c, struct conn_spares *s)
         spare_put(s, true, c->out);
         c->out = NULL;
     }
+}
+
+void conn_spares_trim(struct conn_spares *s)
+{
+    for (; s->ins_unused > 0; s->ins_unused--)
+        free(s->in[--s->ins]);
+    for (; s->outs_unused > 0; s->outs_unused--)
+        free(s->out[--s->outs]);
+    s->ins_unused = s->ins;
+    s->outs_unused = s->outs;
 }
 
 void conn_spares_free(struct conn_spares *s)

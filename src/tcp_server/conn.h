@@ -17,7 +17,7 @@
 enum {
     CONN_READ_SIZE = 8 * 1024,  /* bytes read at a time */
     CONN_OUT_CAP = 16 * 1024,   /* replies held before they must be sent */
-    CONN_SPARES = 128,          /* buffers of each kind an event loop keeps spare */
+    CONN_SPARES = 1024,         /* spare buffers of each kind a loop keeps, at most */
 };
 
 struct conn {
@@ -41,13 +41,19 @@ struct conn {
  * back here, and the next client to speak takes them, so that an idle
  * client costs its struct and its socket, not 25 KiB; and a busy one
  * takes the same buffers again and again, with no malloc per request.
- * At most CONN_SPARES of each kind are kept; more are freed.
+ * At most CONN_SPARES of each kind are kept (more are freed), and those
+ * not taken between two conn_spares_trim are freed then: as many spares
+ * as the loop's clients need at once, and no more for long.
  */
 struct conn_spares {
     unsigned ins, outs;
+    unsigned ins_unused, outs_unused;   /* the fewest spares there were since the trim */
     char *in[CONN_SPARES];      /* line buffers (struct linebuf's storage) */
     char *out[CONN_SPARES];     /* reply buffers, CONN_OUT_CAP bytes */
 };
+
+/* Free the spares no client took since the last trim (call it now and then). */
+void conn_spares_trim(struct conn_spares *s);
 
 /* Free the spares (the loop's end). */
 void conn_spares_free(struct conn_spares *s);

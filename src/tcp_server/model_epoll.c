@@ -210,10 +210,12 @@ static int watch_listener(struct loop *l)
 }
 
 /* Drop the clients silent past --idle-timeout, and those not taking
- * replies; end a pause in accepting. */
+ * replies; free the spare buffers nobody took since the last sweep; end
+ * a pause in accepting. */
 static void sweep(struct loop *l, uint64_t now)
 {
     l->last_sweep_ns = now;
+    conn_spares_trim(&l->spares);
     if (l->paused && watch_listener(l) == 0)
         l->paused = false;
     for (struct conn *c = l->conns, *next; c != NULL; c = next) {

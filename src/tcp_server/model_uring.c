@@ -419,12 +419,14 @@ static void dispatch(struct uloop *l, const struct io_uring_cqe *cqe, uint64_t n
 }
 
 /* Drop the clients silent past --idle-timeout, and those not taking
- * replies; at the stop, those whose replies outlived its deadline.  End
- * a pause in accepting. */
+ * replies; at the stop, those whose replies outlived its deadline.  Free
+ * the spare buffers nobody took since the last sweep; end a pause in
+ * accepting. */
 static void sweep(struct uloop *l, uint64_t now)
 {
     l->last_sweep_ns = now;
     l->paused = false;
+    conn_spares_trim(&l->spares);
     for (struct conn *c = l->conns, *next; c != NULL; c = next) {
         struct uconn *u = (struct uconn *)c;
         const char *why = conn_overdue(l->srv, u->sending, u->progress_ns, u->last_active_ns,
@@ -483,6 +485,9 @@ static int loop_init(struct uloop *l)
         return err;
     l->ring_ok = true;
     l->poll_first = true;
+    /* Each io_uring_enter then skips looking the ring's descriptor up
+     * (kernel 5.18; without it, it still works). */
+    io_uring_register_ring_fd(&l->ring);
     if ((err = lend_buffers(l)) < 0)
         return err;
 
