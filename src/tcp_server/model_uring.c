@@ -298,8 +298,8 @@ static void on_accept(struct uloop *l, const struct io_uring_cqe *cqe, uint64_t 
 /* Give the kernel back lent buffer 'bid'. */
 static void buf_return(struct uloop *l, unsigned bid)
 {
-    io_uring_buf_ring_add(l->buf_ring, l->bufs + (size_t)bid * BUF_SIZE, BUF_SIZE, (unsigned short)bid,
-                          io_uring_buf_ring_mask(BUF_COUNT), 0);
+    io_uring_buf_ring_add(l->buf_ring, l->bufs + (size_t)bid * BUF_SIZE, BUF_SIZE,
+                          (unsigned short)bid, io_uring_buf_ring_mask(BUF_COUNT), 0);
     io_uring_buf_ring_advance(l->buf_ring, 1);
 }
 
@@ -324,7 +324,8 @@ static void on_recv(struct uloop *l, struct uconn *u, const struct io_uring_cqe 
         l->poll_first = false;          /* an older kernel: receive first */
     } else if (res == -EINTR || res == -ECANCELED || res == -ENOBUFS) {
         /* Cancelled at the stop, interrupted, or every lent buffer was
-         * taken at once (they come back in this batch): nothing came. */
+         * taken at once (each comes back as soon as its completion is
+         * read: a receive armed again finds one): nothing came. */
     } else if (res < 0) {
         drop(l, u, strerror(-res));
         return;

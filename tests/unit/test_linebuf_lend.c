@@ -67,9 +67,12 @@ static void lines_survive_storage_changing_between_reads(void)
             memcpy(space, stream + fed, n);
             linebuf_commit(&lb, n);
             fed += n;
-            while ((ev = linebuf_next(&lb, &line, &ll)) != LINEBUF_MORE)
-                olen += (size_t)(ev == LINEBUF_TOO_LONG ? sprintf(out + olen, "<long>")
-                                                        : sprintf(out + olen, "%.*s|", (int)ll, line));
+            while ((ev = linebuf_next(&lb, &line, &ll)) != LINEBUF_MORE) {
+                if (ev == LINEBUF_TOO_LONG)
+                    olen += (size_t)sprintf(out + olen, "<long>");
+                else
+                    olen += (size_t)sprintf(out + olen, "%.*s|", (int)ll, line);
+            }
             if (linebuf_empty(&lb))
                 linebuf_detach(&lb);
         }
