@@ -5,12 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-int linebuf_init(struct linebuf *lb, size_t max_line, size_t read_size)
+void linebuf_init_detached(struct linebuf *lb, size_t max_line, size_t read_size)
 {
     memset(lb, 0, sizeof(*lb));
     lb->max_line = max_line;
     /* Room for one whole longest line with its "\r\n", plus a read. */
     lb->cap = max_line + 2 + read_size;
+}
+
+int linebuf_init(struct linebuf *lb, size_t max_line, size_t read_size)
+{
+    linebuf_init_detached(lb, max_line, read_size);
     lb->buf = malloc(lb->cap);
     if (lb->buf == NULL) {
         errno = ENOMEM;
@@ -25,10 +30,31 @@ void linebuf_free(struct linebuf *lb)
     lb->buf = NULL;
 }
 
+bool linebuf_empty(const struct linebuf *lb)
+{
+    return lb->start == lb->end;
+}
+
+void linebuf_attach(struct linebuf *lb, char *buf)
+{
+    lb->buf = buf;
+    lb->start = lb->end = 0;
+}
+
+char *linebuf_detach(struct linebuf *lb)
+{
+    char *buf = lb->buf;
+
+    lb->buf = NULL;
+    lb->start = lb->end = 0;
+    return buf;
+}
+
 char *linebuf_space(struct linebuf *lb, size_t *room)
 {
-    if (lb->start > 0 && lb->cap - lb->end < lb->cap / 2) {
-        /* Slide the unfinished line down to make room. */
+    if (lb->start > 0 && lb->end > lb->max_line + 2) {
+        /* Slide the unfinished line down: a whole read's room after it
+         * (at most max_line + 1 bytes, moved). */
         memmove(lb->buf, lb->buf + lb->start, lb->end - lb->start);
         lb->end -= lb->start;
         lb->start = 0;

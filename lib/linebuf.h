@@ -39,7 +39,27 @@ enum linebuf_event {
 int linebuf_init(struct linebuf *lb, size_t max_line, size_t read_size);
 void linebuf_free(struct linebuf *lb);
 
-/* Where to read into, and how much room there is (never 0). */
+/*
+ * For a caller that lends the storage (a server whose idle clients hold
+ * none): set up as linebuf_init does, with no storage yet.  lb->cap is
+ * the size of the storage linebuf_attach must then be given.
+ */
+void linebuf_init_detached(struct linebuf *lb, size_t max_line, size_t read_size);
+
+/* No byte held: every line taken, no unfinished one (storage or not). */
+bool linebuf_empty(const struct linebuf *lb);
+
+/* Give an empty reader 'buf' (lb->cap bytes) to read into. */
+void linebuf_attach(struct linebuf *lb, char *buf);
+
+/* Take back the storage of an empty reader (NULL if it has none). */
+char *linebuf_detach(struct linebuf *lb);
+
+/*
+ * Where to read into, and how much room there is (never 0): at least
+ * 'read_size' whenever every whole line held has been taken (what is
+ * left of an unfinished line is moved to the front for it).
+ */
 char *linebuf_space(struct linebuf *lb, size_t *room);
 
 /* 'n' bytes were read into the space. */

@@ -281,7 +281,7 @@ for model in epoll thread pool iterative uring; do
 	# The flood must really flow: the client has sent a megabyte or more
 	# (its place in the file), and is held back (it stays there) when we
 	# look: a server that took it all would have read the 40 MB by then.
-	test_expect_success $(pre_for $model epoll thread) "$model: a client that sends and never reads: memory stays bounded" '
+	test_expect_success $(pre_for $model epoll thread uring) "$model: a client that sends and never reads: memory stays bounded" '
 		start_server srv -m $model -t 2 -q || exit 1
 		"$talk" -w -l 0 $port <flood >/dev/null 2>flood.err &
 		flooder=$! && test_started $flooder &&

@@ -15,19 +15,81 @@
 #include "stop.h"
 #include "timing.h"
 
-int conn_init(struct conn *c, int fd, const struct sockaddr_storage *peer,
-              socklen_t len)
+void conn_init(struct conn *c, int fd, const struct sockaddr_storage *peer,
+               socklen_t len)
 {
     memset(c, 0, sizeof(*c));
     c->fd = fd;
     net_format((const struct sockaddr *)peer, len, c->peer);
-    c->out = malloc(CONN_OUT_CAP);
-    if (c->out == NULL || linebuf_init(&c->in, PROTO_MAX_LINE, CONN_READ_SIZE) != 0) {
-        free(c->out);
-        errno = ENOMEM;
-        return -1;
+    linebuf_init_detached(&c->in, PROTO_MAX_LINE, CONN_READ_SIZE);
+}
+
+/* A spare line buffer (or with 'reply', reply buffer) of 's', or a new one. */
+static char *spare_get(struct conn_spares *s, bool reply, size_t size)
+{
+    unsigned *count = s == NULL ? NULL : reply ? &s->outs : &s->ins;
+    unsigned *unused = s == NULL ? NULL : reply ? &s->outs_unused : &s->ins_unused;
+
+    if (count == NULL || *count == 0)
+        return malloc(size);
+    if (--*count < *unused)
+        *unused = *count;
+    return (reply ? s->out : s->in)[*count];
+}
+
+static void spare_put(struct conn_spares *s, bool reply, char *buf)
+{
+    unsigned *count = s == NULL ? NULL : reply ? &s->outs : &s->ins;
+
+    if (count != NULL && *count < CONN_SPARES)
+        (reply ? s->out : s->in)[(*count)++] = buf;
+    else
+        free(buf);
+}
+
+int conn_take(struct conn *c, struct conn_spares *s)
+{
+    if (c->in.buf == NULL) {
+        char *buf = spare_get(s, false, c->in.cap);
+
+        if (buf == NULL)
+            goto out_of_memory;
+        linebuf_attach(&c->in, buf);
     }
+    if (c->out == NULL && (c->out = spare_get(s, true, CONN_OUT_CAP)) == NULL)
+        goto out_of_memory;
     return 0;
+out_of_memory:
+    errno = ENOMEM;
+    return -1;
+}
+
+void conn_rest(struct conn *c, struct conn_spares *s)
+{
+    if (c->in.buf != NULL && linebuf_empty(&c->in))
+        spare_put(s, false, linebuf_detach(&c->in));
+    if (c->out != NULL && c->out_len == 0) {
+        spare_put(s, true, c->out);
+        c->out = NULL;
+    }
+}
+
+void conn_spares_trim(struct conn_spares *s)
+{
+    for (; s->ins_unused > 0; s->ins_unused--)
+        free(s->in[--s->ins]);
+    for (; s->outs_unused > 0; s->outs_unused--)
+        free(s->out[--s->outs]);
+    s->ins_unused = s->ins;
+    s->outs_unused = s->outs;
+}
+
+void conn_spares_free(struct conn_spares *s)
+{
+    while (s->ins > 0)
+        free(s->in[--s->ins]);
+    while (s->outs > 0)
+        free(s->out[--s->outs]);
 }
 
 /*
@@ -81,14 +143,18 @@ const char *conn_overdue(const struct server *srv, bool sending, uint64_t progre
     return NULL;
 }
 
-void conn_free(struct conn *c)
+void conn_free(struct conn *c, struct conn_spares *s)
 {
     if (c->fd >= 0)
         close_gently(c->fd);
     c->fd = -1;
-    linebuf_free(&c->in);
-    free(c->out);
+    /* What is left in them, unanswered or unsent, is dropped. */
+    if (c->in.buf != NULL)
+        spare_put(s, false, linebuf_detach(&c->in));
+    if (c->out != NULL)
+        spare_put(s, true, c->out);
     c->out = NULL;
+    c->out_len = c->out_sent = 0;
 }
 
 static bool out_full(const struct conn *c)
@@ -257,12 +323,14 @@ void conn_run(struct server *srv, int fd, const struct sockaddr_storage *peer,
 {
     struct conn c;
 
-    if (conn_init(&c, fd, peer, len) != 0) {
+    conn_init(&c, fd, peer, len);
+    /* A thread or process of its own: it holds its buffers throughout. */
+    if (conn_take(&c, NULL) != 0) {
         cli_error(errno, "connection buffers");
-        close(fd);
+        conn_free(&c, NULL);
         return;
     }
     conn_begin(&c, srv);
     conn_serve(&c, srv);
-    conn_free(&c);
+    conn_free(&c, NULL);
 }

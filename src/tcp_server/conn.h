@@ -17,6 +17,7 @@
 enum {
     CONN_READ_SIZE = 8 * 1024,  /* bytes read at a time */
     CONN_OUT_CAP = 16 * 1024,   /* replies held before they must be sent */
+    CONN_SPARES = 1024,         /* spare buffers of each kind a loop keeps, at most */
 };
 
 struct conn {
@@ -32,9 +33,48 @@ struct conn {
     struct conn *prev, *next;   /* an event loop's list of its clients */
 };
 
-/* Set up a connection on 'fd'.  Returns 0, or -1 with errno ENOMEM. */
-int conn_init(struct conn *c, int fd, const struct sockaddr_storage *peer,
-              socklen_t len);
+/*
+ * An event loop's buffers that no client holds now.  A client of an
+ * event loop holds buffers only while it has bytes in them: a request
+ * line not yet whole, or replies not yet sent.  Otherwise (most clients
+ * of a busy server, most of the time: they are thinking) its buffers go
+ * back here, and the next client to speak takes them, so that an idle
+ * client costs its struct and its socket, not 25 KiB; and a busy one
+ * takes the same buffers again and again, with no malloc per request.
+ * At most CONN_SPARES of each kind are kept (more are freed), and those
+ * not taken between two conn_spares_trim are freed then: as many spares
+ * as the loop's clients need at once, and no more for long.
+ */
+struct conn_spares {
+    unsigned ins, outs;
+    unsigned ins_unused, outs_unused;   /* the fewest spares there were since the trim */
+    char *in[CONN_SPARES];      /* line buffers (struct linebuf's storage) */
+    char *out[CONN_SPARES];     /* reply buffers, CONN_OUT_CAP bytes */
+};
+
+/* Free the spares no client took since the last trim (call it now and then). */
+void conn_spares_trim(struct conn_spares *s);
+
+/* Free the spares (the loop's end). */
+void conn_spares_free(struct conn_spares *s);
+
+/* Set up a connection on 'fd', holding no buffer yet (conn_take). */
+void conn_init(struct conn *c, int fd, const struct sockaddr_storage *peer,
+               socklen_t len);
+
+/*
+ * Before the client's bytes are read or answered: the buffers it does
+ * not hold, from 's' (or malloc, if 's' is NULL or has none).  Returns
+ * 0, or -1 with errno ENOMEM.
+ */
+int conn_take(struct conn *c, struct conn_spares *s);
+
+/*
+ * After: the buffers the client has nothing in go back to 's' (NULL:
+ * freed).  A line not yet whole keeps the line buffer; replies not yet
+ * sent keep the reply buffer (so does a send in flight: it has them).
+ */
+void conn_rest(struct conn *c, struct conn_spares *s);
 
 /*
  * An event loop (epoll, uring) keeps its clients on a list, to look for
@@ -55,8 +95,8 @@ void conn_list_remove(struct conn **list, struct conn *c);
 const char *conn_overdue(const struct server *srv, bool sending, uint64_t progress_ns,
                          uint64_t active_ns, uint64_t now);
 
-/* Close the descriptor and free the buffers. */
-void conn_free(struct conn *c);
+/* Close the descriptor; the buffers go back to 's' (NULL: freed). */
+void conn_free(struct conn *c, struct conn_spares *s);
 
 /*
  * Answer every complete request line buffered, as long as the replies

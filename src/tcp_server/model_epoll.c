@@ -7,7 +7,9 @@
  * the connection's buffer, EPOLLOUT says when it can go, and a client
  * whose replies pile up is not read from until they drain, so memory
  * stays bounded; one that takes none of them for --send-timeout
- * seconds is dropped, as in every model.  Every loop waits on the
+ * seconds is dropped, as in every model.  A client holds buffers only
+ * while it speaks (conn_take, conn_rest): an idle one costs its struct
+ * and its socket, and a loop's spare buffers go round the busy ones.  Every loop waits on the
  * listening socket too (EPOLLEXCLUSIVE: one loop is woken per new
  * client) and on the stop pipe.
  */
@@ -47,6 +49,7 @@ struct loop {
     struct server *srv;
     int ep;
     struct conn *conns;         /* every connection of this loop */
+    struct conn_spares spares;  /* buffers no client of the loop holds now */
     unsigned waiting;           /* of those, how many wait for EPOLLOUT */
     uint64_t last_sweep_ns;
     bool paused;                /* out of descriptors: not watching the listener */
@@ -60,7 +63,7 @@ static void drop(struct loop *l, struct econn *e, const char *why)
     conn_list_remove(&l->conns, &e->c);
     l->waiting -= (e->events & EPOLLOUT) != 0;
     conn_end(&e->c, l->srv, why);
-    conn_free(&e->c);                   /* close() takes it out of the epoll set */
+    conn_free(&e->c, &l->spares);       /* close() takes it out of the epoll set */
     server_release(l->srv);
     free(e);
 }
@@ -83,20 +86,20 @@ static void accept_clients(struct loop *l)
         if (fd < 0)
             return;                     /* none left (or a pause) */
         e = calloc(1, sizeof(*e));
-        if (e == NULL || conn_init(&e->c, fd, &peer, len) != 0) {
-            cli_error(ENOMEM, "connection buffers");
-            free(e);
+        if (e == NULL) {
+            cli_error(ENOMEM, "connection");
             close(fd);
             server_release(l->srv);
             continue;
         }
+        conn_init(&e->c, fd, &peer, len);
         e->events = EPOLLIN;
         e->last_active_ns = timing_now_ns();
         struct epoll_event ev = { .events = e->events, .data.ptr = e };
 
         if (epoll_ctl(l->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
             cli_error(errno, "epoll_ctl");
-            conn_free(&e->c);
+            conn_free(&e->c, &l->spares);
             free(e);
             server_release(l->srv);
             continue;
@@ -165,6 +168,10 @@ static void handle(struct loop *l, struct econn *e, uint32_t events)
     e->last_active_ns = now;
     if (!(e->events & EPOLLOUT))
         e->progress_ns = now;           /* replies made now start their clock now */
+    if (conn_take(&e->c, &l->spares) != 0) {    /* its buffers, while it speaks */
+        drop(l, e, strerror(errno));
+        return;
+    }
     if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && read_and_answer(l, e) != 0)
         why = strerror(errno);
     /* Send, and while sending made room for held-back lines, answer them. */
@@ -192,6 +199,7 @@ static void handle(struct loop *l, struct econn *e, uint32_t events)
         e->events = want;
         epoll_ctl(l->ep, EPOLL_CTL_MOD, e->c.fd, &ev);
     }
+    conn_rest(&e->c, &l->spares);       /* idle: its buffers serve the next one */
 }
 
 static int watch_listener(struct loop *l)
@@ -202,10 +210,12 @@ static int watch_listener(struct loop *l)
 }
 
 /* Drop the clients silent past --idle-timeout, and those not taking
- * replies; end a pause in accepting. */
+ * replies; free the spare buffers nobody took since the last sweep; end
+ * a pause in accepting. */
 static void sweep(struct loop *l, uint64_t now)
 {
     l->last_sweep_ns = now;
+    conn_spares_trim(&l->spares);
     if (l->paused && watch_listener(l) == 0)
         l->paused = false;
     for (struct conn *c = l->conns, *next; c != NULL; c = next) {
@@ -288,6 +298,7 @@ static void *run_loop(void *arg)
             sweep(l, now);
     }
     drain_all(l);
+    conn_spares_free(&l->spares);
     return failed;
 }
 

@@ -8,11 +8,16 @@
  * submits every request queued since the last one and waits for the
  * completions of earlier ones.  Busy clients then cost a fraction of a
  * system call per request, not two or three.  Accepting is one
- * multishot request (a completion for each new client); a receive lands
- * straight in the client's line buffer, as epoll's read() does; replies
- * go out as sends queued with the next batch.  A client holds what it
- * holds under epoll, idle or not: its line buffer (about 9 KiB) and its
- * reply buffer (16 KiB).
+ * multishot request (a completion for each new client); replies go out
+ * as sends queued with the next batch.
+ *
+ * A receive waits in the kernel for as long as the client is silent.
+ * Given a buffer of the client's, it would pin that buffer all along;
+ * so it is given none: the loop lends the kernel a ring of buffers
+ * ("provided buffers"), the kernel takes one when bytes come, and the
+ * loop copies them into the client's line buffer (conn_take) and gives
+ * the ring its buffer back.  An idle client then holds no buffer, as
+ * under epoll (conn_rest).
  *
  * When it does not help: one client at a time (each request still
  * waits out its round trip), or requests whose cost is the work, not
@@ -33,6 +38,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -44,6 +50,9 @@
 enum {
     RING_ENTRIES = 1024,        /* submission queue; completions get twice that */
     SWEEP_MS = 250,             /* how often idle and stalled clients are looked for */
+    BUF_COUNT = 128,            /* receive buffers lent to the kernel (a power of 2) */
+    BUF_SIZE = 4096,            /* each; at most CONN_READ_SIZE (room in a line buffer) */
+    BUF_GROUP = 0,              /* their id for the kernel */
 };
 
 /*
@@ -115,6 +124,9 @@ struct uloop {
     struct io_uring ring;
     bool ring_ok;
     struct conn *conns;
+    struct conn_spares spares;  /* line and reply buffers no client holds now */
+    struct io_uring_buf_ring *buf_ring;     /* receive buffers lent to the kernel */
+    char *bufs;                 /* their bytes, BUF_COUNT x BUF_SIZE */
     unsigned parked;            /* dropped, with requests still in the kernel */
     bool poll_first;            /* the kernel takes IORING_RECVSEND_POLL_FIRST */
     bool accepting, stopping;
@@ -146,15 +158,14 @@ static void arm_accept(struct uloop *l)
     l->accepting = true;
 }
 
-/* Receive into the line buffer, as much as it has room for.  Nothing
- * else touches the buffer until the receive completes. */
+/* Receive into whichever lent buffer the kernel takes when bytes come. */
 static void arm_recv(struct uloop *l, struct uconn *u)
 {
     struct io_uring_sqe *sqe = sqe_get(l);
-    size_t room;
-    char *space = linebuf_space(&u->c.in, &room);
 
-    io_uring_prep_recv(sqe, u->c.fd, space, room, 0);
+    io_uring_prep_recv(sqe, u->c.fd, NULL, BUF_SIZE, 0);
+    sqe->flags |= IOSQE_BUFFER_SELECT;
+    sqe->buf_group = BUF_GROUP;
     /* The client waits for our reply before it sends again, so its
      * socket is most likely empty now: wait for data first instead of
      * trying a receive that fails and then waiting (kernel 5.19). */
@@ -214,7 +225,7 @@ static void release_if_idle(struct uloop *l, struct uconn *u)
     if (u->receiving || u->sending)
         return;
     l->parked--;
-    conn_free(&u->c);
+    conn_free(&u->c, &l->spares);
     server_release(l->srv);
     free(u);
 }
@@ -242,13 +253,13 @@ static void new_client(struct uloop *l, int fd, uint64_t now)
         return;                         /* told it is busy, and closed */
     getpeername(fd, (struct sockaddr *)&peer, &len);
     u = calloc(1, sizeof(*u));
-    if (u == NULL || conn_init(&u->c, fd, &peer, len) != 0) {
-        cli_error(ENOMEM, "connection buffers");
-        free(u);
+    if (u == NULL) {
+        cli_error(ENOMEM, "connection");
         close(fd);
         server_release(l->srv);
         return;
     }
+    conn_init(&u->c, fd, &peer, len);
     conn_list_add(&l->conns, &u->c);
     u->last_active_ns = now;
     conn_begin(&u->c, l->srv);
@@ -262,6 +273,7 @@ static void next_step(struct uloop *l, struct uconn *u, uint64_t now)
 
     if (!u->sending && c->out_sent < c->out_len)
         arm_send(l, u, now);
+    conn_rest(c, &l->spares);           /* what it has nothing in serves others */
     if (u->sending || u->receiving)
         return;
     if (c->quit || c->eof || l->stopping)
@@ -283,26 +295,53 @@ static void on_accept(struct uloop *l, const struct io_uring_cqe *cqe, uint64_t 
         out_of_descriptors(l);
 }
 
-/* OP_RECV: 'res' bytes came into the line buffer (0: the client closed). */
-static void on_recv(struct uloop *l, struct uconn *u, int res, uint64_t now)
+/* Give the kernel back lent buffer 'bid'. */
+static void buf_return(struct uloop *l, unsigned bid)
 {
+    io_uring_buf_ring_add(l->buf_ring, l->bufs + (size_t)bid * BUF_SIZE, BUF_SIZE,
+                          (unsigned short)bid, io_uring_buf_ring_mask(BUF_COUNT), 0);
+    io_uring_buf_ring_advance(l->buf_ring, 1);
+}
+
+/* OP_RECV: 'res' bytes came into a lent buffer (0: the client closed). */
+static void on_recv(struct uloop *l, struct uconn *u, const struct io_uring_cqe *cqe, uint64_t now)
+{
+    int res = cqe->res;
+    bool lent = (cqe->flags & IORING_CQE_F_BUFFER) != 0;
+    unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
+
     u->receiving = false;
-    if (u->dropped) {
-        release_if_idle(l, u);
+    if (u->dropped || conn_take(&u->c, &l->spares) != 0) {
+        if (lent)
+            buf_return(l, bid);
+        if (u->dropped)
+            release_if_idle(l, u);
+        else
+            drop(l, u, strerror(ENOMEM));
         return;
     }
     if (res == -EINVAL && l->poll_first) {
         l->poll_first = false;          /* an older kernel: receive first */
-    } else if (res == -EINTR || res == -ECANCELED) {
-        /* Cancelled at the stop, or interrupted: nothing came. */
+    } else if (res == -EINTR || res == -ECANCELED || res == -ENOBUFS) {
+        /* Cancelled at the stop, interrupted, or every lent buffer was
+         * taken at once (each comes back as soon as its completion is
+         * read: a receive armed again finds one): nothing came. */
     } else if (res < 0) {
         drop(l, u, strerror(-res));
         return;
     } else if (res == 0) {
         conn_end_of_input(&u->c);       /* a last line without "\n" counts */
     } else {
+        size_t room;
+        char *space = linebuf_space(&u->c.in, &room);
+
+        /* Every whole line was answered before this receive: room for it. */
+        assert(lent && room >= (size_t)res);
+        memcpy(space, l->bufs + (size_t)bid * BUF_SIZE, (size_t)res);
         linebuf_commit(&u->c.in, (size_t)res);
     }
+    if (lent)
+        buf_return(l, bid);
     u->last_active_ns = now;
     u->more = conn_answer(&u->c, l->srv->stats);
     next_step(l, u, now);
@@ -364,7 +403,7 @@ static void dispatch(struct uloop *l, const struct io_uring_cqe *cqe, uint64_t n
         on_accept(l, cqe, now);
         break;
     case OP_RECV:
-        on_recv(l, ud_conn(ud), cqe->res, now);
+        on_recv(l, ud_conn(ud), cqe, now);
         break;
     case OP_SEND:
         on_send(l, ud_conn(ud), cqe->res, now);
@@ -381,12 +420,14 @@ static void dispatch(struct uloop *l, const struct io_uring_cqe *cqe, uint64_t n
 }
 
 /* Drop the clients silent past --idle-timeout, and those not taking
- * replies; at the stop, those whose replies outlived its deadline.  End
- * a pause in accepting. */
+ * replies; at the stop, those whose replies outlived its deadline.  Free
+ * the spare buffers nobody took since the last sweep; end a pause in
+ * accepting. */
 static void sweep(struct uloop *l, uint64_t now)
 {
     l->last_sweep_ns = now;
     l->paused = false;
+    conn_spares_trim(&l->spares);
     for (struct conn *c = l->conns, *next; c != NULL; c = next) {
         struct uconn *u = (struct uconn *)c;
         const char *why = conn_overdue(l->srv, u->sending, u->progress_ns, u->last_active_ns,
@@ -398,6 +439,32 @@ static void sweep(struct uloop *l, uint64_t now)
         if (why != NULL)
             drop(l, u, why);
     }
+}
+
+/* Lend the kernel the receive buffers (a ring of them, shared with it:
+ * kernel 5.19).  Returns 0 or a negative errno. */
+static int lend_buffers(struct uloop *l)
+{
+    struct io_uring_buf_reg reg = { .ring_entries = BUF_COUNT, .bgid = BUF_GROUP };
+    void *ring = mmap(NULL, BUF_COUNT * sizeof(struct io_uring_buf), PROT_READ | PROT_WRITE,
+                      MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+    int err;
+
+    if (ring == MAP_FAILED)
+        return -errno;
+    l->buf_ring = ring;
+    l->bufs = malloc((size_t)BUF_COUNT * BUF_SIZE);
+    if (l->bufs == NULL)
+        return -ENOMEM;
+    reg.ring_addr = (uintptr_t)ring;
+    if ((err = io_uring_register_buf_ring(&l->ring, &reg, 0)) < 0)
+        return err;
+    io_uring_buf_ring_init(l->buf_ring);
+    for (unsigned i = 0; i < BUF_COUNT; i++)
+        io_uring_buf_ring_add(l->buf_ring, l->bufs + (size_t)i * BUF_SIZE, BUF_SIZE,
+                              (unsigned short)i, io_uring_buf_ring_mask(BUF_COUNT), (int)i);
+    io_uring_buf_ring_advance(l->buf_ring, BUF_COUNT);
+    return 0;
 }
 
 /* The ring (made by the thread that uses it: one submitter, and the
@@ -419,6 +486,11 @@ static int loop_init(struct uloop *l)
         return err;
     l->ring_ok = true;
     l->poll_first = true;
+    /* Each io_uring_enter then skips looking the ring's descriptor up
+     * (kernel 5.18; without it, it still works). */
+    io_uring_register_ring_fd(&l->ring);
+    if ((err = lend_buffers(l)) < 0)
+        return err;
 
     struct io_uring_sqe *sqe = sqe_get(l);
 
@@ -430,7 +502,11 @@ static int loop_init(struct uloop *l)
 static void loop_free(struct uloop *l)
 {
     if (l->ring_ok)
-        io_uring_queue_exit(&l->ring);
+        io_uring_queue_exit(&l->ring);  /* takes the lent buffers back too */
+    if (l->buf_ring != NULL)
+        munmap(l->buf_ring, BUF_COUNT * sizeof(struct io_uring_buf));
+    free(l->bufs);
+    conn_spares_free(&l->spares);
 }
 
 /* A loop could not start; of several, one says why. */
