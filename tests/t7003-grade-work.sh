@@ -168,7 +168,7 @@ test_expect_success PYTHON3,COURSE,EXPENSIVE 'each flawed variant loses exactly 
 	test "$(lost no_close)" = "threads.sum threads.race threads.no-deadlock" &&
 	grep -q "^#     pid [0-9]* python3 (the program, 2 threads)" no_close &&
 	grep -q "^#   (the run with 64 consumers was not tried)$" no_close &&
-	grep -q "one stop sign (None) per consumer" no_close
+	grep -q "one stop sign per consumer (None in Python" no_close
 '
 
 test_done

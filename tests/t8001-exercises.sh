@@ -17,6 +17,17 @@ grade_as_root_if_hidden
 # exercises' make is started afresh, as a student starts it.
 unset MAKEFLAGS MFLAGS MAKELEVEL
 
+# The exercises as the kit ships them: not a student's copy without the
+# solutions, nor a tree where a student has done them.
+ex_why=
+if [ ! -d "$sol" ]; then
+	ex_why="exercises/solutions/ is not here (a copy of the kit without the solutions)"
+elif git -C "$ex" rev-parse --git-dir >/dev/null 2>&1 &&
+     ! git -C "$ex" diff --quiet HEAD -- . 2>/dev/null; then
+	ex_why="exercises/ differs from the kit's commit (your own work?): this test checks them as shipped; 'git stash' first, 'git stash pop' after"
+fi
+test_lazy_prereq SHIPPED "$ex_why" 'test -z "$ex_why"'
+
 # Built here, not in exercises/build: made before the first test, so
 # that what a passing test builds stays for the next.
 mkdir gcc
@@ -86,7 +97,7 @@ in_order() {
 
 # Built whole by gcc (what the checks below run), and through clang's
 # front end (its warnings need no more, and time is short).
-test_expect_success GCC,CLANG 'every starting point and solution compiles clean: gcc and clang, -Werror' '
+test_expect_success SHIPPED,GCC,CLANG 'every starting point and solution compiles clean: gcc and clang, -Werror' '
 	make --no-print-directory -j2 -C "$ex" all solutions CC=gcc CFLAGS_EXTRA=-Werror \
 		B="$TRASH/gcc" S="$TRASH/gcc/sol" >build.gcc 2>&1 || { cat build.gcc; exit 1; }
 	make --no-print-directory -C "$ex" syntax CC=clang CFLAGS_EXTRA=-Werror >build.clang 2>&1 ||
@@ -97,7 +108,7 @@ test_expect_success GCC,CLANG 'every starting point and solution compiles clean:
 '
 
 # (That a starting point lacks the answer is shown by its failing check.)
-test_expect_success 'each starting point has its EXERCISE; the solutions have none' '
+test_expect_success SHIPPED 'each starting point has its EXERCISE; the solutions have none' '
 	for f in 1-pipe-ends/pipeline.c:1-pipeline 2-queue/queue.c:2-queue \
 		 3-fork-server/server.c:3-server 4-suspect/receiver.c:4-receiver \
 		 5-mpi/pipeline_mpi.c:5-pipeline; do
@@ -109,7 +120,7 @@ test_expect_success 'each starting point has its EXERCISE; the solutions have no
 
 # The two starting points that hang are checked side by side, each
 # waiting out grade's 10 s asleep, while the solutions run.
-test_expect_success GCC 'exercises 1 and 2: the starting points hang where the answer says; the solutions pass' '
+test_expect_success SHIPPED,GCC 'exercises 1 and 2: the starting points hang where the answer says; the solutions pass' '
 	check 1 GRADE_FLAGS="--only ipc.sum" &
 	a=$!
 	check 2 GRADE_FLAGS="--only threads.sum" &
@@ -127,17 +138,27 @@ test_expect_success GCC 'exercises 1 and 2: the starting points hang where the a
 		"^#     pid [0-9]* 2-queue (the program), waiting in futex"
 '
 
-test_expect_success GCC 'exercises 3 and 4: the starting points lose the checks README names; the solutions pass' '
+test_expect_success SHIPPED,GCC 'exercises 3 and 4: the starting points lose the checks README names; the solutions pass' '
 	check 3 GRADE_FLAGS="--only tcp-server.idle-client"
 	fails out.3 "^not ok 1 - tcp-server.idle-client " "got: nothing within 2000 ms" &&
 	check 3 SOL=1 GRADE_FLAGS="$only3" && passes out.3.sol "4 / 4" &&
+	check 3 SOL=1 GRADE_FLAGS="--profile full --only tcp-server.protocol" &&
+	passes out.3.sol "2 / 2" &&
+	# The classic mistake of exercise 3: the parent keeps the client.
+	sed "/close(fd);.*parent/d" "$sol/3-server.c" >leaky.c && ! cmp -s leaky.c "$sol/3-server.c" &&
+	gcc -std=c11 -D_GNU_SOURCE -I"$ex/../lib" -pthread -O1 -o leaky leaky.c \
+		gcc/lib/io.o gcc/lib/opt.o gcc/lib/net.o gcc/lib/linebuf.o gcc/lib/proto.o gcc/lib/u128.o -lm &&
+	chmod 755 leaky && { test_expect_code 1 "$grade" tcp-server --profile full --only tcp-server.protocol \
+		-- "$TRASH/leaky" -p {port} -b 127.0.0.1 >out.leaky 2>&1 ||
+		{ cat out.leaky; exit 1; }; } &&
+	grep -q "did not close the connection" out.leaky &&
 	check 4 GRADE_FLAGS="--only udp-receiver.dead"
 	fails out.4 "^not ok 1 - udp-receiver.dead " "SUSPECT at -1 ms" \
 		"no line with hb-delta and SUSPECT" &&
 	check 4 SOL=1 GRADE_FLAGS="--only udp-receiver.dead" && passes out.4.sol "2 / 2"
 '
 
-test_expect_success GCC,MPICC 'exercise 5 on mpirun: the starting point lacks the squares, the solution has them' '
+test_expect_success SHIPPED,GCC,MPICC 'exercise 5 on mpirun: the starting point lacks the squares, the solution has them' '
 	check 5 GRADE_FLAGS="--only ipc.sum"
 	fails out.5 "^not ok 1 - ipc.sum " "its output does not show the sum of the squares of 1..1000" &&
 	check 5 SOL=1 && passes out.5.sol "5 / 5"
@@ -145,7 +166,7 @@ test_expect_success GCC,MPICC 'exercise 5 on mpirun: the starting point lacks th
 
 # The experiment of exercise 6, as make check EX=6 runs it; each node's
 # state lines are the answer's, in its order.
-test_expect_success LAB 'exercise 6: the lab prints the lines the answer predicts' '
+test_expect_success SHIPPED,LAB 'exercise 6: the lab prints the lines the answer predicts' '
 	make --no-print-directory -C "$ex" check EX=6 >out.6 2>&1 || { cat out.6; exit 1; }
 	predicted "$sol/6-lab-cut.md" >predicted.6 &&
 	for n in n2 n3; do
@@ -158,7 +179,7 @@ test_expect_success LAB 'exercise 6: the lab prints the lines the answer predict
 '
 
 # Every check of each spec, exactly as README prints it.
-test_expect_success GCC,EXPENSIVE 'make test-full: every check, starting points and solutions' '
+test_expect_success SHIPPED,GCC,EXPENSIVE 'make test-full: every check, starting points and solutions' '
 	check 1 &
 	a=$!
 	check 2 &
@@ -166,7 +187,8 @@ test_expect_success GCC,EXPENSIVE 'make test-full: every check, starting points 
 	check 3
 	fails out.3 "^not ok [0-9]* - tcp-server.clients " "^not ok [0-9]* - tcp-server.many " &&
 	test "$(lost out.3)" = "tcp-server.clients tcp-server.idle-client tcp-server.many" &&
-	check 3 SOL=1 && passes out.3.sol "15 / 15" || exit 1
+	check 3 SOL=1 && passes out.3.sol "15 / 15
+2 / 2" || exit 1
 	check 4
 	fails out.4 && test "$(lost out.4)" = "udp-receiver.dead" &&
 	check 4 SOL=1 && passes out.4.sol "8 / 8" || exit 1

@@ -608,8 +608,11 @@ static void check_many(const struct grade_opts *o, struct verdict *v)
         goto out;
     for (; opened < MANY; opened++) {
         if ((fds[opened] = dial(port, 3000)) < 0) {
-            verdict_fail(v, "client %d of %d cannot connect: %s (the listen backlog? "
-                         "listen(fd, 128) or more)", opened + 1, MANY, strerror(errno));
+            verdict_fail(v, "client %d of %d cannot connect: %s (is the server back in "
+                         "accept() at once? a server that serves one client at a time "
+                         "leaves the others in the listen queue until it is full; or "
+                         "the queue is short: listen(fd, 128) or more)",
+                         opened + 1, MANY, strerror(errno));
             goto close;
         }
         char req[16];

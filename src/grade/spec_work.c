@@ -73,7 +73,8 @@ static const char IPC_LARGE_HINT[] =
     "N too, see ipc.sum: end of file never comes)";
 static const char THREADS_HANG_HINT[] =
     "a consumer waiting on an empty queue waits forever unless the "
-    "producer says there is no more: one stop sign (None) per consumer, "
+    "producer says there is no more: one stop sign per consumer (None in "
+    "Python, a sentinel value in C), "
     "or a close that wakes every waiting consumer; the producer, for its "
     "part, must not wait on a full queue that nobody empties";
 static const char RACE_HINT[] =
