@@ -46,6 +46,7 @@ cat >log.jsonl <<'EOF'
 {"event":"listening","program":"udp_receiver","addr":"[::]:5005","port":5005,"detector":"deadline","t_ms":0}
 {"event":"alive","program":"udp_receiver","node":"node2","addr":"10.77.3.2:40001","t_ms":300}
 {"event":"heartbeat","program":"udp_receiver","node":"node2","addr":"10.77.3.2:40001","seq":1,"inc":1,"leaving":false,"t_ms":300}
+{"event":"alive","program":"udp_receiver","node":"node10","addr":"10.77.3.10:40004","t_ms":310}
 {"event":"alive","program":"udp_receiver","node":"node3","addr":"10.77.3.3:40002","t_ms":320}
 {"event":"mark","program":"demo-lab","label":"cut node3","t_ms":1800}
 {"event":"suspect","program":"udp_receiver","node":"node3","silent_ms":400,"t_ms":2120}
@@ -63,7 +64,7 @@ udp_receiver: a line of stderr, in the same file
 {"event":"summary","program":"udp_receiver","heartbeats":60,"malformed":1,"malformed_by_reason":{"not a heartbeat":1},"stale":0,"implausible":0,"refused":0,"forgotten":1,"nodes":[],"ok":true,"seconds":7.5,"per_sec":8,"t_ms":7500}
 EOF
 
-test_expect_success 'each node a row of intervals, in the order first heard; marks; the summary ends them' '
+test_expect_success 'each node a row of intervals, in the order of their names (node2, node3, node10); marks; the summary ends them' '
 	"$timeline" log.jsonl --data >out 2>err &&
 	cat >expect <<-\EOF &&
 	node2 ALIVE 300 7500
@@ -72,6 +73,7 @@ test_expect_success 'each node a row of intervals, in the order first heard; mar
 	node3 DEAD 2720 4010
 	node3 ALIVE 4010 5600
 	node3 LEFT 5600 7500
+	node10 ALIVE 310 7500
 	web-1 ALIVE 4500 5100
 	web-1 SUSPECT 5100 5150
 	web-1 ALIVE 5150 6150
@@ -80,7 +82,7 @@ test_expect_success 'each node a row of intervals, in the order first heard; mar
 	mark 4000 heal node3
 	EOF
 	test_cmp expect out &&
-	echo "timeline: log.jsonl: 1 line(s) not JSON, skipped (the first: line 7)" >expect &&
+	echo "timeline: log.jsonl: 1 line(s) not JSON, skipped (the first: line 8)" >expect &&
 	test_cmp expect err
 '
 
@@ -96,6 +98,7 @@ test_expect_success '--mark T=LABEL in ms or in seconds, and marks from a file o
 	node3 DEAD 2720 4010
 	node3 ALIVE 4010 5600
 	node3 LEFT 5600 9000
+	node10 ALIVE 310 9000
 	web-1 ALIVE 4500 5100
 	web-1 SUSPECT 5100 5150
 	web-1 ALIVE 5150 6150
@@ -172,7 +175,7 @@ test_expect_success 'without gnuplot: drawing says which package to install; --d
 	grep -q "^timeline: drawing needs gnuplot: apt-get install gnuplot-nox" err &&
 	! test -e log.png &&
 	(PATH=$PWD/nognuplot && export PATH && "$timeline" log.jsonl --data) 2>/dev/null >out &&
-	test $(wc -l <out) -eq 12
+	test $(wc -l <out) -eq 13
 '
 
 test_done
