@@ -8,6 +8,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cli.h"
 #include "io.h"
@@ -76,12 +79,22 @@ void conn_rest(struct conn *c, struct conn_spares *s)
 
 void conn_spares_trim(struct conn_spares *s)
 {
+    bool freeing = s->ins_unused > 0 || s->outs_unused > 0;
+
     for (; s->ins_unused > 0; s->ins_unused--)
         free(s->in[--s->ins]);
     for (; s->outs_unused > 0; s->outs_unused--)
         free(s->out[--s->outs]);
     s->ins_unused = s->ins;
     s->outs_unused = s->outs;
+#ifdef __GLIBC__
+    /* free() gives the pages to malloc, which keeps those that are not at
+     * the top of its heap: give them back to the system. */
+    if (freeing)
+        malloc_trim(0);
+#else
+    (void)freeing;
+#endif
 }
 
 void conn_spares_free(struct conn_spares *s)

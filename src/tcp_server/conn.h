@@ -55,6 +55,13 @@ struct conn_spares {
 /* Free the spares no client took since the last trim (call it now and then). */
 void conn_spares_trim(struct conn_spares *s);
 
+/* Whether the loop holds spares: then it must trim now and then, even
+ * with nothing else to time. */
+static inline bool conn_spares_held(const struct conn_spares *s)
+{
+    return s->ins > 0 || s->outs > 0;
+}
+
 /* Free the spares (the loop's end). */
 void conn_spares_free(struct conn_spares *s);
 

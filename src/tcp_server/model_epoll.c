@@ -275,7 +275,8 @@ static void *run_loop(void *arg)
     void *failed = NULL;
 
     while (!stopping) {
-        bool timed = l->srv->cfg->idle_ms >= 0 || l->waiting > 0 || l->paused;
+        bool timed = l->srv->cfg->idle_ms >= 0 || l->waiting > 0 || l->paused
+                     || conn_spares_held(&l->spares);
         int n = epoll_wait(l->ep, events, MAX_EVENTS, timed ? SWEEP_MS : -1);
         uint64_t now;
 
