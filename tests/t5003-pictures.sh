@@ -168,6 +168,43 @@ test_expect_success 'a wrong command line: exit 2, and what is wrong' '
 	"$timeline" --help >out && grep -q "^usage: scripts/timeline LOG.jsonl" out
 '
 
+# What a log or a command line holds is text, never a command: gnuplot
+# runs what is between backquotes in a double-quoted string.
+test_expect_success GNUPLOT 'backquotes in a node, a mark, the title or the file name run nothing' '
+	printf "%s\n" "{\"event\":\"alive\",\"program\":\"udp_receiver\",\"node\":\"a\`touch ran1\`\",\"t_ms\":10}" \
+		"{\"event\":\"alive\",\"program\":\"udp_receiver\",\"node\":\"b\",\"t_ms\":10}" \
+		"{\"event\":\"mark\",\"label\":\"\`touch ran2\`\",\"t_ms\":20}" >q.jsonl &&
+	"$timeline" q.jsonl --mark "5=\`touch ran3\`" --title "x\`touch ran4\`" -o "o\`touch ran5\`.png" 2>err &&
+	test -s "o\`touch ran5\`.png" &&
+	! ls ran* 2>/dev/null &&
+	grep -q "1 line(s) skipped (the first: line 1): 1 with a node name udp_receiver does not print" err
+'
+
+test_expect_success 'times and names that cannot be believed are skipped, and counted by why' '
+	printf "%s\n" "{\"event\":\"alive\",\"program\":\"udp_receiver\",\"node\":\"a\",\"t_ms\":5000}" \
+		"{\"event\":\"dead\",\"program\":\"udp_receiver\",\"node\":\"a\",\"t_ms\":1000}" \
+		"{\"event\":\"alive\",\"program\":\"udp_receiver\",\"node\":\"c\",\"t_ms\":-300}" \
+		"{\"event\":\"alive\",\"program\":\"udp_receiver\",\"node\":\"d\",\"t_ms\":99999999999999999999}" \
+		"{\"event\":\"alive\",\"program\":\"udp_receiver\",\"node\":{\"n\":1},\"t_ms\":30}" \
+		"{\"event\":\"alive\",\"program\":\"udp_receiver\",\"node\":\"fake ALIVE 0 0\\nmark 5 x\",\"t_ms\":7}" \
+		"{\"event\":\"mark\",\"label\":\"a\\rb\\u0000c\",\"t_ms\":9}" >odd.jsonl &&
+	"$timeline" odd.jsonl --data >out 2>err &&
+	printf "a ALIVE 5000 5000\nmark 9 a?b?c\n" >expect &&
+	test_cmp expect out &&
+	grep -q "5 line(s) skipped (the first: line 2): 2 with a node name udp_receiver does not print; 2 with a t_ms that is not a whole number of ms; 1 with an event earlier than its node.s last" err &&
+	test_expect_code 2 "$timeline" odd.jsonl --mark 9999999999999999=big --data 2>err &&
+	grep -q "up to 15 digits" err
+'
+
+test_expect_success GNUPLOT 'more nodes than a picture has room for: refused, and no file left' '
+	i=0; while [ $i -lt 301 ]; do
+		i=$((i + 1)); echo "{\"event\":\"alive\",\"program\":\"udp_receiver\",\"node\":\"n$i\",\"t_ms\":$i}"
+	done >many.jsonl &&
+	test_expect_code 1 "$timeline" many.jsonl -o many.png 2>err &&
+	grep -q "301 nodes: too many rows for one picture" err &&
+	! test -e many.png
+'
+
 test_expect_success 'without gnuplot: drawing says which package to install; --data still works' '
 	mkdir nognuplot &&
 	for c in perl sh; do ln -s "$(command -v $c)" nognuplot/$c || exit 1; done &&
