@@ -31,6 +31,10 @@ test_expect_success 'usage errors: one line naming the problem, exit 2' '
 	printf "tcp-server.squares 5\nno.such 1\n" >w &&
 	test_expect_code 2 "$grade" tcp-server --weights w -- x {port} 2>err &&
 	grep -q "^grade: --weights: w:2: no check .no.such. (grade SPEC --list)" err &&
+	printf "tcp-server.squares 5\n" >w &&
+	"$grade" tcp-server --list --weights w >list &&
+	grep -q "^tcp-server.squares  *basic  *course,full  *5  " list &&
+	grep -q "^tcp-server.clients  *concurrency  *course,full  *2  " list &&
 	printf "tcp-server.squares lots\n" >w &&
 	test_expect_code 2 "$grade" tcp-server --weights w -- x {port} 2>err &&
 	grep -q "^grade: --weights: w:1: not .ID POINTS. (points 0..1000)" err &&

@@ -40,7 +40,7 @@ enum { SPECS = sizeof specs / sizeof specs[0] };
 
 static const char usage_text[] =
 "Usage: grade SPEC [OPTIONS] -- COMMAND [ARG...]\n"
-"       grade SPEC --list\n"
+"       grade SPEC --list [--weights FILE]\n"
 "\n"
 "Checks an implementation of one of the course's programs, in any language,\n"
 "against the course's contract: COMMAND starts it, with {port}, {host}, {n},\n"
@@ -57,6 +57,7 @@ static const char usage_text[] =
 "      --only ID       run only the check ID, or those a pattern names\n"
 "                      ('tcp-server.lab-*'; see --list)\n"
 "      --list          list SPEC's checks: id, category, profiles, points\n"
+"                      (with --weights: the points it gives)\n"
 "      --weights FILE  points per check: lines 'ID POINTS'\n"
 "      --json FILE     the results as Gradescope's results.json\n"
 "      --junit FILE    the results as JUnit XML\n"
@@ -293,7 +294,7 @@ static void read_weights(const char *path, const struct spec *s, double *points)
     fclose(f);
 }
 
-static void list_checks(const struct spec *s)
+static void list_checks(const struct spec *s, const double *points)
 {
     printf("%s: %s\n", s->name, s->about);
     printf("%-34s %-12s %-16s %6s  %s\n", "ID", "CATEGORY", "PROFILES", "POINTS", "CHECK");
@@ -304,7 +305,7 @@ static void list_checks(const struct spec *s)
                  (k->profiles & PROFILE_BOTH) == PROFILE_BOTH ? "course,full"
                  : k->profiles & PROFILE_FULL ? "full" : "course",
                  k->profiles & LAB ? ",lab" : "");
-        printf("%-34s %-12s %-16s %6g  %s\n", k->id, k->tag, profiles, k->points, k->title);
+        printf("%-34s %-12s %-16s %6g  %s\n", k->id, k->tag, profiles, points[i], k->title);
     }
 }
 
@@ -338,10 +339,6 @@ int main(int argc, char **argv)
     /* 1. What to check, and how */
     cli_init(argv[0]);
     parse_args(argc, argv, &c);
-    if (c.list) {
-        list_checks(c.spec);
-        return 0;
-    }
     double *points = calloc(c.spec->count, sizeof *points);
     struct outcome *ocs = calloc(c.spec->count, sizeof *ocs);
     if (points == NULL || ocs == NULL) {
@@ -352,6 +349,12 @@ int main(int argc, char **argv)
         points[i] = c.spec->checks[i].points;
     if (c.weights != NULL)
         read_weights(c.weights, c.spec, points);
+    if (c.list) {                       /* with the points --weights gives */
+        list_checks(c.spec, points);
+        free(points);
+        free(ocs);
+        return 0;
+    }
     if (c.only != NULL) {
         bool any = false;
         for (size_t i = 0; i < c.spec->count; i++)
