@@ -27,39 +27,46 @@ void conn_init(struct conn *c, int fd, const struct sockaddr_storage *peer,
     linebuf_init_detached(&c->in, PROTO_MAX_LINE, CONN_READ_SIZE);
 }
 
-/* A spare line buffer (or with 'reply', reply buffer) of 's', or a new one. */
-static char *spare_get(struct conn_spares *s, bool reply, size_t size)
+/* A spare buffer of 'st' (NULL: none), or a new one of 'size' bytes. */
+static char *spare_get(struct conn_spare_stack *st, size_t size)
 {
-    unsigned *count = s == NULL ? NULL : reply ? &s->outs : &s->ins;
-    unsigned *unused = s == NULL ? NULL : reply ? &s->outs_unused : &s->ins_unused;
-
-    if (count == NULL || *count == 0)
+    if (st == NULL || st->count == 0)
         return malloc(size);
-    if (--*count < *unused)
-        *unused = *count;
-    return (reply ? s->out : s->in)[*count];
+    if (--st->count < st->unused)
+        st->unused = st->count;
+    return st->buf[st->count];
 }
 
-static void spare_put(struct conn_spares *s, bool reply, char *buf)
+/* 'buf' back on 'st', or freed (no stack, or a full one). */
+static void spare_put(struct conn_spare_stack *st, char *buf)
 {
-    unsigned *count = s == NULL ? NULL : reply ? &s->outs : &s->ins;
-
-    if (count != NULL && *count < CONN_SPARES)
-        (reply ? s->out : s->in)[(*count)++] = buf;
+    if (st != NULL && st->count < CONN_SPARES)
+        st->buf[st->count++] = buf;
     else
         free(buf);
+}
+
+/* Free the spares not taken since the last trim.  Returns how many. */
+static unsigned spare_trim(struct conn_spare_stack *st)
+{
+    unsigned freed = st->unused;
+
+    for (; st->unused > 0; st->unused--)
+        free(st->buf[--st->count]);
+    st->unused = st->count;
+    return freed;
 }
 
 int conn_take(struct conn *c, struct conn_spares *s)
 {
     if (c->in.buf == NULL) {
-        char *buf = spare_get(s, false, c->in.cap);
+        char *buf = spare_get(s != NULL ? &s->in : NULL, c->in.cap);
 
         if (buf == NULL)
             goto out_of_memory;
         linebuf_attach(&c->in, buf);
     }
-    if (c->out == NULL && (c->out = spare_get(s, true, CONN_OUT_CAP)) == NULL)
+    if (c->out == NULL && (c->out = spare_get(s != NULL ? &s->out : NULL, CONN_OUT_CAP)) == NULL)
         goto out_of_memory;
     return 0;
 out_of_memory:
@@ -67,42 +74,41 @@ out_of_memory:
     return -1;
 }
 
-void conn_rest(struct conn *c, struct conn_spares *s)
+/* Give back the buffers 'c' has nothing in (all of them, with 'all'). */
+static void give_back(struct conn *c, struct conn_spares *s, bool all)
 {
-    if (c->in.buf != NULL && linebuf_empty(&c->in))
-        spare_put(s, false, linebuf_detach(&c->in));
-    if (c->out != NULL && c->out_len == 0) {
-        spare_put(s, true, c->out);
+    if (c->in.buf != NULL && (all || linebuf_empty(&c->in)))
+        spare_put(s != NULL ? &s->in : NULL, linebuf_detach(&c->in));
+    if (c->out != NULL && (all || c->out_len == 0)) {
+        spare_put(s != NULL ? &s->out : NULL, c->out);
         c->out = NULL;
     }
 }
 
+void conn_rest(struct conn *c, struct conn_spares *s)
+{
+    give_back(c, s, false);
+}
+
 void conn_spares_trim(struct conn_spares *s)
 {
-    bool freeing = s->ins_unused > 0 || s->outs_unused > 0;
+    unsigned freed = spare_trim(&s->in) + spare_trim(&s->out);
 
-    for (; s->ins_unused > 0; s->ins_unused--)
-        free(s->in[--s->ins]);
-    for (; s->outs_unused > 0; s->outs_unused--)
-        free(s->out[--s->outs]);
-    s->ins_unused = s->ins;
-    s->outs_unused = s->outs;
 #ifdef __GLIBC__
     /* free() gives the pages to malloc, which keeps those that are not at
      * the top of its heap: give them back to the system. */
-    if (freeing)
+    if (freed > 0)
         malloc_trim(0);
 #else
-    (void)freeing;
+    (void)freed;
 #endif
 }
 
 void conn_spares_free(struct conn_spares *s)
 {
-    while (s->ins > 0)
-        free(s->in[--s->ins]);
-    while (s->outs > 0)
-        free(s->out[--s->outs]);
+    s->in.unused = s->in.count;         /* none will be taken again */
+    s->out.unused = s->out.count;
+    conn_spares_trim(s);
 }
 
 /*
@@ -162,11 +168,7 @@ void conn_free(struct conn *c, struct conn_spares *s)
         close_gently(c->fd);
     c->fd = -1;
     /* What is left in them, unanswered or unsent, is dropped. */
-    if (c->in.buf != NULL)
-        spare_put(s, false, linebuf_detach(&c->in));
-    if (c->out != NULL)
-        spare_put(s, true, c->out);
-    c->out = NULL;
+    give_back(c, s, true);
     c->out_len = c->out_sent = 0;
 }
 

@@ -45,11 +45,15 @@ struct conn {
  * not taken between two conn_spares_trim are freed then: as many spares
  * as the loop's clients need at once, and no more for long.
  */
+struct conn_spare_stack {
+    unsigned count;
+    unsigned unused;            /* the fewest there were since the trim */
+    char *buf[CONN_SPARES];
+};
+
 struct conn_spares {
-    unsigned ins, outs;
-    unsigned ins_unused, outs_unused;   /* the fewest spares there were since the trim */
-    char *in[CONN_SPARES];      /* line buffers (struct linebuf's storage) */
-    char *out[CONN_SPARES];     /* reply buffers, CONN_OUT_CAP bytes */
+    struct conn_spare_stack in; /* line buffers (struct linebuf's storage) */
+    struct conn_spare_stack out;        /* reply buffers, CONN_OUT_CAP bytes */
 };
 
 /* Free the spares no client took since the last trim (call it now and then). */
@@ -59,7 +63,7 @@ void conn_spares_trim(struct conn_spares *s);
  * with nothing else to time. */
 static inline bool conn_spares_held(const struct conn_spares *s)
 {
-    return s->ins > 0 || s->outs > 0;
+    return s->in.count > 0 || s->out.count > 0;
 }
 
 /* Free the spares (the loop's end). */

@@ -9,9 +9,9 @@
  * stays bounded; one that takes none of them for --send-timeout
  * seconds is dropped, as in every model.  A client holds buffers only
  * while it speaks (conn_take, conn_rest): an idle one costs its struct
- * and its socket, and a loop's spare buffers go round the busy ones.  Every loop waits on the
- * listening socket too (EPOLLEXCLUSIVE: one loop is woken per new
- * client) and on the stop pipe.
+ * and its socket, and a loop's spare buffers go round the busy ones.
+ * Every loop waits on the listening socket too (EPOLLEXCLUSIVE: one
+ * loop is woken per new client) and on the stop pipe.
  */
 #include "tcp_server.h"
 
