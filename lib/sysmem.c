@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 uint64_t sysmem_available(void)
 {
@@ -44,4 +47,13 @@ const char *sysmem_format(uint64_t bytes, char *buf)
     }
     snprintf(buf, 16, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
     return buf;
+}
+
+int sysmem_trim(void)
+{
+#if defined(__GLIBC__) && !defined(SYSMEM_SANITIZER_MALLOC)
+    return malloc_trim(0);
+#else
+    return 0;
+#endif
 }

@@ -8,14 +8,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "cli.h"
 #include "io.h"
 #include "proto.h"
 #include "stop.h"
+#include "sysmem.h"
 #include "timing.h"
 
 void conn_init(struct conn *c, int fd, const struct sockaddr_storage *peer,
@@ -92,16 +90,10 @@ void conn_rest(struct conn *c, struct conn_spares *s)
 
 void conn_spares_trim(struct conn_spares *s)
 {
-    unsigned freed = spare_trim(&s->in) + spare_trim(&s->out);
-
-#ifdef __GLIBC__
-    /* free() gives the pages to malloc, which keeps those that are not at
-     * the top of its heap: give them back to the system. */
-    if (freed > 0)
-        malloc_trim(0);
-#else
-    (void)freed;
-#endif
+    /* free() gives the pages to malloc, which keeps those that are not
+     * at the top of its heap: give them back to the system. */
+    if (spare_trim(&s->in) + spare_trim(&s->out) > 0)
+        sysmem_trim();
 }
 
 void conn_spares_free(struct conn_spares *s)
