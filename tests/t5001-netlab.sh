@@ -306,7 +306,7 @@ test_expect_success 'UDP: cut node3: SUSPECT then DEAD on time, node2 stays ALIV
 
 # Both detectors, side by side, over the same lossy link for a fixed
 # run: every DEAD is false (the senders never stop).
-test_expect_success NFT 'UDP: loss node1 10: false DEADs of the deadline and the phi detector' '
+test_expect_success NFT,EXPENSIVE 'UDP: loss node1 10: false DEADs of the deadline and the phi detector' '
 	"$lab" loss node1 10 >/dev/null &&
 	RUN_ON="$lab run node1" start_listener rxd udp_receiver -p 5005 --json -q || exit 1
 	dpid=$pid
@@ -501,7 +501,7 @@ test_expect_success "two up at once, $(echo $rounds | wc -w) round(s): one lab, 
 		test $rc -eq 0 || exit 1
 	done
 '
-test_expect_success NOBODY_USERNS 'another user, a lab of the same prefix beside this one' '
+test_expect_success NOBODY_USERNS,EXPENSIVE 'another user, a lab of the same prefix beside this one' '
 	pub=$(mktemp -d "${TMPDIR:-/tmp}/netlab-test.XXXXXX") && chmod 755 "$pub" &&
 	cp "$lab" "$pub/netlab" && chmod 755 "$pub/netlab" &&
 	as_nobody "$pub/netlab" up 2 >out &&
@@ -554,7 +554,7 @@ test_expect_success PERL_SETSID 'Ctrl-C during up 100: the half-made lab is take
 # is where systemd-logind makes it (/run/user/UID): the holder's own
 # /run must not hide it.  As root, for user 65534 in a directory of its
 # own there (t5002's run as that user keeps its state in one as well).
-test_expect_success NOBODY_USERNS 'without root, XDG_RUNTIME_DIR under /run: up, run, status, down' '
+test_expect_success NOBODY_USERNS,EXPENSIVE 'without root, XDG_RUNTIME_DIR under /run: up, run, status, down' '
 	xdg=$(mktemp -d /run/wk3t-xdg.XXXXXX) && chown 65534 "$xdg" && chmod 700 "$xdg" &&
 	pub=$(mktemp -d "${TMPDIR:-/tmp}/netlab-test.XXXXXX") && chmod 755 "$pub" &&
 	cp "$lab" "$pub/netlab" && chmod 755 "$pub/netlab" &&

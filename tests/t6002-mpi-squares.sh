@@ -111,7 +111,7 @@ test_expect_success MPI,MPI_NOT_TSAN 'a wrong option: one line, from rank 0 only
 	test "$(grep -c "^mpi_squares:" err)" -eq 1
 '
 
-test_expect_success MPI,MPI_NOT_TSAN '--pipeline and --reduce together: refused, once, exit 2' '
+test_expect_success MPI,MPI_NOT_TSAN,EXPENSIVE '--pipeline and --reduce together: refused, once, exit 2' '
 	test_expect_code 2 run_mpi 3 -n 5 --pipeline --reduce >out 2>err &&
 	test "$(grep -c "^mpi_squares:" err)" -eq 1 &&
 	grep -q "^mpi_squares: --pipeline and --reduce: one mode or the other" err &&
@@ -186,7 +186,7 @@ for victim in 1 3; do
 	'
 done
 
-test_expect_success MPI,MPI_NOT_TSAN '--timeout: a job not done in time is ended, every rank, and says so' '
+test_expect_success MPI,MPI_NOT_TSAN,EXPENSIVE '--timeout: a job not done in time is ended, every rank, and says so' '
 	mpirun -np 3 "$mpi" -n 4000000000 -b 1 -q --timeout 2 </dev/null >out 2>err &
 	pid=$! && test_started $pid &&
 	wait_until 20 has_children $pid 3 && children_of $pid >ranks &&
