@@ -111,8 +111,7 @@ enum mac_result mac_ring_add(struct mac_ring *ring, const unsigned char key[MAC_
 #endif
 }
 
-/* Every line of 'text' a key, added to 'ring' (which is left as it was on failure). */
-static enum mac_result parse_keys(struct mac_ring *ring, const char *text, size_t len)
+enum mac_result mac_ring_parse(struct mac_ring *ring, const char *text, size_t len)
 {
     struct mac_ring was = *ring;
     size_t at = 0;
@@ -166,7 +165,7 @@ enum mac_result mac_ring_load(struct mac_ring *ring, const char *path, unsigned 
             len += (size_t)n;
     }
     if (r == MAC_OK)
-        r = len > KEY_FILE_MAX ? MAC_TOO_MANY : parse_keys(ring, text, len);
+        r = len > KEY_FILE_MAX ? MAC_TOO_MANY : mac_ring_parse(ring, text, len);
     memset(text, 0, sizeof(text));
 out_close:
     close(fd);

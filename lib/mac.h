@@ -74,6 +74,14 @@ const char *mac_result_str(enum mac_result r);
  */
 enum mac_result mac_ring_load(struct mac_ring *ring, const char *path, unsigned *mode);
 
+/*
+ * The text of a key file, 'len' bytes at 'text' (not a string): each
+ * line a key, added to 'ring'.  MAC_OK; MAC_BAD_KEY for an empty text
+ * or a line that is not 64 hex digits; MAC_TOO_MANY past MAC_RING_MAX
+ * keys; on any failure 'ring' is as it was.  mac_ring_load's parser.
+ */
+enum mac_result mac_ring_parse(struct mac_ring *ring, const char *text, size_t len);
+
 /* A new random key, as the 64 hex digits of a key file and "\n". */
 enum mac_result mac_generate(char hex[MAC_HEX + 2]);
 
