@@ -1,13 +1,15 @@
 /*
  * fuzz_keyfile - the key file's parser (mac_ring_parse, what --key
- * reads): any bytes, into an empty ring and into a ring already holding
- * keys.  It takes exactly the texts a plain model takes (lines of 64 hex
+ * reads): any bytes, into an empty ring, and (after a first byte that
+ * says how many) into a ring already holding keys.  It takes exactly the texts a plain model takes (lines of 64 hex
  * digits, "\n" or "\r\n", the last line's end optional, at most the
  * ring's room), adds one key a line, the same keys as mac_ring_add of
  * the same bytes; the first failure in the file is the one said; on
  * any failure the ring is as it was.
  */
 #include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -51,14 +53,27 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     const char *text = (const char *)data;
     static struct mac_ring ring, before, expect;
+    static bool said;
 
-    if (!mac_available() || mac_init() != MAC_OK)
+    if (!mac_available() || mac_init() != MAC_OK) {
+        if (!said)
+            fprintf(stderr, "fuzz_keyfile: built without libsodium: nothing is tested\n");
+        said = true;
         return 0;
-    /* Twice: into an empty ring, then into one with a key already (the
-     * first input byte says how many, 0..15). */
+    }
+    /* Twice: all of it into an empty ring; then the rest, after a first
+     * byte that says how many keys the ring holds already (0..16). */
     for (int pass = 0; pass < 2; pass++) {
-        unsigned have = pass == 0 || size == 0 ? 0 : data[0] % MAC_RING_MAX;
+        unsigned have = 0;
         unsigned char k[MAC_KEY_BYTES];
+
+        if (pass == 1) {
+            if (size == 0)
+                break;
+            have = data[0] % (MAC_RING_MAX + 1);
+            text++;
+            size--;
+        }
 
         memset(&ring, 0, sizeof(ring));
         for (unsigned i = 0; i < have; i++) {

@@ -76,9 +76,11 @@ enum mac_result mac_ring_load(struct mac_ring *ring, const char *path, unsigned 
 
 /*
  * The text of a key file, 'len' bytes at 'text' (not a string): each
- * line a key, added to 'ring'.  MAC_OK; MAC_BAD_KEY for an empty text
- * or a line that is not 64 hex digits; MAC_TOO_MANY past MAC_RING_MAX
- * keys; on any failure 'ring' is as it was.  mac_ring_load's parser.
+ * line 64 hex digits (either case) and "\n" or "\r\n" (the last line's
+ * optional), a key added to 'ring'.  MAC_OK; else the first failure in
+ * the text: MAC_BAD_KEY (no line, or one that is not a key),
+ * MAC_TOO_MANY (past MAC_RING_MAX keys), MAC_NO_SODIUM; on any failure
+ * 'ring' is as it was.  mac_ring_load's parser; mac_init() first.
  */
 enum mac_result mac_ring_parse(struct mac_ring *ring, const char *text, size_t len);
 

@@ -2,6 +2,7 @@
 #include "sysmem.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #ifdef __GLIBC__
@@ -49,11 +50,30 @@ const char *sysmem_format(uint64_t bytes, char *buf)
     return buf;
 }
 
+#ifdef __GLIBC__
+/* glibc's malloc under its other name, which nothing replaces. */
+extern void *__libc_malloc(size_t size);
+#endif
+
+bool sysmem_malloc_is_glibc(void)
+{
+#ifdef __GLIBC__
+    /* Through volatile: two functions' addresses, which a compiler may
+     * assume differ, are equal exactly when malloc is glibc's. */
+    void *(*volatile in_use)(size_t) = malloc;
+    void *(*volatile glibc)(size_t) = __libc_malloc;
+
+    return in_use == glibc;
+#else
+    return false;
+#endif
+}
+
 int sysmem_trim(void)
 {
-#if defined(__GLIBC__) && !defined(SYSMEM_SANITIZER_MALLOC)
-    return malloc_trim(0);
-#else
-    return 0;
+#ifdef __GLIBC__
+    if (sysmem_malloc_is_glibc())
+        return malloc_trim(0);
 #endif
+    return 0;
 }

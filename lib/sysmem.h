@@ -7,6 +7,7 @@
 #ifndef KIT_SYSMEM_H
 #define KIT_SYSMEM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -20,22 +21,17 @@ uint64_t sysmem_available(void);
 const char *sysmem_format(uint64_t bytes, char *buf);
 
 /*
- * Give the system back the pages free() left to malloc (glibc keeps
+ * Whether malloc here is glibc's own, not one that replaced it: a
+ * sanitizer's (ASan, TSan, LSan, HWASan...) or one preloaded (jemalloc).
+ */
+bool sysmem_malloc_is_glibc(void);
+
+/*
+ * Give the system back the pages free() left to glibc's malloc (it keeps
  * those not at the top of its heap).  Returns whether any went back.
- * Under a sanitizer that brings its own allocator (ASan, TSan, MSan),
- * glibc's malloc is never used and is set up lazily by the first call,
- * which two threads may not make at once (it crashes): there, nothing.
+ * Where malloc is not glibc's, nothing: glibc's would be set up by this
+ * first call, which two threads may not make at once (it crashes).
  */
 int sysmem_trim(void);
-
-/* Defined where malloc is a sanitizer's own, not glibc's. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SYSMEM_SANITIZER_MALLOC 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) \
-    || __has_feature(memory_sanitizer)
-#define SYSMEM_SANITIZER_MALLOC 1
-#endif
-#endif
 
 #endif

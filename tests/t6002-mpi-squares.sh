@@ -111,7 +111,7 @@ test_expect_success MPI,MPI_NOT_TSAN 'a wrong option: one line, from rank 0 only
 	test "$(grep -c "^mpi_squares:" err)" -eq 1
 '
 
-test_expect_success MPI,MPI_NOT_TSAN,EXPENSIVE '--pipeline and --reduce together: refused, once, exit 2' '
+test_expect_success MPI,MPI_NOT_TSAN '--pipeline and --reduce together: refused, once, exit 2' '
 	test_expect_code 2 run_mpi 3 -n 5 --pipeline --reduce >out 2>err &&
 	test "$(grep -c "^mpi_squares:" err)" -eq 1 &&
 	grep -q "^mpi_squares: --pipeline and --reduce: one mode or the other" err &&

@@ -1,8 +1,9 @@
 /*
  * test_sysmem - giving freed heap pages back to the system: it works
- * where glibc's malloc is the one in use, and many threads may ask at
- * once, even as a process's first call (glibc sets its malloc up then,
- * and under a sanitizer that set-up crashed when two threads raced it).
+ * where glibc's malloc is the one in use, a sanitizer's malloc is told
+ * apart from it, and many threads may ask at once, even as a process's
+ * first call (glibc sets its malloc up then, and under a sanitizer that
+ * set-up crashed or hung when two threads raced it).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -72,7 +73,7 @@ static void *trim_at_once(void *arg)
  * together: every child lives to exit 0. */
 static void threads_may_trim_at_once_as_the_first_call(void)
 {
-    int clean = 0;
+    int clean = 0, signalled = 0;
 
     for (int k = 0; k < CHILDREN; k++) {
         pid_t pid = fork();
@@ -81,6 +82,7 @@ static void threads_may_trim_at_once_as_the_first_call(void)
         if (pid == 0) {
             pthread_t t[THREADS];
 
+            alarm(10);                  /* a hang fails, and is counted */
             pthread_barrier_init(&all_ready, NULL, THREADS);
             for (int i = 0; i < THREADS; i++)
                 if (pthread_create(&t[i], NULL, trim_at_once, NULL) != 0)
@@ -91,17 +93,40 @@ static void threads_may_trim_at_once_as_the_first_call(void)
         }
         if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0)
             clean++;
+        else if (pid > 0 && WIFSIGNALED(st))
+            signalled++;
     }
+    CHECK_INT(signalled, ==, 0);
     CHECK_INT(clean, ==, CHILDREN);
+}
+
+/* Built with ASan or TSan, whose malloc replaces glibc's? */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZER_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SANITIZER_MALLOC 1
+#endif
+#endif
+
+/* There, malloc is told apart from glibc's, and nothing is trimmed. */
+static void a_sanitizer_malloc_is_not_glibc(void)
+{
+    CHECK(!sysmem_malloc_is_glibc());
+    CHECK_INT(sysmem_trim(), ==, 0);
 }
 
 int main(void)
 {
-#ifdef SYSMEM_SANITIZER_MALLOC
-    (void)freed_pages_go_back;
-    SKIP_TEST(freed_pages_go_back, "malloc is the sanitizer's here: sysmem_trim does nothing");
+    if (sysmem_malloc_is_glibc())
+        RUN_TEST(freed_pages_go_back);
+    else
+        SKIP_TEST(freed_pages_go_back, "malloc is not glibc's here: sysmem_trim does nothing");
+#ifdef SANITIZER_MALLOC
+    RUN_TEST(a_sanitizer_malloc_is_not_glibc);
 #else
-    RUN_TEST(freed_pages_go_back);
+    (void)a_sanitizer_malloc_is_not_glibc;
+    SKIP_TEST(a_sanitizer_malloc_is_not_glibc, "not built with ASan or TSan");
 #endif
     RUN_TEST(threads_may_trim_at_once_as_the_first_call);
     return tap_done();
