@@ -502,6 +502,9 @@ test_expect_success "two up at once, $(echo $rounds | wc -w) round(s): one lab, 
 	done
 '
 test_expect_success NOBODY_USERNS,EXPENSIVE 'another user, a lab of the same prefix beside this one' '
+	# its state goes in /tmp/netlab-65534: removed after, unless it was there
+	state=${TMPDIR:-/tmp}/netlab-65534 had=
+	test -d $state && had=y
 	pub=$(mktemp -d "${TMPDIR:-/tmp}/netlab-test.XXXXXX") && chmod 755 "$pub" &&
 	cp "$lab" "$pub/netlab" && chmod 755 "$pub/netlab" &&
 	as_nobody "$pub/netlab" up 2 >out &&
@@ -512,6 +515,7 @@ test_expect_success NOBODY_USERNS,EXPENSIVE 'another user, a lab of the same pre
 	rc=$?
 	as_nobody "$pub/netlab" down >/dev/null 2>&1
 	rm -rf "$pub"
+	test -n "$had" || rm -rf $state
 	test $rc -eq 0 &&
 	grep -q "^lab .$NETLAB_PREFIX. is up: 2 nodes" out &&
 	grep -q "10.77.3.2/24" addr &&
