@@ -345,8 +345,10 @@ int model_epoll(struct server *srv)
             stop_request();
             break;
         }
-    if (err == 0)
+    if (err == 0) {
+        server_ready(srv);
         failed = run_loop(&loops[0]);
+    }
     stop_request();                   /* if loop 1 ended on an error */
     for (unsigned i = 1; i < started; i++) {
         void *r;

@@ -58,6 +58,7 @@ int model_fork(struct server *srv)
         cli_error(errno, "SIGCHLD handler");
         return 1;
     }
+    server_ready(srv);
     while ((fd = server_accept(srv, &peer, &len)) >= 0) {
         fflush(stdout);                 /* or the child prints our buffer again */
         pid_t pid = fork();

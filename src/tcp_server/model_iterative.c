@@ -15,6 +15,7 @@ int model_iterative(struct server *srv)
     socklen_t len;
     int fd;
 
+    server_ready(srv);
     while ((fd = server_accept(srv, &peer, &len)) >= 0) {
         conn_run(srv, fd, &peer, len);  /* the next client waits meanwhile */
         server_release(srv);

@@ -79,6 +79,8 @@ int model_pool(struct server *srv)
     }
     /* A pool short of threads is a failed setup: it serves nobody. */
     started = start_threads(&p, threads, n);
+    if (started == n)
+        server_ready(srv);
     while (started == n && (fd = server_accept(srv, &peer, &len)) >= 0) {
         if (!bqueue_put(&p.queue, (uint64_t)fd)) {  /* waits while all are busy */
             close(fd);

@@ -46,6 +46,7 @@ static int start_worker(struct server *srv, struct worker *w, pid_t parent)
     if (pid == 0) {                     /* a worker: an iterative server */
         server_child_setup(srv, parent);
         srv->holding = &w->serving;     /* the parent frees our slot if we die */
+        atomic_store(&srv->ready, true);    /* "listening" is the parent's to say */
         model_iterative(srv);
         fflush(stdout);
         _exit(0);
@@ -149,8 +150,10 @@ int model_prefork(struct server *srv)
             status = 1;
             break;
         }
-    if (status == 0)
+    if (status == 0) {
+        server_ready(srv);
         status = supervise(srv, w, n, parent);
+    }
     stop_request();                   /* the workers too, if we gave up */
     while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
         ;                               /* each worker finishes its client */

@@ -65,6 +65,7 @@ int model_thread(struct server *srv)
 {
     bool said = false;                  /* a failed pthread_create, said once */
 
+    server_ready(srv);
     for (;;) {
         struct client *cl = malloc(sizeof(*cl));
         int err;

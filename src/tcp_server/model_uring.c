@@ -560,6 +560,7 @@ static void run_loop(struct uloop *l)
         loop_free(l);
         return;
     }
+    server_ready(l->srv);               /* the first loop through says so */
     while (!l->stopping || l->conns != NULL || l->parked > 0 || l->accepting || l->watching) {
         struct __kernel_timespec ts = { .tv_nsec = SWEEP_MS * 1000000 };
         struct io_uring_cqe *cqe;

@@ -22,6 +22,12 @@ void server_release(struct server *srv)
     atomic_fetch_sub_explicit(&srv->stats->active, 1, memory_order_relaxed);
 }
 
+void server_ready(struct server *srv)
+{
+    if (!atomic_exchange(&srv->ready, true) && srv->announce != NULL)
+        srv->announce(srv);
+}
+
 /* What a client turned away hears, whatever the reason. */
 static const char busy[] = "ERR server busy\n";
 

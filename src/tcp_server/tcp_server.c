@@ -230,7 +230,8 @@ static void print_totals(const struct server *srv, int status, double seconds)
 int main(int argc, char **argv)
 {
     struct server_config cfg;
-    struct server srv = { .cfg = &cfg, .listen_fd = -1, .spare_fd = -1 };
+    struct server srv = { .cfg = &cfg, .listen_fd = -1, .spare_fd = -1,
+                          .announce = print_listening };
     char port[8];
     int status;
 
@@ -249,12 +250,14 @@ int main(int argc, char **argv)
     raise_open_files_limit();
     if (open_server(&srv) != 0)
         return 1;
-    print_listening(&srv);
 
-    /* 4. The lesson proper: the chosen model runs until told to stop. */
+    /* 4. The lesson proper: the chosen model sets up, says "listening"
+     *    (server_ready), and runs until told to stop. */
     uint64_t start = timing_now_ns();
 
     status = serve(&srv);
+    if (!atomic_load(&srv.ready))
+        return 1;                       /* it said why; it served nobody */
 
     /* 5. Account for everything, release everything. */
     print_totals(&srv, status, timing_seconds_since(start));

@@ -52,9 +52,19 @@ struct server {
      * worker dies serving, the parent frees the slot it held.
      */
     atomic_bool *holding;
+    /*
+     * main()'s "listening" line, said by server_ready once the model is
+     * set up: a setup that fails says only why, never that it listens.
+     */
+    void (*announce)(const struct server *srv);
+    atomic_bool ready;
 };
 
-/* A concurrency model: serve until the stop request; return the exit status. */
+/*
+ * A concurrency model: set up, call server_ready, serve until the stop
+ * request; return the exit status.  A model that fails before it is
+ * ready says why once and returns 1.
+ */
 typedef int serve_fn(struct server *srv);
 
 serve_fn model_iterative, model_fork, model_prefork, model_thread,
@@ -78,6 +88,9 @@ int server_accept(struct server *srv, struct sockaddr_storage *peer,
  * give back the parent's spare descriptor.
  */
 void server_child_setup(struct server *srv, pid_t parent);
+
+/* The model is set up and serves: say so, once (thread-safe). */
+void server_ready(struct server *srv);
 
 /*
  * One try at accepting, without waiting: like server_accept, with
