@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -37,7 +38,7 @@
 #include "stop.h"
 #include "timing.h"
 
-enum { STEP_LIMIT = 20, MAX_BATCH = 65536 };
+enum { STEP_LIMIT = 20, MAX_BATCH = 65536, TIMEOUT_QUIET_S = 3 };
 
 static const char usage_text[] =
 "Usage: mpi_squares [-n COUNT] [-b BATCH] [--pipeline [--blocking] | --reduce]\n"
@@ -137,13 +138,27 @@ static void parse_options(int argc, char **argv, struct mpi_config *cfg)
 }
 
 /* --timeout: a watchdog of our own.  The rank that fires ends, and mpirun
- * then ends the whole job, on every node. */
+ * then ends the whole job, on every node.  Every rank fires at once, and
+ * rank 0 alone says so: the others first leave mpirun a moment to end them
+ * (SIGTERM now ends them silently), and speak only if it does not (rank 0
+ * was given no --timeout, or is cut off). */
+static volatile sig_atomic_t alarm_speaks = 1;     /* rank 0 */
+
 static void on_alarm(int sig)
 {
     static const char msg[] = ": --timeout: the job is not done in time; ending it\n";
     const char *prog = cli_prog();
 
     (void)sig;
+    if (!alarm_speaks) {
+        struct sigaction dfl = { .sa_handler = SIG_DFL };
+        struct timespec wait = { .tv_sec = TIMEOUT_QUIET_S };
+
+        sigaction(SIGTERM, &dfl, NULL);
+        sigaction(SIGINT, &dfl, NULL);
+        while (nanosleep(&wait, &wait) != 0 && errno == EINTR)
+            ;
+    }
     if (write(STDERR_FILENO, prog, strlen(prog)) < 0 ||
         write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
         /* Nothing more to say it with. */
@@ -260,6 +275,7 @@ int main(int argc, char **argv)
     /* 1. A watchdog: a job that hangs is ended, not waited for (armed
      *    first: joining the job can hang too, when a node is cut). */
     if (cfg.timeout_s > 0) {
+        alarm_speaks = launcher_rank() == 0;
         signal(SIGALRM, on_alarm);
         alarm(cfg.timeout_s);
     }
