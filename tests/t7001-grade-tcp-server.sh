@@ -26,6 +26,10 @@ test_expect_success 'usage errors: one line naming the problem, exit 2' '
 	grep -q "^grade: --profile: .fast. is not a profile (course or full)" err &&
 	test_expect_code 2 "$grade" tcp-server --only nope -- x {port} 2>err &&
 	grep -q "^grade: --only: tcp-server has no check .nope. (grade tcp-server --list)" err &&
+	test_expect_code 2 "$grade" tcp-server --only "tcp-server.s*,nope" -- x {port} 2>err &&
+	grep -q "^grade: --only: tcp-server has no check .nope. (grade tcp-server --list)" err &&
+	test_expect_code 2 "$grade" tcp-server --only "tcp-server.squares," -- x {port} 2>err &&
+	grep -q "^grade: --only: tcp-server has no check .. (grade tcp-server --list)" err &&
 	test_expect_code 2 "$grade" ipc -- ./ipc 2>err &&
 	grep -q "^grade: ipc: COMMAND has no {n}: say which N it computes with --n N" err &&
 	printf "tcp-server.squares 5\nno.such 1\n" >w &&
@@ -65,6 +69,15 @@ test_expect_success 'grade(1) says what every check of every spec asks' '
 	for id in $(cat ids); do
 		grep -q "^\.It Li $id$" "$TEST_DIR/../man/grade.1" || { echo "not in grade(1): $id"; exit 1; }
 	done
+'
+
+test_expect_success 'a forking server that waits for its children passes reaps; --only takes a list' '
+	test_within 60 "$grade" tcp-server --profile full --only tcp-server.reaps,tcp-server.squares \
+		-- "$server" -m fork -p {port} -b 127.0.0.1 -q >out 2>err ||
+		{ cat out err; exit 1; } &&
+	grep -q "^1\.\.2$" out &&
+	grep -q "^ok [0-9] - tcp-server.reaps " out &&
+	grep -q "^ok [0-9] - tcp-server.squares " out
 '
 
 test_expect_success 'the kit'"'"'s server: full marks in the full profile, exit 0' '

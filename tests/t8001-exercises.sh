@@ -142,8 +142,8 @@ test_expect_success SHIPPED,GCC 'exercises 3 and 4: the starting points lose the
 	check 3 GRADE_FLAGS="--only tcp-server.idle-client"
 	fails out.3 "^not ok 1 - tcp-server.idle-client " "got: nothing within 2000 ms" &&
 	check 3 SOL=1 GRADE_FLAGS="$only3" && passes out.3.sol "4 / 4" &&
-	check 3 SOL=1 GRADE_FLAGS="--profile full --only tcp-server.protocol" &&
-	passes out.3.sol "2 / 2" &&
+	check 3 SOL=1 GRADE_FLAGS="--profile full --only tcp-server.protocol,tcp-server.reaps" &&
+	passes out.3.sol "3 / 3" &&
 	# The classic mistake of exercise 3: the parent keeps the client.
 	sed "/close(fd);.*parent/d" "$sol/3-server.c" >leaky.c && ! cmp -s leaky.c "$sol/3-server.c" &&
 	gcc -std=c11 -D_GNU_SOURCE -I"$ex/../lib" -pthread -O1 -o leaky leaky.c \
@@ -152,6 +152,15 @@ test_expect_success SHIPPED,GCC 'exercises 3 and 4: the starting points lose the
 		-- "$TRASH/leaky" -p {port} -b 127.0.0.1 >out.leaky 2>&1 ||
 		{ cat out.leaky; exit 1; }; } &&
 	grep -q "did not close the connection" out.leaky &&
+	# And the other: the parent never waits for its children.
+	sed "s/while (waitpid(-1, NULL, WNOHANG) > 0)/while (0)/" "$sol/3-server.c" >zombies.c &&
+	! cmp -s zombies.c "$sol/3-server.c" &&
+	gcc -std=c11 -D_GNU_SOURCE -I"$ex/../lib" -pthread -O1 -o zombies zombies.c \
+		gcc/lib/io.o gcc/lib/opt.o gcc/lib/net.o gcc/lib/linebuf.o gcc/lib/proto.o gcc/lib/u128.o -lm &&
+	chmod 755 zombies && { test_expect_code 1 "$grade" tcp-server --profile full --only tcp-server.reaps \
+		-- "$TRASH/zombies" -p {port} -b 127.0.0.1 >out.zombies 2>&1 ||
+		{ cat out.zombies; exit 1; }; } &&
+	grep -q "^#   20 clients came, .* are zombies (<defunct> in ps)" out.zombies &&
 	check 4 GRADE_FLAGS="--only udp-receiver.dead"
 	fails out.4 "^not ok 1 - udp-receiver.dead " "SUSPECT at -1 ms" \
 		"no line with hb-delta and SUSPECT" &&

@@ -55,7 +55,7 @@ static const char usage_text[] =
 "      --lab           also the checks across a lab of three machines (the\n"
 "                      kit's netlab: as root, or in a user namespace)\n"
 "      --only ID       run only the check ID, or those a pattern names\n"
-"                      ('tcp-server.lab-*'; see --list)\n"
+"                      ('tcp-server.lab-*'; see --list); several, with commas\n"
 "      --list          list SPEC's checks: id, category, profiles, points\n"
 "                      (with --weights: the points it gives)\n"
 "      --weights FILE  points per check: lines 'ID POINTS'\n"
@@ -294,6 +294,45 @@ static void read_weights(const char *path, const struct spec *s, double *points)
     fclose(f);
 }
 
+/* --only: a comma-separated list of shell patterns; does one name 'id'? */
+static bool only_matches(const char *only, const char *id)
+{
+    char pat[256];
+    for (const char *p = only; ; p++) {
+        size_t n = strcspn(p, ",");
+        if (n < sizeof pat) {
+            memcpy(pat, p, n);
+            pat[n] = '\0';
+            if (fnmatch(pat, id, 0) == 0)
+                return true;
+        }
+        p += n;
+        if (*p == '\0')
+            return false;
+    }
+}
+
+/* The first pattern of --only that names no check of 's' (NULL: none). */
+static const char *only_unmatched(const char *only, const struct spec *s)
+{
+    for (const char *p = only; ; p++) {
+        size_t n = strcspn(p, ",");
+        char one[256];
+        bool any = false;
+        if (n == 0 || n >= sizeof one)
+            return p;
+        memcpy(one, p, n);
+        one[n] = '\0';
+        for (size_t i = 0; i < s->count && !any; i++)
+            any = only_matches(one, s->checks[i].id);
+        if (!any)
+            return p;
+        p += n;
+        if (*p == '\0')
+            return NULL;
+    }
+}
+
 static void list_checks(const struct spec *s, const double *points)
 {
     printf("%s: %s\n", s->name, s->about);
@@ -356,15 +395,13 @@ int main(int argc, char **argv)
         return 0;
     }
     if (c.only != NULL) {
-        bool any = false;
+        const char *bad = only_unmatched(c.only, c.spec);
+        if (bad != NULL)
+            cli_usage_error("--only: %s has no check '%.*s' (grade %s --list)", c.spec->name,
+                            (int)strcspn(bad, ","), bad, c.spec->name);
         for (size_t i = 0; i < c.spec->count; i++)
-            if (fnmatch(c.only, c.spec->checks[i].id, 0) == 0) {
-                any = true;
+            if (only_matches(c.only, c.spec->checks[i].id))
                 c.lab |= (c.spec->checks[i].profiles & LAB) != 0;  /* asked by name */
-            }
-        if (!any)
-            cli_usage_error("--only: %s has no check '%s' (grade %s --list)", c.spec->name,
-                            c.only, c.spec->name);
     }
     if (c.lab) {
         bool any = false;
@@ -431,7 +468,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < c.spec->count; i++)
         if ((c.spec->checks[i].profiles & c.opts.profile) &&
             (c.lab || !(c.spec->checks[i].profiles & LAB)) &&
-            (c.only == NULL || fnmatch(c.only, c.spec->checks[i].id, 0) == 0)) {
+            (c.only == NULL || only_matches(c.only, c.spec->checks[i].id))) {
             ocs[n].check = &c.spec->checks[i];
             ocs[n].points = points[i];
             n++;

@@ -198,6 +198,9 @@ size_t group_procs(pid_t pgrp, struct proc *out, size_t max);
  * group's members, zombies left out): after the leader has ended, what
  * it left running. */
 int impl_running_besides(const struct impl *im);
+/* How many of its processes are zombies: ended, and not yet waited for
+ * by their parent (ps says <defunct>). */
+int impl_zombies(const struct impl *im);
 /* What it printed on stdout (or stderr) so far: a NUL-terminated copy
  * in *buf (malloc'd, to free), at most 'max' bytes of its end. */
 size_t impl_stdout(const struct impl *im, char **buf, size_t max);

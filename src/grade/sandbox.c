@@ -385,11 +385,13 @@ bool proc_read(pid_t pid, struct proc *p)
 }
 
 /*
- * The running processes (zombies left out) whose parent is 'ppid' (when
- * > 0) or whose process group is 'pgrp' (when > 0), but not 'except',
- * by pid, at most 'max' in 'out'.  Returns how many there are.
+ * The running processes (or, when 'zombies', only the zombies) whose
+ * parent is 'ppid' (when > 0) or whose process group is 'pgrp' (when
+ * > 0), but not 'except', by pid, at most 'max' in 'out'.  Returns how
+ * many there are.
  */
-static size_t procs_where(pid_t ppid, pid_t pgrp, pid_t except, struct proc *out, size_t max)
+static size_t procs_where(pid_t ppid, pid_t pgrp, pid_t except, bool zombies,
+                          struct proc *out, size_t max)
 {
     DIR *d = opendir("/proc");
     if (d == NULL)
@@ -401,7 +403,7 @@ static size_t procs_where(pid_t ppid, pid_t pgrp, pid_t except, struct proc *out
         long pid = strtol(e->d_name, &end, 10);
         struct proc p;
         if (*end != '\0' || pid <= 0 || pid == except || !proc_read((pid_t)pid, &p) ||
-            p.state == 'Z' || !((ppid > 0 && p.ppid == ppid) || (pgrp > 0 && p.pgrp == pgrp)))
+            (p.state == 'Z') != zombies || !((ppid > 0 && p.ppid == ppid) || (pgrp > 0 && p.pgrp == pgrp)))
             continue;
         if (count < max) {
             size_t i = count;
@@ -419,12 +421,17 @@ static size_t procs_where(pid_t ppid, pid_t pgrp, pid_t except, struct proc *out
 
 size_t group_procs(pid_t pgrp, struct proc *out, size_t max)
 {
-    return procs_where(0, pgrp, 0, out, max);
+    return procs_where(0, pgrp, 0, false, out, max);
 }
 
 int impl_running_besides(const struct impl *im)
 {
-    return im->pid == 0 ? 0 : (int)procs_where(0, im->pid, im->pid, NULL, 0);
+    return im->pid == 0 ? 0 : (int)procs_where(0, im->pid, im->pid, false, NULL, 0);
+}
+
+int impl_zombies(const struct impl *im)
+{
+    return im->pid == 0 ? 0 : (int)procs_where(0, im->pid, 0, true, NULL, 0);
 }
 
 int impl_stop(struct impl *im)
@@ -443,7 +450,7 @@ int impl_stop(struct impl *im)
          * drivers before it stops the implementation. */
         for (int round = 0; round < 50; round++) {
             static struct proc kids[PROCS_MAX];
-            size_t n = procs_where(getpid(), 0, watchdog_pid, kids, PROCS_MAX);
+            size_t n = procs_where(getpid(), 0, watchdog_pid, false, kids, PROCS_MAX);
             n = n < PROCS_MAX ? n : PROCS_MAX;
             /* the lab's holder (without root) is the lab's, not theirs */
             size_t keep = 0;

@@ -34,6 +34,9 @@ enum {
     REPLY_MS = 2000,            /* for one reply */
     QUIET_MS = 300,             /* a reply without newline is complete after this */
     MANY = 200,                 /* clients at once */
+    REAP_CLIENTS = 20,          /* clients one after another, for the zombies */
+    REAP_MS = 3000,             /* for the children that ended to be waited for */
+    REAP_LEFT = 5,              /* zombies allowed: the last clients' children */
 };
 
 /* ---- talking to it ---- */
@@ -378,6 +381,55 @@ static void check_vanish(const struct grade_opts *o, struct verdict *v)
 out:
     if (b >= 0)
         close(b);
+    impl_stop(&im);
+}
+
+/*
+ * A child that ends stays a zombie (<defunct> in ps), holding its slot of
+ * the process table, until its parent waits for it: a forking server that
+ * never does leaves one per client served, until fork fails.  A server
+ * that reaps before each accept leaves the last client's: the last of the
+ * clients gives it that turn, and a few are allowed.
+ */
+static void check_reaps(const struct grade_opts *o, struct verdict *v)
+{
+    struct impl im;
+    char port[8];
+    if (!start_server(&im, o, port, v))
+        goto out;
+    for (int i = 0; i < REAP_CLIENTS; i++) {
+        int fd = dial(port, REPLY_MS);
+        if (fd < 0) {
+            verdict_fail(v, "client %d of %d, one after another, cannot connect: %s", i + 1,
+                         REAP_CLIENTS, strerror(errno));
+            goto out;
+        }
+        bool ok = ask(fd, "12", full(o), v, "a client");
+        close(fd);
+        if (!ok || !still_running(&im, v, "a client left"))
+            goto out;
+    }
+    uint64_t start = timing_now_ns();
+    int zombies;
+    while ((zombies = impl_zombies(&im)) > REAP_LEFT && ms_since(start) < REAP_MS) {
+        struct timespec tick = { 0, 50 * 1000000 };
+        nanosleep(&tick, NULL);
+    }
+    if (zombies > REAP_LEFT) {
+        verdict_fail(v, "%d clients came, were answered and left, one after another; %d s "
+                     "later %d of the server's processes are zombies (<defunct> in ps): "
+                     "children that ended and were never waited for", REAP_CLIENTS,
+                     REAP_MS / 1000, zombies);
+        verdict_say(v, "  a forking server waits for its children: waitpid(-1, &status, "
+                    "WNOHANG) in a loop, in a SIGCHLD handler or before each accept (in "
+                    "Python, os.waitpid the same way); until then each holds a slot of "
+                    "the process table, and fork fails once they are all taken");
+        goto out;
+    }
+    verdict_say(v, "%d clients came and went; %d of the server's processes left unwaited "
+                "for (%d allowed: the last clients' children)", REAP_CLIENTS, zombies,
+                REAP_LEFT);
+out:
     impl_stop(&im);
 }
 
@@ -973,6 +1025,8 @@ static const struct check checks[] = {
       "a request sent a byte at a time is answered once, whole", check_pieces },
     { "tcp-server.vanish", "robustness", PROFILE_BOTH, 1,
       "clients that vanish mid-request do not harm the server", check_vanish },
+    { "tcp-server.reaps", "robustness", PROFILE_FULL, 1,
+      "children that end are waited for: no zombies pile up", check_reaps },
     { "tcp-server.bad-input", "robustness", PROFILE_BOTH, 2,
       "bad input is answered (or its connection closed), and the server goes on",
       check_bad_input },
