@@ -85,8 +85,8 @@ test_expect_success 'the kit'"'"'s server: full marks in the full profile, exit 
 		{ cat out err; exit 1; }
 	cat out &&
 	test -z "$(lost out)" &&
-	grep -q "^1\.\.12$" out &&
-	test "$(total out)" = "19 / 19" &&
+	grep -q "^1\.\.13$" out &&
+	test "$(total out)" = "20 / 20" &&
 	grep -q "^#   leaderboard: requests/s [0-9][0-9]*$" out
 '
 
