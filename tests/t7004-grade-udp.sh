@@ -45,8 +45,10 @@ test_expect_success 'the kit receiver: full marks in full' '
 		"$receiver" -p {port} -b 127.0.0.1 >out &&
 	test -z "$(lost out)" &&
 	passed out udp-receiver.shows-nodes udp-receiver.garbage udp-receiver.sizes \
-		udp-receiver.dead udp-receiver.reorder udp-receiver.left &&
-	grep -q "SUSPECT at [0-9]* ms, DEAD at [0-9]* ms" out
+		udp-receiver.dead udp-receiver.back udp-receiver.reorder udp-receiver.left &&
+	grep -q "SUSPECT at [0-9]* ms, DEAD at [0-9]* ms" out &&
+	grep -q "hb-golf, SUSPECT, beat again: ALIVE [0-9]* ms later" out &&
+	grep -q "hb-golf, DEAD, beat again: ALIVE [0-9]* ms later" out
 '
 
 test_expect_success 'no {interval_ms}: 1000 ms is assumed, and the log says so' '

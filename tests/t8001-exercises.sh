@@ -164,7 +164,18 @@ test_expect_success SHIPPED,GCC 'exercises 3 and 4: the starting points lose the
 	check 4 GRADE_FLAGS="--only udp-receiver.dead"
 	fails out.4 "^not ok 1 - udp-receiver.dead " "SUSPECT at -1 ms" \
 		"no line with hb-delta and SUSPECT" &&
-	check 4 SOL=1 GRADE_FLAGS="--only udp-receiver.dead" && passes out.4.sol "2 / 2"
+	check 4 SOL=1 GRADE_FLAGS="--only udp-receiver.dead,udp-receiver.back" &&
+	passes out.4.sol "3 / 3" &&
+	# SUSPECT for good: a heartbeat of a SUSPECT node leaves it SUSPECT.
+	sed "s/^    nd->state = hb->leaving ? LEFT : ALIVE;/    if (was != SUSPECT) nd->state = hb->leaving ? LEFT : ALIVE;/" \
+		"$sol/4-receiver.c" >stuck.c && ! cmp -s stuck.c "$sol/4-receiver.c" &&
+	gcc -std=c11 -D_GNU_SOURCE -I"$ex/../lib" -pthread -O1 -o stuck stuck.c \
+		gcc/lib/opt.o gcc/lib/net.o gcc/lib/heartbeat.o gcc/lib/timing.o -lm &&
+	chmod 755 stuck && { test_expect_code 1 "$grade" udp-receiver --profile full \
+		-- "$TRASH/stuck" -p {port} -b 127.0.0.1 >out.stuck 2>&1 ||
+		{ cat out.stuck; exit 1; }; } &&
+	test "$(lost out.stuck)" = udp-receiver.back &&
+	grep -q "hb-golf, SUSPECT, beat again every 100 ms (its seqs going on), but no line with hb-golf and ALIVE" out.stuck
 '
 
 test_expect_success SHIPPED,GCC,MPICC 'exercise 5 on mpirun: the starting point lacks the squares, the solution has them' '
@@ -200,7 +211,7 @@ test_expect_success SHIPPED,GCC,EXPENSIVE 'make test-full: every check, starting
 2 / 2" || exit 1
 	check 4
 	fails out.4 && test "$(lost out.4)" = "udp-receiver.dead" &&
-	check 4 SOL=1 && passes out.4.sol "8 / 8" || exit 1
+	check 4 SOL=1 && passes out.4.sol "9 / 9" || exit 1
 	wait $a; wait $b
 	fails out.1 && test "$(lost out.1)" = "ipc.sum ipc.large" &&
 	fails out.2 && test "$(lost out.2)" = "threads.sum threads.race threads.no-deadlock"

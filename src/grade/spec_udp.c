@@ -863,6 +863,11 @@ static bool left_seen(struct rx *rx)
     return rx->seen_ms[STATE_LEFT] >= 0;
 }
 
+static bool suspect_seen(struct rx *rx)
+{
+    return rx->seen_ms[STATE_SUSPECT] >= 0;
+}
+
 static bool five_sent(struct rx *rx)
 {
     return rx->watch->seq >= 5;
@@ -1080,6 +1085,83 @@ static void receiver_dead(const struct grade_opts *o, struct verdict *v)
     rx_pump(&rx, 5 * FAST_MS + SLACK_MS, dead_seen);
     if (!rx_ended(&rx, "while a node was silent"))
         judge_dead(&rx, nd);
+out:
+    rx_stop(&rx);
+}
+
+/*
+ * 'nd' was silent until the receiver said 'state' (SUSPECT or DEAD); it
+ * beats again, its seqs going on: ALIVE within SHOW_MS, and not DEAD in
+ * the 5 intervals after.  False when not (the verdict failed).
+ */
+static bool beats_again(struct rx *rx, struct node *nd, int state)
+{
+    const char *was = state_word[state];
+
+    nd->beating = true;
+    nd->due_ns = timing_now_ns();
+    rx_watch(rx, nd);
+    if (!rx_pump(rx, SHOW_MS, alive_seen)) {
+        if (!rx_ended(rx, "after a silent node beat again"))
+            verdict_fail(rx->v, "%s, %s, beat again every %d ms (its seqs going on), but no "
+                         "line with %s and ALIVE came within %d ms: a correct receiver "
+                         "takes any heartbeat of a %s node as news that it is alive",
+                         nd->name, was, FAST_MS, nd->name, SHOW_MS, was);
+        verdict_quote(rx->v, "sent", nd->sent, strlen(nd->sent), QUOTE_MAX);
+        impl_log_output(&rx->im, rx->v);
+        return false;
+    }
+    verdict_say(rx->v, "%s, %s, beat again: ALIVE %ld ms later", nd->name, was,
+                rx->seen_ms[STATE_ALIVE]);
+    rx_pump(rx, 5 * FAST_MS + SLACK_MS, dead_seen);
+    if (rx_ended(rx, "after a silent node beat again"))
+        return false;
+    /* (SUSPECT is a matter of a few late heartbeats, which a loaded
+     * machine may give: only DEAD counts here) */
+    if (rx->seen_ms[STATE_DEAD] >= 0) {
+        verdict_fail(rx->v, "%s, ALIVE again and beating every %d ms, was said DEAD %ld ms "
+                     "later: its deadlines must count from its newest heartbeat", nd->name,
+                     FAST_MS, rx->seen_ms[STATE_DEAD]);
+        impl_log_output(&rx->im, rx->v);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * A node late (SUSPECT) and then beating again is ALIVE; so is one
+ * declared DEAD that beats again (a node that was cut off, or paused).
+ * A receiver that never says SUSPECT or DEAD loses udp-receiver.dead,
+ * not this: here it has nothing to come back from.
+ */
+static void receiver_back(const struct grade_opts *o, struct verdict *v)
+{
+    struct node *nd;
+    struct rx rx;
+
+    if (rx_start(&rx, o, v) < 0 || (nd = alive_node(&rx, "hb-golf")) == NULL)
+        goto out;
+    for (int state = STATE_SUSPECT; state <= STATE_DEAD; state++) {
+        nd->beating = false;
+        rx_watch(&rx, nd);
+        rx.watch_since = nd->last_ns;
+        rx_pump(&rx, 5 * FAST_MS + SLACK_MS,
+                state == STATE_SUSPECT ? suspect_seen : dead_seen);
+        if (rx_ended(&rx, "while a node was silent"))
+            goto out;
+        if (rx.seen_ms[state] < 0) {
+            /* udp-receiver.dead's matter: one mistake, one check */
+            verdict_say(v, "%s fell silent: no line with %s and %s within %d ms, so "
+                        "nothing to come back from (udp-receiver.dead checks that)",
+                        nd->name, nd->name, state_word[state], 5 * FAST_MS + SLACK_MS);
+            nd->beating = true;
+            nd->due_ns = timing_now_ns();
+            rx_pump(&rx, 5 * FAST_MS, NULL);
+            continue;
+        }
+        if (!beats_again(&rx, nd, state))
+            goto out;
+    }
 out:
     rx_stop(&rx);
 }
@@ -1307,6 +1389,8 @@ static const struct check receiver_checks[] = {
     { "udp-receiver.dead", "faults", PROFILE_FULL, 2,
       "a node falls silent: SUSPECT within 2 intervals, DEAD within 5 (+300 ms)",
       receiver_dead },
+    { "udp-receiver.back", "faults", PROFILE_FULL, 1,
+      "a node SUSPECT, then DEAD, that beats again: ALIVE again each time", receiver_back },
     { "udp-receiver.reorder", "faults", PROFILE_FULL, 1,
       "a reordered and a duplicated heartbeat: the node is not declared DEAD",
       receiver_reorder },
