@@ -16,10 +16,17 @@
  *   - no heartbeat from another address than the node's, of its
  *     incarnation or a newer one, counts while the node is ALIVE: it is
  *     ignored as a rival, and leaves the counts as they were (an older
- *     incarnation is stale, from anywhere);
- *   - while no forged heartbeat has been believed, each real one is
- *     news: the next seq, or its restart (at once from the node's
- *     address; from a new port once the node is SUSPECT).
+ *     incarnation is stale while it is ALIVE);
+ *   - an older incarnation is stale from the node's own address, and
+ *     from anywhere when heartbeats are signed (the input's first byte
+ *     says which); unsigned, once the node is not ALIVE, a heartbeat of
+ *     another incarnation from elsewhere takes it (a restart), older or
+ *     newer: so the real sender, beating on, takes its node back from a
+ *     forged far-future incarnation once the forger is silent;
+ *   - while no forged heartbeat has been believed (or since the real
+ *     sender took its node back), each real one is news: the next seq,
+ *     or its restart (at once from the node's address; from a new port
+ *     once the node is SUSPECT).
  * (The first heartbeat heard of a node is believed as it is: nothing
  * before it says what to expect; the harness makes it real.)
  */
@@ -82,13 +89,13 @@ static bool real_is_news(enum seq_event ev, uint64_t inc, uint64_t node_inc,
  * 'lost' the node's count before it.
  */
 static void model_count(struct model *m, enum seq_event ev, uint64_t inc, uint64_t seq,
-                        bool from_node, uint64_t may_lose, uint64_t lost)
+                        bool from_node, bool signed_hb, uint64_t may_lose, uint64_t lost)
 {
     if (!m->any || inc != m->inc) {
         uint64_t missed = 0;
 
         if (m->any)
-            FUZZ_CHECK(inc > m->inc && ev == SEQ_RESTART);
+            FUZZ_CHECK(ev == SEQ_RESTART && (inc > m->inc || (!from_node && !signed_hb)));
         if (m->any && from_node)        /* from elsewhere: counted from here */
             missed = seq - 1 < may_lose ? seq - 1 : may_lose;
         memset(m->seen, 0, sizeof(m->seen));
@@ -111,6 +118,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     uint64_t now = 0, real_seq = 0, real_inc = 1000, counted = 0, sent = 0;
     unsigned real_addr = 1, node_addr = 1;
     bool tainted = false;               /* a forged heartbeat was believed */
+    bool signed_hb = size > 0 && (data[0] & 0x80);  /* as with --key */
 
     memset(&n, 0, sizeof(n));
     for (size_t i = 0; i + 4 <= size; i += 4) {
@@ -161,11 +169,16 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         alive = n.state == NODE_ALIVE;
         from_node = from == node_addr;
         may_lose = allowance(&n, now);
-        ev = nodes_count_seq(&n, inc, seq, from_node, now);
+        ev = nodes_count_seq(&n, inc, seq, (from_node ? SEQ_FROM_NODE : 0) |
+                             (signed_hb ? SEQ_SIGNED : 0), now);
         FUZZ_CHECK(n.lost < (uint64_t)1 << 62);     /* never below zero, wrapped */
         FUZZ_CHECK(n.lost <= lost_before + may_lose);
         if (alive && !from_node)        /* only the node speaks for it */
             FUZZ_CHECK(inc < before.inc ? ev == SEQ_STALE : ev == SEQ_RIVAL);
+        if (i > 0 && inc < before.inc && (from_node || signed_hb))
+            FUZZ_CHECK(ev == SEQ_STALE);    /* the past */
+        if (i > 0 && !alive && !from_node && !signed_hb && inc != before.inc)
+            FUZZ_CHECK(ev == SEQ_RESTART);  /* whoever beats takes a silent node */
         if (i > 0 && from == real_addr && !tainted)
             FUZZ_CHECK(real_is_news(ev, inc, before.inc, from_node, alive));
         if (ev == SEQ_STALE || ev == SEQ_IMPLAUSIBLE || ev == SEQ_RIVAL) {
@@ -186,10 +199,12 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
             n.state = NODE_ALIVE;
             node_addr = from;
             tainted |= from == SPOOFER;
+            if (from == real_addr && ev == SEQ_RESTART && !from_node)
+                tainted = false;        /* the real sender took its node back */
         }
         if (ev != SEQ_NEXT && ev != SEQ_RESTART && ev != SEQ_FIRST)
             FUZZ_CHECK(n.lost <= lost_before);
-        model_count(&m, ev, inc, seq, from_node, may_lose, lost_before);
+        model_count(&m, ev, inc, seq, from_node, signed_hb, may_lose, lost_before);
         if (seq < m.first && ev != SEQ_RESTART && ev != SEQ_FIRST)
             FUZZ_CHECK(ev == SEQ_LATE || ev == SEQ_DUPLICATE);
         FUZZ_CHECK(n.max_seq == m.max);

@@ -147,6 +147,36 @@ last_beat() {
 	grep "^{\"event\":\"heartbeat\",\"program\":\"udp_receiver\",\"node\":\"$2\"" "$1" | tail -n 1
 }
 
+# beats_from NODE ADDR INC: NODE's last heartbeat in rx came from ADDR, of INC.
+beats_from() {
+	last_beat rx "$1" >last &&
+	grep -q "\"addr\":\"$2\"" last && grep -q "\"inc\":$3[,}]" last
+}
+
+# A node late by two heartbeats is SUSPECT, yet beating: one forged
+# heartbeat of an incarnation 20 h ahead took it, and its real heartbeats
+# (its goodbye too) were stale for 20 h.  Whoever beats takes a silent
+# node: the forger, silent after its one datagram, loses it again.
+test_expect_success 'a forged incarnation 20 h ahead while the node is SUSPECT holds it only until the real one beats on' '
+	start_receiver rx --json || exit 1
+	"$sender" -p $port -i 50 -n lag -q >tx &
+	spid=$! && test_started $spid &&
+	wait_until 5 grep -q "\"event\":\"alive\"" rx &&
+	last_beat rx lag >beat && addr=$(json_field beat addr) && inc=$(json_field beat inc) &&
+	kill -STOP $spid &&
+	wait_until 5 grep -q "\"event\":\"suspect\",.*\"node\":\"lag\"" rx &&
+	future=$(( $(date +%s) * 1000 + 20 * 3600 * 1000 )) &&
+	hb lag $future 1 50 | "$script" $port &&
+	wait_until 5 grep -q "^{\"event\":\"heartbeat\",.*\"node\":\"lag\",.*\"inc\":$future" rx &&
+	kill -CONT $spid &&
+	# Back to its own address and incarnation, and its goodbye taken.
+	wait_until 5 beats_from lag "$addr" $inc &&
+	kill -INT $spid && wait_bounded $spid 5 &&
+	wait_until 5 grep -q "\"event\":\"left\",.*\"node\":\"lag\"" rx &&
+	stop_receiver &&
+	node_json rx lag | grep -q "^{\"node\":\"lag\",\"addr\":\"$addr\",\"state\":\"left\",.*\"restarts\":2,"
+'
+
 test_expect_success 'a real node'"'"'s inc and seq copied, from another port: ignored while it is ALIVE' '
 	start_receiver rx --json || exit 1
 	"$sender" -p $port -i 50 -n web-1 -q >tx &

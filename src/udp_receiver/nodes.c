@@ -305,13 +305,15 @@ static enum seq_event start_over(struct node *n, uint64_t inc, uint64_t seq, boo
     return first ? SEQ_FIRST : SEQ_RESTART;
 }
 
-enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq, bool from_node,
+enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq, unsigned how,
                                uint64_t now)
 {
-    bool first = n->received == 0;
+    bool first = n->received == 0, from_node = how & SEQ_FROM_NODE;
     uint64_t may_skip = max_ahead(n, now - n->last_seen);
+    /* Unsigned, from elsewhere, the node silent: whoever beats takes it. */
+    bool takes_over = !from_node && !(how & SEQ_SIGNED) && n->state != NODE_ALIVE;
 
-    if (!first && inc < n->inc) {
+    if (!first && inc < n->inc && !takes_over) {
         nodes_bump(&n->stale);
         return SEQ_STALE;
     }
@@ -332,8 +334,9 @@ enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq, bool 
     if (first)                          /* nothing says what came before */
         return start_over(n, inc, seq, true, 0);
     /*
-     * A restart.  From the node's address, its earlier seqs are lost, as
-     * many as the time allows; from elsewhere (believed only now that
+     * A restart (or, from elsewhere, unsigned, a return to an older
+     * incarnation).  From the node's address, its earlier seqs are lost,
+     * as many as the time allows; from elsewhere (believed only now that
      * the node is silent) it is counted from here, as a first one is.
      */
     if (inc != n->inc)

@@ -155,7 +155,8 @@ static inline bool seq_advances(enum seq_event ev)
  *
  * Not believed, counted apart, and changing nothing else, so that one
  * forged or corrupted datagram cannot capture the node:
- *   - an older incarnation (stale);
+ *   - an older incarnation (stale), from the node's address, or while
+ *     it is ALIVE, or when heartbeats are signed;
  *   - a seq further ahead than max_ahead (implausible);
  *   - any heartbeat of the current or a newer incarnation from another
  *     address while the node is ALIVE (a rival, counted as implausible):
@@ -164,11 +165,19 @@ static inline bool seq_advances(enum seq_event ev)
  *     LEFT.  A restart so believed is counted from its first believed
  *     heartbeat, as a first heartbeat is: the ones before may have come
  *     and been ignored.
+ * Unsigned, an incarnation is only a number anyone may write: once the
+ * node is not ALIVE, the address that beats takes it, whatever its
+ * incarnation, older ones too.  So one forged far-future incarnation
+ * holds a node only until its sender falls silent (SUSPECT, two
+ * intervals), and the real node, beating on, then takes it back.
  *
+ * 'how': SEQ_FROM_NODE (it comes from the node's address), SEQ_SIGNED
+ * (its MAC was right: incarnations can be trusted to order lives).
  * Uses n->last_seen, n->interval_ms and n->state as they were before
  * this heartbeat.
  */
-enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq, bool from_node,
+enum { SEQ_FROM_NODE = 1, SEQ_SIGNED = 2 };
+enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq, unsigned how,
                                uint64_t now);
 
 #endif

@@ -98,7 +98,8 @@ static int heartbeat(struct receiver *r, struct node *n, uint32_t id, bool creat
     if (hb->leaving && !created && !from_node)      /* only the node may */
         return ignore(r, &r->implausible, n, hb,
                       "goodbye from another address than the node's", d, now);
-    ev = nodes_count_seq(n, hb->inc, hb->seq, from_node, now);
+    ev = nodes_count_seq(n, hb->inc, hb->seq, (from_node ? SEQ_FROM_NODE : 0) |
+                         (r->ring.n > 0 ? SEQ_SIGNED : 0), now);
     if (ev == SEQ_STALE)
         return ignore(r, &r->stale, NULL, hb, "an older incarnation", d, now);
     if (ev == SEQ_IMPLAUSIBLE)

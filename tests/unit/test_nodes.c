@@ -233,6 +233,49 @@ static void a_newer_incarnation_from_elsewhere_cannot_take_a_live_node(void)
 }
 
 /*
+ * A node late by two heartbeats (SUSPECT) took one forged heartbeat from
+ * another port, its incarnation 20 h ahead: then every real heartbeat,
+ * and the real node's restarts, were stale for 20 h.  Unsigned, the
+ * address that beats takes a silent node, whatever its incarnation: the
+ * real node takes it back once the forger is silent.  Signed, an older
+ * incarnation is the past, from anywhere.
+ */
+static void a_forged_far_future_incarnation_holds_a_node_only_while_it_beats(void)
+{
+    struct node n = fresh();
+    uint64_t t = 1000, ahead = 20 * 3600 * 1000ULL;
+
+    n.interval_ms = 100;
+    CHECK_INT(nodes_count_seq(&n, 7, 1, FROM_NODE, t), ==, SEQ_FIRST);
+    n.last_seen = t;
+    n.state = NODE_SUSPECT;                     /* two heartbeats lost */
+    CHECK_INT(nodes_count_seq(&n, 7 + ahead, 1, ELSEWHERE, t + 250), ==, SEQ_RESTART);
+    /* The forger's address is the node's now, and the node ALIVE: the
+     * real one, from its own address, is elsewhere, and older: stale. */
+    n.last_seen = t + 250;
+    n.state = NODE_ALIVE;
+    CHECK_INT(nodes_count_seq(&n, 7, 4, ELSEWHERE, t + 300), ==, SEQ_STALE);
+    CHECK_INT(nodes_count_seq(&n, 7, 5, ELSEWHERE, t + 400), ==, SEQ_STALE);
+    /* The forger silent for two intervals: SUSPECT; the real one beats. */
+    n.state = NODE_SUSPECT;
+    CHECK_INT(nodes_count_seq(&n, 7, 6, ELSEWHERE, t + 500), ==, SEQ_RESTART);
+    CHECK_U64(n.inc, ==, 7);
+    CHECK_U64(n.max_seq, ==, 6);
+    n.state = NODE_ALIVE;
+    n.last_seen = t + 500;
+    CHECK_INT(nodes_count_seq(&n, 7, 7, FROM_NODE, t + 600), ==, SEQ_NEXT);
+    CHECK_U64(n.lost, ==, 0);                   /* counted from where it came back */
+    CHECK_INT(n.stale, ==, 2);
+    CHECK_INT(n.restarts, ==, 2);
+    /* Signed: an older incarnation is stale from anywhere, silent or not. */
+    n.state = NODE_SUSPECT;
+    CHECK_INT(nodes_count_seq(&n, 6, 9, ELSEWHERE | SEQ_SIGNED, t + 900), ==, SEQ_STALE);
+    CHECK_INT(nodes_count_seq(&n, 6, 9, FROM_NODE | SEQ_SIGNED, t + 900), ==, SEQ_STALE);
+    CHECK_INT(nodes_count_seq(&n, 6, 9, FROM_NODE, t + 900), ==, SEQ_STALE);
+    CHECK_U64(n.inc, ==, 7);
+}
+
+/*
  * A copied heartbeat's inc, with seq + 60, from another port, was taken
  * as the node's next one: its address moved to the spoofer, 59 were
  * lost, and the spoofer's goodbye made it LEFT.  While the node is
@@ -507,6 +550,7 @@ int main(void)
     RUN_TEST(a_restart_at_a_huge_seq_loses_no_more_than_the_time_allows);
     RUN_TEST(a_newer_incarnation_from_elsewhere_cannot_take_a_live_node);
     RUN_TEST(the_same_incarnation_from_elsewhere_cannot_take_a_live_node);
+    RUN_TEST(a_forged_far_future_incarnation_holds_a_node_only_while_it_beats);
     RUN_TEST(counts_stop_at_their_top_rather_than_wrap);
     RUN_TEST(the_table_refuses_names_past_its_limit);
     RUN_TEST(forgotten_nodes_leave_the_rest_findable);
