@@ -92,8 +92,9 @@ static const char THREADS_ENDED_HINT[] =
     "waits on a full queue that nobody empties; a get that says \"no "
     "more\" before the queue is closed and drained (one not written yet, "
     "or one that gives up when a wake-up finds the queue empty) ends its "
-    "consumer too soon: a correct get waits in a loop, while the queue is "
-    "empty and open, and reports the end only once it is closed and empty";
+    "consumer too soon: a correct get waits in a loop (while, not if) as "
+    "long as the queue is empty and open, and reports the end only once "
+    "it is closed and empty";
 static const char THREADS_BUSY_HINT[] =
     "its threads are not waiting but busy, using the CPU: a loop that "
     "never ends, often a consumer that takes from an empty queue (its "
@@ -104,15 +105,21 @@ static const char THREADS_BUSY_HINT[] =
 static const char THREADS_TWICE_HINT[] =
     "a sum larger than the right one: some numbers were squared twice, "
     "taken again from the queue (a lost update of the total only makes it "
-    "smaller); a get that waits with if, not while, takes an item that "
-    "another consumer took first, or a stale slot of an empty queue: a "
-    "correct get re-checks the queue after every wait, in a while loop";
+    "smaller), as a get does that takes an item another consumer took "
+    "first, or a stale slot of an empty queue: a correct get re-checks the "
+    "queue after every wait, in a loop (while, not if)";
+static const char THREADS_LOST_HINT[] =
+    "a sum smaller than the right one: some squares were lost, in a total "
+    "updated without its lock (threads.race shows it as sums that differ "
+    "from run to run), or in the queue, where a put overwrites what a get "
+    "that took from an empty queue left behind: a correct get re-checks "
+    "the queue after every wait, in a loop (while, not if)";
 static const char THREADS_CRASH_HINT[] =
     "a crash in a program around a queue is often a get that takes from an "
-    "empty queue (an index or a count gone below zero) or a thread that "
+    "empty queue (an index or a count gone below zero), or a thread that "
     "uses the queue after it was freed: a correct get re-checks the queue "
-    "after every wait, in a while loop, and the queue is freed only after "
-    "every thread is joined";
+    "after every wait, in a loop (while, not if), and the queue is freed "
+    "only after every thread is joined";
 static const char RACE_HINT[] =
     "two consumers that read a shared list or total, add, and write it "
     "back at the same time lose one of the updates; a correct program "
@@ -675,8 +682,9 @@ static void run_once(const struct grade_opts *o, uint64_t n, unsigned consumers,
             verdict_say(v, "a correct program prints the exact sum, all its "
                         "digits (\"sum = %s\"; a float or a 64-bit overflow "
                         "loses some for a large N), and exits 0", expected);
-            if (hint == HINT_THREADS && r->above > 0)
-                verdict_say(v, "here, likely: %s", THREADS_TWICE_HINT);
+            if (hint == HINT_THREADS && r->above != 0)
+                verdict_say(v, "here, likely: %s", r->above > 0 ?
+                            THREADS_TWICE_HINT : THREADS_LOST_HINT);
         }
     }
     impl_stop(&im);
