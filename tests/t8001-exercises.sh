@@ -139,7 +139,7 @@ test_expect_success SHIPPED,GCC 'exercises 1 and 2: the starting points hang whe
 	# write end open, not a full pipe.
 	sed -n "/^not ok 2 - ipc.large /,\$p" out.1 >large.1 &&
 	grep -q "likely: a process reading a pipe sees end of file only once every copy of its write end is closed" large.1 &&
-	! grep -q "a pipe holds 64 KiB" large.1 &&
+	! grep -q "a pipe holds 64 KiB" large.1 || { cat large.1; exit 1; }
 	fails out.2 "^not ok 1 - threads.sum " "it did not end within 10 s" \
 		"^#     pid [0-9]* 2-queue (the program), waiting in futex" \
 		"likely: only one thread is left: the consumers ended while the producer waits"
