@@ -17,7 +17,7 @@
 #                           (GRADE_FLAGS=--lab: across a lab's machines too)
 #   make exercises          the exercises' starting points (exercises/README.md)
 #   make exercises-check    each exercise's check: starting points fail, solutions pass
-#   make install PREFIX=/usr/local DESTDIR=   after 'make': programs, netlab, pages
+#   make install PREFIX=/usr/local DESTDIR=   after 'make': programs, netlab, timeline, pages
 #   make V=1                the full compiler commands, not one short line a file
 #   make uninstall PREFIX=/usr/local DESTDIR=
 #   make dist               week3-VERSION.tar.gz of the committed tree
@@ -306,14 +306,14 @@ docs/diagrams/%.png: docs/diagrams/%.dot
 # that no file in your checkout belongs to root.  Uninstall removes
 # exactly what install put there.
 PAGES := $(wildcard man/*.[17])
-INSTALLED := $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(PROGRAMS) mpi_squares netlab) \
+INSTALLED := $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(PROGRAMS) mpi_squares netlab timeline) \
 	$(foreach p,$(PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(p)))/$(notdir $(p)))
 
 install:
 	@for b in $(BINS); do [ -x $$b ] || \
 	  { echo "make install: $$b is not built; run 'make' first (as yourself), then 'make install'"; exit 1; }; done
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
-	install -m 755 $(BINS) $(wildcard $(MPI_BIN)) scripts/netlab $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BINS) $(wildcard $(MPI_BIN)) scripts/netlab scripts/timeline $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(filter %.1,$(PAGES)) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(filter %.7,$(PAGES)) $(DESTDIR)$(MANDIR)/man7
 

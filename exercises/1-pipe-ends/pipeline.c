@@ -94,7 +94,16 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    /* 3. One process per role; each closes the ends it does not use. */
+    /*
+     * 3. One process per role; each closes the ends it does not use.
+     *
+     * EXERCISE: 'make -C exercises check EX=1' shows this program hang,
+     * and where each of its processes waits.  Somewhere in the program a
+     * process keeps a pipe end it never uses.  Work out, from what grade
+     * shows and from which ends each role really uses, which end and
+     * which process; close it there, and answer the questions of
+     * exercise 1 in exercises/README.md.
+     */
     gen = fork();
     if (gen == 0) {
         close(p.numbers[0]);            /* it only writes numbers */
@@ -104,12 +113,6 @@ int main(int argc, char **argv)
     }
     worker = fork();
     if (worker == 0) {
-        /*
-         * EXERCISE: 'make -C exercises check EX=1' shows this program
-         * hang, and where each of its processes waits.  Find the pipe end
-         * that stays open, close it where it belongs, and answer the
-         * questions of exercise 1 in exercises/README.md.
-         */
         close(p.squares[0]);            /* it writes squares, never reads them */
         _exit(work(p.numbers[0], p.squares[1]));
     }

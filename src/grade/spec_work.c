@@ -21,6 +21,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "grade.h"
 #include "scan.h"
@@ -47,7 +48,8 @@ enum {
     BUSY_WAIT_MS = 5000,        /* for a long run to get going */
     SETTLE_MS = 300,            /* its processes (threads) unchanged so long */
     OUTPUT_MAX = 64 << 10,      /* the end of stdout that is read */
-    PROCS_MAX = 64,             /* processes of a group described */
+    PROCS_MAX = 64,             /* processes of a run described */
+    BUSY_SAMPLE_MS = 400,       /* a hung run's CPU time, measured so long */
 };
 
 /*
@@ -71,17 +73,66 @@ static const char IPC_LARGE_HINT[] =
     "reading that child's pipe, blocks forever once the pipe is full; a "
     "correct program runs its stages at once (and if it hangs with a small "
     "N too, see ipc.sum: end of file never comes)";
+static const char MPI_HANG_HINT[] =
+    "mpirun ends when every rank has: a rank that waits in a receive for "
+    "an end mark that never comes hangs the job; a worker that never "
+    "sends the end mark on (after its last square), or a storage that "
+    "waits for more end marks than there are workers (or a rank that "
+    "never receives the one sent to it); a correct pipeline sends each "
+    "end mark after the last message before it, and each rank counts "
+    "exactly the senders it has";
 static const char THREADS_HANG_HINT[] =
     "a consumer waiting on an empty queue waits forever unless the "
     "producer says there is no more: one stop sign per consumer (None in "
     "Python, a sentinel value in C), "
     "or a close that wakes every waiting consumer; the producer, for its "
     "part, must not wait on a full queue that nobody empties";
+static const char THREADS_ENDED_HINT[] =
+    "only one thread is left: the consumers ended while the producer "
+    "waits on a full queue that nobody empties; a get that says \"no "
+    "more\" before the queue is closed and drained (one not written yet, "
+    "or one that gives up when a wake-up finds the queue empty) ends its "
+    "consumer too soon: a correct get waits in a loop (while, not if) as "
+    "long as the queue is empty and open, and reports the end only once "
+    "it is closed and empty";
+static const char THREADS_BUSY_HINT[] =
+    "its threads are not waiting but busy, using the CPU: a loop that "
+    "never ends, often a consumer that takes from an empty queue (its "
+    "count of items goes below zero and it takes stale items for ever); "
+    "a correct get re-checks the queue after every wait, in a loop (while, "
+    "not if): another consumer may have taken the item first, and a wait "
+    "may wake spuriously";
+static const char THREADS_TWICE_HINT[] =
+    "a sum larger than the right one: some numbers were squared twice, "
+    "taken again from the queue (a lost update of the total only makes it "
+    "smaller), as a get does that takes an item another consumer took "
+    "first, or a stale slot of an empty queue: a correct get re-checks the "
+    "queue after every wait, in a loop (while, not if)";
+static const char THREADS_LOST_HINT[] =
+    "a sum smaller than the right one: some squares were lost, in a total "
+    "updated without its lock (threads.race shows it as sums that differ "
+    "from run to run), or in the queue, where a put overwrites what a get "
+    "that took from an empty queue left behind: a correct get re-checks "
+    "the queue after every wait, in a loop (while, not if)";
+static const char THREADS_CRASH_HINT[] =
+    "a crash in a program around a queue is often a get that takes from an "
+    "empty queue (an index or a count gone below zero), or a thread that "
+    "uses the queue after it was freed: a correct get re-checks the queue "
+    "after every wait, in a loop (while, not if), and the queue is freed "
+    "only after every thread is joined";
 static const char RACE_HINT[] =
     "two consumers that read a shared list or total, add, and write it "
     "back at the same time lose one of the updates; a correct program "
     "makes every update of shared data under one lock (threading.Lock, "
     "pthread_mutex_t)";
+
+/* The hint of a hang: the likely cause, chosen from what the run shows. */
+enum hint {
+    HINT_NONE,
+    HINT_IPC,                   /* ipc.sum: end of file never comes */
+    HINT_IPC_LARGE,             /* ipc.large: a full pipe */
+    HINT_THREADS,
+};
 
 /* ---- the command and its placeholders ---- */
 
@@ -178,12 +229,92 @@ static bool choose_n(const struct grade_opts *o, uint64_t want, uint64_t *n,
 
 /* ---- the processes of a run, from /proc ---- */
 
-/* One line per process of the group still running: what a hang looks
+static int by_pid(const void *a, const void *b)
+{
+    pid_t x = ((const struct proc *)a)->pid, y = ((const struct proc *)b)->pid;
+
+    return (x > y) - (x < y);
+}
+
+/* Every process of the machine (zombies too: a parent may be one), by
+ * pid, in *all (malloc'd, to free).  Returns how many. */
+static size_t all_procs(struct proc **all)
+{
+    DIR *d = opendir("/proc");
+    size_t count = 0, cap = 0;
+    struct dirent *e;
+
+    *all = NULL;
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+
+        if (*end != '\0' || pid <= 0)
+            continue;
+        if (count == cap) {
+            size_t more = cap == 0 ? 256 : 2 * cap;
+            struct proc *p = realloc(*all, more * sizeof(**all));
+            if (p == NULL)
+                break;
+            *all = p;
+            cap = more;
+        }
+        if (proc_read((pid_t)pid, &(*all)[count]))
+            count++;
+    }
+    closedir(d);
+    if (count > 0)
+        qsort(*all, count, sizeof(**all), by_pid);
+    return count;
+}
+
+/*
+ * The processes of a run that still run: its process group, and every
+ * descendant of the program in whatever group (mpirun's ranks are its
+ * children, each in a group of its own), by pid, at most 'max' in
+ * 'out'.  Returns how many there are (possibly more than 'max').
+ */
+static size_t run_procs(const struct impl *im, struct proc *out, size_t max)
+{
+    struct proc *all;
+    size_t count = all_procs(&all), found = 0;
+    bool *in = calloc(count > 0 ? count : 1, sizeof(*in));
+    bool more = true;
+
+    if (in == NULL) {
+        free(all);
+        return 0;
+    }
+    for (size_t i = 0; i < count; i++)
+        in[i] = all[i].pid == im->pid || all[i].pgrp == im->pid;
+    /* Down the tree, one generation a pass (a parent has a lower pid
+     * mostly, so that one pass usually does it all). */
+    while (more) {
+        more = false;
+        for (size_t i = 0; i < count; i++) {
+            struct proc key = { .pid = all[i].ppid };
+            struct proc *parent = in[i] ? NULL :
+                bsearch(&key, all, count, sizeof(*all), by_pid);
+            if (parent != NULL && in[parent - all])
+                more = in[i] = true;
+        }
+    }
+    for (size_t i = 0; i < count; i++)
+        if (in[i] && all[i].state != 'Z' && found++ < max)
+            out[found - 1] = all[i];
+    free(in);
+    free(all);
+    return found;
+}
+
+/* One line per process of the run still running: what a hang looks
  * like from outside. */
 static void say_group(struct verdict *v, const struct impl *im)
 {
     struct proc ps[PROCS_MAX];
-    size_t count = group_procs(im->pid, ps, PROCS_MAX);
+    size_t count = run_procs(im, ps, PROCS_MAX);
 
     if (count == 0) {
         verdict_say(v, "  (none of its processes is left)");
@@ -213,6 +344,84 @@ static void sleep_ms(long ms)
         continue;
 }
 
+/* The CPU time process 'pid' has used, all its threads, in ms; -1 when
+ * it is gone. */
+static long cpu_ms(pid_t pid)
+{
+    char path[64], buf[1024];
+    unsigned long utime, stime;
+    FILE *f;
+    bool ok;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return -1;
+    ok = fgets(buf, sizeof(buf), f) != NULL;
+    fclose(f);
+    /* Fields 14 and 15, after "(comm)", which may hold blanks. */
+    const char *at = ok ? strrchr(buf, ')') : NULL;
+    if (at == NULL || sscanf(at + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u "
+                             "%*u %*u %lu %lu", &utime, &stime) != 2)
+        return -1;
+    return (long)((utime + stime) * 1000 / (unsigned long)sysconf(_SC_CLK_TCK));
+}
+
+/* Does a process of the run wait in a kernel function named '*what*'
+ * (pipe_read, anon_pipe_read...)?  Is one of them named 'comm'? */
+static bool any_waits(const struct proc *ps, size_t count, const char *what)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strstr(ps[i].wchan, what) != NULL)
+            return true;
+    return false;
+}
+
+static bool any_named(const struct proc *ps, size_t count, const char *comm)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(ps[i].comm, comm) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * The likely cause of a hang, from what is left of the run (still
+ * running): under mpirun, a rank waiting for an end mark; for ipc, a
+ * writer blocked on a full pipe (pipe_write) or readers that wait for an
+ * end of file (pipe_read); for threads, consumers that ended (only the
+ * producer's thread left), threads that spin (they use the CPU), or
+ * consumers that wait for an end nobody announces.  NULL for HINT_NONE.
+ */
+static const char *hang_hint(enum hint hint, const struct impl *im)
+{
+    struct proc ps[PROCS_MAX];
+    size_t count = run_procs(im, ps, PROCS_MAX);
+
+    if (hint == HINT_NONE)
+        return NULL;
+    if (count > PROCS_MAX)
+        count = PROCS_MAX;
+    if (any_named(ps, count, "mpirun") || any_named(ps, count, "mpiexec") ||
+        any_named(ps, count, "prterun") || any_named(ps, count, "orterun"))
+        return MPI_HANG_HINT;
+    if (hint != HINT_THREADS) {
+        if (any_waits(ps, count, "pipe_write"))
+            return IPC_LARGE_HINT;
+        if (any_waits(ps, count, "pipe_read"))
+            return IPC_HANG_HINT;
+        return hint == HINT_IPC_LARGE ? IPC_LARGE_HINT : IPC_HANG_HINT;
+    }
+    if (count == 1 && ps[0].pid == im->pid && ps[0].threads == 1)
+        return THREADS_ENDED_HINT;
+    /* Busy: a quarter of a CPU or more, over a moment. */
+    long before = cpu_ms(im->pid);
+    sleep_ms(BUSY_SAMPLE_MS);
+    long after = cpu_ms(im->pid);
+    if (before >= 0 && after - before >= BUSY_SAMPLE_MS / 4)
+        return THREADS_BUSY_HINT;
+    return THREADS_HANG_HINT;
+}
+
 /*
  * After the program (the group's leader) has ended: wait until the rest
  * of its group is gone too, until 'deadline_ms' after 'since_ns' at
@@ -224,7 +433,7 @@ static size_t wait_group_gone(const struct impl *im, uint64_t since_ns,
     struct proc ps[1];
     size_t left;
 
-    while ((left = group_procs(im->pid, ps, 1)) > 0 &&
+    while ((left = run_procs(im, ps, 1)) > 0 &&
            ms_since(since_ns) < deadline_ms)
         sleep_ms(20);
     return left;
@@ -247,7 +456,7 @@ static int wait_busy(struct impl *im, bool children)
         struct proc ps[PROCS_MAX];
         size_t now = 0;
         if (children) {
-            size_t count = group_procs(im->pid, ps, PROCS_MAX);
+            size_t count = run_procs(im, ps, PROCS_MAX);
             for (size_t i = 0; i < count && i < PROCS_MAX; i++)
                 now += ps[i].pid != im->pid;
         } else if (proc_read(im->pid, &ps[0]) && ps[0].threads > 1) {
@@ -281,6 +490,8 @@ struct result {
     char line[LINE_MAX_KEPT];   /* the line that shows its sum, or its last */
     size_t line_len;
     bool zero;                  /* it exited 0 */
+    int above;                  /* a wrong sum: 1 larger than the right
+                                   one, -1 smaller, 0 cannot tell */
 };
 
 /* What run_once says in the log (a failure it says is a failed check). */
@@ -341,6 +552,35 @@ static bool shows_sum(const char *out, size_t len, const char *expected,
     return !other && scan_has_word(out, len, expected);
 }
 
+/*
+ * How the first number of 'line' longer than N's digits compares with
+ * 'expected' (a run of digits): 1 larger, -1 smaller, 0 equal or none.
+ */
+static int compare_sum(const char *line, size_t len, const char *expected,
+                       uint64_t n)
+{
+    size_t n_digits = 1, at = 0;
+
+    for (uint64_t k = n; k >= 10; k /= 10)
+        n_digits++;
+    while (at < len) {
+        size_t start = at;
+
+        while (at < len && isdigit((unsigned char)line[at]))
+            at++;
+        if (at - start > n_digits) {
+            while (start + 1 < at && line[start] == '0')
+                start++;
+            size_t digits = at - start, want = strlen(expected);
+            int c = digits != want ? (digits > want) - (digits < want) :
+                    memcmp(line + start, expected, digits);
+            return (c > 0) - (c < 0);
+        }
+        at += at == start;
+    }
+    return 0;
+}
+
 static bool exited_zero(const struct impl *im)
 {
     return im->ended && WIFEXITED(im->status) && WEXITSTATUS(im->status) == 0;
@@ -352,12 +592,13 @@ static bool exited_zero(const struct impl *im)
  * standard output and exit status 0.  'say' (SAY_*) is what goes into
  * the log: for a run that does not pass, what came back (its output,
  * or for a hang what is left of it and where it waits) and what a
- * correct program does; 'hang_hint' is the likely cause of a hang.
+ * correct program does; 'hint' says which causes of a hang are likely
+ * (hang_hint chooses among them from what is left of the run).
  * Always stopped.
  */
 static void run_once(const struct grade_opts *o, uint64_t n, unsigned consumers,
                      unsigned capacity, int deadline_ms, unsigned say,
-                     const char *hang_hint, struct verdict *v, struct result *r)
+                     enum hint hint, struct verdict *v, struct result *r)
 {
     struct work_fill w;
     struct impl im;
@@ -384,7 +625,7 @@ static void run_once(const struct grade_opts *o, uint64_t n, unsigned consumers,
             say_group(v, &im);
             impl_log_output(&im, v);
             verdict_say(v, "a correct program prints the sum %s and ends; "
-                        "here, likely: %s", expected, hang_hint);
+                        "here, likely: %s", expected, hang_hint(hint, &im));
         }
         impl_stop(&im);
         return;
@@ -418,9 +659,13 @@ static void run_once(const struct grade_opts *o, uint64_t n, unsigned consumers,
             impl_log_output(&im, v);
             verdict_say(v, "a correct program prints the sum %s and exits 0",
                         expected);
+            if (hint == HINT_THREADS && WIFSIGNALED(im.status) &&
+                WTERMSIG(im.status) != SIGXFSZ)
+                verdict_say(v, "here, likely: %s", THREADS_CRASH_HINT);
         }
     } else {
         r->what = RUN_WRONG_SUM;
+        r->above = compare_sum(r->line, r->line_len, expected, n);
         if (say & SAY_WRONG) {
             char *err = NULL;
             size_t elen = impl_stderr(&im, &err, OUTPUT_MAX);
@@ -437,6 +682,9 @@ static void run_once(const struct grade_opts *o, uint64_t n, unsigned consumers,
             verdict_say(v, "a correct program prints the exact sum, all its "
                         "digits (\"sum = %s\"; a float or a 64-bit overflow "
                         "loses some for a large N), and exits 0", expected);
+            if (hint == HINT_THREADS && r->above != 0)
+                verdict_say(v, "here, likely: %s", r->above > 0 ?
+                            THREADS_TWICE_HINT : THREADS_LOST_HINT);
         }
     }
     impl_stop(&im);
@@ -445,14 +693,14 @@ static void run_once(const struct grade_opts *o, uint64_t n, unsigned consumers,
 /* A check of one run: the exact sum for N. */
 static void check_sum(const struct grade_opts *o, struct verdict *v,
                       uint64_t want, unsigned consumers, unsigned capacity,
-                      int deadline_ms, const char *hang_hint)
+                      int deadline_ms, enum hint hint)
 {
     uint64_t n;
     struct result r;
 
     if (!choose_n(o, want, &n, v))
         return;
-    run_once(o, n, consumers, capacity, deadline_ms, SAY_ALL, hang_hint, v, &r);
+    run_once(o, n, consumers, capacity, deadline_ms, SAY_ALL, hint, v, &r);
 }
 
 /* ---- interrupted runs: a child killed, Ctrl-C ---- */
@@ -465,7 +713,7 @@ static void check_sum(const struct grade_opts *o, struct verdict *v,
 static bool pick_child(const struct impl *im, struct proc *victim, size_t *of)
 {
     struct proc ps[PROCS_MAX], kids[PROCS_MAX];
-    size_t count = group_procs(im->pid, ps, PROCS_MAX), nkids = 0, others = 0;
+    size_t count = run_procs(im, ps, PROCS_MAX), nkids = 0, others = 0;
 
     if (count > PROCS_MAX)
         count = PROCS_MAX;
@@ -493,7 +741,7 @@ static bool pick_child(const struct impl *im, struct proc *victim, size_t *of)
  */
 static void judge_end(struct impl *im, struct verdict *v, uint64_t since_ns,
                       int deadline_ms, const char *what, const char *correct,
-                      const char *hang_hint)
+                      enum hint hint)
 {
     char how[64];
     uint64_t left_ms = ms_since(since_ns);
@@ -505,8 +753,9 @@ static void judge_end(struct impl *im, struct verdict *v, uint64_t since_ns,
         say_group(v, im);
         impl_log_output(im, v);
         verdict_say(v, "a correct program %s", correct);
-        if (hang_hint != NULL)
-            verdict_say(v, "here, likely: %s", hang_hint);
+        const char *why = hang_hint(hint, im);
+        if (why != NULL)
+            verdict_say(v, "here, likely: %s", why);
         impl_stop(im);
         return;
     }
@@ -609,7 +858,7 @@ static bool start_long(const struct grade_opts *o, struct verdict *v,
 
 /* SIGINT to its whole process group, as Ctrl-C on a terminal sends it. */
 static void check_sigint(const struct grade_opts *o, struct verdict *v,
-                         uint64_t want, bool children, const char *hang_hint)
+                         uint64_t want, bool children, enum hint hint)
 {
     struct impl im;
 
@@ -628,7 +877,7 @@ static void check_sigint(const struct grade_opts *o, struct verdict *v,
               "thread joins them (in Python, KeyboardInterrupt reaches the "
               "main thread only, and the interpreter does not end before "
               "every thread that is not a daemon has)",
-              hang_hint);
+              hint);
 }
 
 /* ---- ipc ---- */
@@ -636,7 +885,7 @@ static void check_sigint(const struct grade_opts *o, struct verdict *v,
 static void ipc_sum(const struct grade_opts *o, struct verdict *v)
 {
     check_sum(o, v, SUM_N, SUM_CONSUMERS, SUM_CAPACITY, RUN_DEADLINE_MS,
-              IPC_HANG_HINT);
+              HINT_IPC);
 }
 
 static void ipc_large(const struct grade_opts *o, struct verdict *v)
@@ -647,7 +896,7 @@ static void ipc_large(const struct grade_opts *o, struct verdict *v)
         return;
     }
     check_sum(o, v, LARGE_N, SUM_CONSUMERS, SUM_CAPACITY, LARGE_DEADLINE_MS,
-              IPC_LARGE_HINT);
+              HINT_IPC_LARGE);
 }
 
 static void ipc_kill_child(const struct grade_opts *o, struct verdict *v)
@@ -663,7 +912,7 @@ static void ipc_kill_child(const struct grade_opts *o, struct verdict *v)
         /* It had children a moment ago: they all ended meanwhile. */
         verdict_say(v, "its children ended before one could be killed");
         judge_end(&im, v, timing_now_ns(), KILL_DEADLINE_MS,
-                  "after its children ended", "ends", IPC_HANG_HINT);
+                  "after its children ended", "ends", HINT_IPC);
         return;
     }
     snprintf(what, sizeof(what), "after kill -9 of its child pid %d (%s, %s "
@@ -680,12 +929,12 @@ static void ipc_kill_child(const struct grade_opts *o, struct verdict *v)
               "notices that a child died (waitpid, or end of file or EPIPE on "
               "its pipes), stops the others, says so and exits (non-zero: the "
               "sum is not complete), within seconds",
-              IPC_HANG_HINT);
+              HINT_IPC);
 }
 
 static void ipc_sigint(const struct grade_opts *o, struct verdict *v)
 {
-    check_sigint(o, v, IPC_LONG_N, true, NULL);
+    check_sigint(o, v, IPC_LONG_N, true, HINT_NONE);
 }
 
 static const struct check ipc_checks[] = {
@@ -717,7 +966,7 @@ const struct spec spec_ipc = {
 static void threads_sum(const struct grade_opts *o, struct verdict *v)
 {
     check_sum(o, v, SUM_N, SUM_CONSUMERS, SUM_CAPACITY, RUN_DEADLINE_MS,
-              THREADS_HANG_HINT);
+              HINT_THREADS);
 }
 
 /* Without {consumers} and {capacity} the runs are the program's own. */
@@ -737,7 +986,7 @@ static void threads_race(const struct grade_opts *o, struct verdict *v)
     uint64_t n, start = timing_now_ns();
     char expected[U128_DEC_SIZE];
     struct result r, wrong_runs[3];
-    int runs, wrong = 0, bad_exit = 0;
+    int runs, wrong = 0, bad_exit = 0, above = 0;
 
     if (!choose_n(o, RACE_N, &n, v))
         return;
@@ -754,7 +1003,7 @@ static void threads_race(const struct grade_opts *o, struct verdict *v)
         unsigned say = SAY_HANG | (runs == 0 ? SAY_COMMAND : 0) |
                        (bad_exit == 0 ? SAY_EXIT : 0);
         run_once(o, n, RACE_CONSUMERS, 1, RUN_DEADLINE_MS, say,
-                 THREADS_HANG_HINT, v, &r);
+                 HINT_THREADS, v, &r);
         if (r.what == RUN_NO_START)
             return;
         if (r.what == RUN_HUNG) {
@@ -766,6 +1015,8 @@ static void threads_race(const struct grade_opts *o, struct verdict *v)
         }
         if (r.what == RUN_WRONG_SUM && wrong++ < 3)
             wrong_runs[wrong - 1] = r;
+        if (r.what == RUN_WRONG_SUM && r.above > 0)
+            above++;
         if (r.what == RUN_BAD_EXIT)
             bad_exit++;
     }
@@ -791,7 +1042,13 @@ static void threads_race(const struct grade_opts *o, struct verdict *v)
             for (int i = 0; i < wrong && i < 3; i++)
                 verdict_quote(v, "a sum line", wrong_runs[i].line,
                               wrong_runs[i].line_len, LINE_MAX_KEPT - 1);
-            verdict_say(v, "%s", RACE_HINT);
+            /* A lost update only makes the sum smaller: a larger one is
+             * an item taken twice. */
+            if (above > 0)
+                verdict_say(v, "%d of them larger than the right one: %s",
+                            above, THREADS_TWICE_HINT);
+            else
+                verdict_say(v, "%s", RACE_HINT);
         }
     }
     if (bad_exit > 1)
@@ -816,7 +1073,7 @@ static void threads_no_deadlock(const struct grade_opts *o, struct verdict *v)
     for (size_t i = 0; i < runs; i++) {
         /* Whether it ends, and well: the sum is threads.race's to judge. */
         run_once(o, n, consumers[i], 1, RUN_DEADLINE_MS,
-                 SAY_COMMAND | SAY_HANG | SAY_EXIT, THREADS_HANG_HINT, v, &r);
+                 SAY_COMMAND | SAY_HANG | SAY_EXIT, HINT_THREADS, v, &r);
         if (r.what == RUN_NO_START || r.what == RUN_BAD_EXIT)
             return;
         if (r.what == RUN_HUNG) {
@@ -842,7 +1099,7 @@ static void threads_no_deadlock(const struct grade_opts *o, struct verdict *v)
 
 static void threads_sigint(const struct grade_opts *o, struct verdict *v)
 {
-    check_sigint(o, v, THREADS_LONG_N, false, NULL);
+    check_sigint(o, v, THREADS_LONG_N, false, HINT_NONE);
 }
 
 static const struct check threads_checks[] = {
