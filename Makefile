@@ -185,7 +185,7 @@ build-tests: all $(UNIT_TESTS) $(HELPERS)
 
 # The longest scripts first (as measured alone: 50 s down to 7 s), so that
 # the short ones fill the gaps at the end (prove -j).
-SLOW_TESTS := $(addprefix tests/,t5001-netlab.sh t6002-mpi-squares.sh t3001-tcp-server.sh t7005-grade-lab.sh \
+SLOW_TESTS := $(addprefix tests/,t8001-exercises.sh t5001-netlab.sh t6002-mpi-squares.sh t3001-tcp-server.sh t7005-grade-lab.sh \
 	t4002-udp-receiver.sh t7001-grade-tcp-server.sh t0005-readme.sh t7003-grade-work.sh \
 	t7004-grade-udp.sh t3002-tcp-client.sh t7002-grade-tcp-client.sh t2001-threading.sh \
 	t4003-udp-keyed.sh t1001-ipc-sums.sh t1002-ipc-faults.sh t6001-fault-rounds.sh)
