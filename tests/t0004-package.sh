@@ -13,15 +13,15 @@ mk() {
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory "$@"
 }
 
-test_expect_success 'install: programs, netlab and pages; uninstall: all of it' '
+test_expect_success 'install: programs, netlab, timeline and pages; uninstall: all of it' '
 	mk -s -C "$top" install BINDIR="$BINDIR" PREFIX=/opt/w3 DESTDIR="$TRASH/stage" &&
-	for p in ipc_multiprocess threading_example tcp_server tcp_client udp_sender udp_receiver grade netlab; do
+	for p in ipc_multiprocess threading_example tcp_server tcp_client udp_sender udp_receiver grade netlab timeline; do
 		test -x "stage/opt/w3/bin/$p" || { echo "no $p"; exit 1; }
 	done &&
 	test -f stage/opt/w3/share/man/man1/tcp_server.1 &&
 	test -f stage/opt/w3/share/man/man7/week3.7 &&
 	{ test -x "$BINDIR/mpi_squares" && mpi=1 || mpi=0; } &&
-	test "$(find stage -type f | wc -l)" -eq $((8 + mpi + $(ls "$top"/man/*.[17] | wc -l))) &&
+	test "$(find stage -type f | wc -l)" -eq $((9 + mpi + $(ls "$top"/man/*.[17] | wc -l))) &&
 	mk -s -C "$top" uninstall PREFIX=/opt/w3 DESTDIR="$TRASH/stage" &&
 	test "$(find stage -type f | wc -l)" -eq 0
 '
