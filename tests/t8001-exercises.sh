@@ -74,6 +74,25 @@ passes() {
 	test "$(total "$1")" = "$2" || { echo "expected $2:"; cat "$1"; return 1; }
 }
 
+# mutant NAME SOLUTION SCRIPT OBJ...: the solution with a classic
+# mistake (the sed SCRIPT, which must change it), built by gcc as NAME
+# with the lib/ objects OBJ.
+mutant() {
+	_m=$1 _src=$2 _script=$3
+	shift 3
+	sed "$_script" "$_src" >"$_m.c" && ! cmp -s "$_m.c" "$_src" &&
+	gcc -std=c11 -D_GNU_SOURCE -I"$ex/../lib" -pthread -O1 -o "$_m" "$_m.c" "$@" -lm &&
+	chmod 755 "$_m"
+}
+
+# graded_fails OUT SPEC ARG...: grade SPEC ARG... loses points (exit 1),
+# its report in OUT (shown when it does not).
+graded_fails() {
+	_o=$1
+	shift
+	test_expect_code 1 "$grade" "$@" >"$_o" 2>&1 || { cat "$_o"; return 1; }
+}
+
 # predicted ANSWER: the lines an answer predicts (its ```predicted
 # block), as grep patterns: any figure where it has one (not in a name
 # such as n2 or 1-pipeline), and any kernel's
@@ -152,15 +171,12 @@ test_expect_success SHIPPED,GCC 'exercises 1 and 2: the starting points hang whe
 # (The solution with only its while made an if passes: its get re-checks
 # the length after the wait anyway, and the last consumer is never robbed.)
 test_expect_success SHIPPED,GCC 'exercise 2, a get that waits with if: the hint is the loop, not the close' '
-	sed -e "s/^    while (q->len == 0 && !q->closed)\$/    if (q->len == 0 \&\& !q->closed)/" \
-	    -e "s/^    bool got = q->len > 0; .*/    bool got = !q->closed || q->len > 0;/" \
-		"$sol/2-queue.c" >get_if.c &&
-	test "$(diff "$sol/2-queue.c" get_if.c | grep -c "^>")" -eq 2 &&
 	make --no-print-directory -C "$ex" B="$TRASH/gcc" CC=gcc "$TRASH/gcc/lib/opt.o" >build.get_if 2>&1 &&
-	gcc -std=c11 -D_GNU_SOURCE -I"$ex/../lib" -pthread -O1 -o get_if get_if.c gcc/lib/opt.o &&
-	chmod 755 get_if && { test_expect_code 1 "$grade" threads --only threads.sum \
-		-- "$TRASH/get_if" -n {n} -c {consumers} -s {capacity} >out.get_if 2>&1 ||
-		{ cat out.get_if; exit 1; }; } &&
+	mutant get_if "$sol/2-queue.c" "s/^    while (q->len == 0 && !q->closed)\$/    if (q->len == 0 \&\& !q->closed)/
+s/^    bool got = q->len > 0; .*/    bool got = !q->closed || q->len > 0;/" gcc/lib/opt.o &&
+	test "$(diff "$sol/2-queue.c" get_if.c | grep -c "^>")" -eq 2 &&
+	graded_fails out.get_if threads --only threads.sum \
+		-- "$TRASH/get_if" -n {n} -c {consumers} -s {capacity} &&
 	grep -q "likely: .*in a loop (while, not if)" out.get_if &&
 	! grep -q "one stop sign per consumer" out.get_if || { cat out.get_if; exit 1; }
 '
@@ -172,21 +188,15 @@ test_expect_success SHIPPED,GCC 'exercises 3 and 4: the starting points lose the
 	check 3 SOL=1 GRADE_FLAGS="--profile full --only tcp-server.protocol,tcp-server.reaps" &&
 	passes out.3.sol "3 / 3" &&
 	# The classic mistake of exercise 3: the parent keeps the client.
-	sed "/close(fd);.*parent/d" "$sol/3-server.c" >leaky.c && ! cmp -s leaky.c "$sol/3-server.c" &&
-	gcc -std=c11 -D_GNU_SOURCE -I"$ex/../lib" -pthread -O1 -o leaky leaky.c \
-		gcc/lib/io.o gcc/lib/opt.o gcc/lib/net.o gcc/lib/linebuf.o gcc/lib/proto.o gcc/lib/u128.o -lm &&
-	chmod 755 leaky && { test_expect_code 1 "$grade" tcp-server --profile full --only tcp-server.protocol \
-		-- "$TRASH/leaky" -p {port} -b 127.0.0.1 >out.leaky 2>&1 ||
-		{ cat out.leaky; exit 1; }; } &&
+	server_objs="gcc/lib/io.o gcc/lib/opt.o gcc/lib/net.o gcc/lib/linebuf.o gcc/lib/proto.o gcc/lib/u128.o" &&
+	mutant leaky "$sol/3-server.c" "/close(fd);.*parent/d" $server_objs &&
+	graded_fails out.leaky tcp-server --profile full --only tcp-server.protocol \
+		-- "$TRASH/leaky" -p {port} -b 127.0.0.1 &&
 	grep -q "did not close the connection" out.leaky &&
 	# And the other: the parent never waits for its children.
-	sed "s/while (waitpid(-1, NULL, WNOHANG) > 0)/while (0)/" "$sol/3-server.c" >zombies.c &&
-	! cmp -s zombies.c "$sol/3-server.c" &&
-	gcc -std=c11 -D_GNU_SOURCE -I"$ex/../lib" -pthread -O1 -o zombies zombies.c \
-		gcc/lib/io.o gcc/lib/opt.o gcc/lib/net.o gcc/lib/linebuf.o gcc/lib/proto.o gcc/lib/u128.o -lm &&
-	chmod 755 zombies && { test_expect_code 1 "$grade" tcp-server --profile full --only tcp-server.reaps \
-		-- "$TRASH/zombies" -p {port} -b 127.0.0.1 >out.zombies 2>&1 ||
-		{ cat out.zombies; exit 1; }; } &&
+	mutant zombies "$sol/3-server.c" "s/while (waitpid(-1, NULL, WNOHANG) > 0)/while (0)/" $server_objs &&
+	graded_fails out.zombies tcp-server --profile full --only tcp-server.reaps \
+		-- "$TRASH/zombies" -p {port} -b 127.0.0.1 &&
 	grep -q "^#   20 clients came, .* are zombies (<defunct> in ps)" out.zombies &&
 	check 4 GRADE_FLAGS="--only udp-receiver.dead"
 	fails out.4 "^not ok 1 - udp-receiver.dead " "SUSPECT at -1 ms" \
@@ -194,13 +204,10 @@ test_expect_success SHIPPED,GCC 'exercises 3 and 4: the starting points lose the
 	check 4 SOL=1 GRADE_FLAGS="--only udp-receiver.dead,udp-receiver.back" &&
 	passes out.4.sol "3 / 3" &&
 	# SUSPECT for good: a heartbeat of a SUSPECT node leaves it SUSPECT.
-	sed "s/^    nd->state = hb->leaving ? LEFT : ALIVE;/    if (was != SUSPECT) nd->state = hb->leaving ? LEFT : ALIVE;/" \
-		"$sol/4-receiver.c" >stuck.c && ! cmp -s stuck.c "$sol/4-receiver.c" &&
-	gcc -std=c11 -D_GNU_SOURCE -I"$ex/../lib" -pthread -O1 -o stuck stuck.c \
-		gcc/lib/opt.o gcc/lib/net.o gcc/lib/heartbeat.o gcc/lib/timing.o -lm &&
-	chmod 755 stuck && { test_expect_code 1 "$grade" udp-receiver --profile full \
-		-- "$TRASH/stuck" -p {port} -b 127.0.0.1 >out.stuck 2>&1 ||
-		{ cat out.stuck; exit 1; }; } &&
+	mutant stuck "$sol/4-receiver.c" \
+		"s/^    nd->state = hb->leaving ? LEFT : ALIVE;/    if (was != SUSPECT) nd->state = hb->leaving ? LEFT : ALIVE;/" \
+		gcc/lib/opt.o gcc/lib/net.o gcc/lib/heartbeat.o gcc/lib/timing.o &&
+	graded_fails out.stuck udp-receiver --profile full -- "$TRASH/stuck" -p {port} -b 127.0.0.1 &&
 	test "$(lost out.stuck)" = udp-receiver.back &&
 	grep -q "hb-golf, SUSPECT, beat again every 100 ms (its seqs going on), but no line with hb-golf and ALIVE" out.stuck
 '
@@ -221,8 +228,8 @@ test_expect_success SHIPPED,GCC,MPICC 'exercise 5, no end mark passed on: the ra
 	OMPI_CC=gcc mpicc -std=c11 -D_GNU_SOURCE -I"$ex/../lib" -O1 -o noend noend.c gcc/lib/opt.o &&
 	chmod 755 noend &&
 	if [ "$GRADE_USER" = root ]; then as_root=--allow-run-as-root; else as_root=; fi &&
-	{ test_expect_code 1 "$grade" ipc --only ipc.sum -- mpirun $as_root --oversubscribe -np 4 \
-		"$TRASH/noend" -n {n} >out.noend 2>&1 || { cat out.noend; exit 1; }; } &&
+	graded_fails out.noend ipc --only ipc.sum -- mpirun $as_root --oversubscribe -np 4 \
+		"$TRASH/noend" -n {n} &&
 	grep -q "it did not end within 10 s" out.noend &&
 	test "$(grep -c "^#     pid [0-9]* noend (its child" out.noend)" -eq 4 &&
 	grep -q "likely: mpirun ends when every rank has: .* a worker that never sends the end mark on" out.noend &&
