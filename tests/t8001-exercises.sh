@@ -170,7 +170,8 @@ test_expect_success SHIPPED,GCC 'exercises 1 and 2: the starting points hang whe
 # wrong sum), and the hint is the re-check in a loop, not the close.
 # (The solution with only its while made an if passes: its get re-checks
 # the length after the wait anyway, and the last consumer is never robbed.)
-test_expect_success SHIPPED,GCC 'exercise 2, a get that waits with if: the hint is the loop, not the close' '
+# A long round: its 8 consumers spin for grade's 10 s (20 s of CPU).
+test_expect_success SHIPPED,GCC,EXPENSIVE 'exercise 2, a get that waits with if: the hint is the loop, not the close' '
 	make --no-print-directory -C "$ex" B="$TRASH/gcc" CC=gcc "$TRASH/gcc/lib/opt.o" >build.get_if 2>&1 &&
 	mutant get_if "$sol/2-queue.c" "s/^    while (q->len == 0 && !q->closed)\$/    if (q->len == 0 \&\& !q->closed)/
 s/^    bool got = q->len > 0; .*/    bool got = !q->closed || q->len > 0;/" gcc/lib/opt.o &&
@@ -221,7 +222,8 @@ test_expect_success SHIPPED,GCC,MPICC 'exercise 5 on mpirun: the starting point 
 # A worker rank that never passes the end mark on: the storage waits for
 # it, and mpirun for them.  grade lists the ranks (mpirun's children, in
 # groups of their own) and speaks of end marks, not of pipes.
-test_expect_success SHIPPED,GCC,MPICC 'exercise 5, no end mark passed on: the ranks listed, an MPI hint' '
+# A long round: 4 ranks poll for grade's 10 s (20 s of CPU).
+test_expect_success SHIPPED,GCC,MPICC,EXPENSIVE 'exercise 5, no end mark passed on: the ranks listed, an MPI hint' '
 	sed "/MPI_Send(&x, 1, MPI_UINT64_T, storage, TAG_END, MPI_COMM_WORLD);/d" \
 		"$sol/5-pipeline.c" >noend.c && ! cmp -s noend.c "$sol/5-pipeline.c" &&
 	make --no-print-directory -C "$ex" B="$TRASH/gcc" CC=gcc "$TRASH/gcc/lib/opt.o" >build.noend 2>&1 &&
