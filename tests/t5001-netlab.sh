@@ -18,7 +18,9 @@ skip_all() {
 	         'UDP: cut and heal' 'UDP: loss, deadline vs phi' 'MPI: a rank per node' \
 	         'MPI: kill -9 of a remote rank' 'MPI: a node cut mid-run' 'MPI: netlab mpirun killed' \
 	         'two labs side by side' 'up suggests a command' 'Ctrl-C during up' 'XDG_RUNTIME_DIR under /run' 'names that begin alike' 'two up at once' 'another user' 'down' \
-	         'after a crash' 'our own user namespace' 'another program' \
+	         'after a crash' 'our own user namespace' 'another program' 'a sandbox on a node' \
+	         'after a crash: user namespaces made in the lab' 'a sandbox that hides the mark' \
+	         'a state that names another program' 'a namespace with a lab name' \
 	         'a state directory not ours' 'where user namespaces are not allowed'; do
 		test_skip "$t" "$1"
 	done
@@ -649,7 +651,7 @@ test_expect_success NOT_ROOT 'without root: a state that names our own user name
 	cat up up.err down down.err
 	NETLAB_PREFIX=$p "$lab" down >/dev/null 2>&1
 	test $rc -eq 0 && pid_alive $victim &&
-	grep -q "^lab .$p. is down$" down &&
+	grep -q "^lab .$p. was not up (nothing of it was left but its state file: removed)$" down &&
 	grep -q "^netlab: .*/$p names your own user namespace, no lab.s: nothing ended; the file removed$" down.err &&
 	test -z "$(lab_left $p)"
 '
@@ -662,8 +664,8 @@ test_expect_success NOT_ROOT 'without root: a state that names another program'"
 	as_if_reused $p $ns &&
 	NETLAB_PREFIX=$p "$lab" down >down 2>down.err &&
 	pid_alive $other &&
-	grep -q "^lab .$p. is down$" down &&
-	grep -q "^netlab: left alone: sleep\[$other\], in a user namespace with the number the lab.s had, but not its mark" down.err &&
+	grep -q "^lab .$p. was not up (nothing of it was left but its state file: removed)$" down &&
+	grep -q "^netlab: left alone: sleep\[$other\], in a user namespace with the number the lab.s had (or one made in it), but no process there sees the lab.s mark" down.err &&
 	as_if_reused $p $ns &&
 	NETLAB_PREFIX=$p "$lab" up 1 >up 2>up.err &&
 	pid_alive $other && grep -q "^netlab: left alone: sleep\[$other\]" up.err &&
@@ -672,6 +674,139 @@ test_expect_success NOT_ROOT 'without root: a state that names another program'"
 	cat down down.err up up.err
 	NETLAB_PREFIX=$p "$lab" down >/dev/null 2>&1
 	test $rc -eq 0 && pid_alive $other && test -z "$(lab_left $p)"
+'
+
+# A lab without root, from root too: as root, user 65534 runs a copy of
+# netlab from a directory it can reach, its state in a directory of its
+# own (removed by unset_user_lab); otherwise this user, as it is.  ulab
+# runs netlab so; wdir is a directory the lab's processes may write in.
+test_lazy_prereq USER_LAB 'as root: needs setpriv and a user namespace for user 65534' '
+	[ "$(id -u)" -ne 0 ] || { command -v setpriv && as_nobody unshare -Urnm true; }
+'
+set_user_lab() {
+	if [ "$(id -u)" -eq 0 ]; then
+		pub=$(mktemp -d "${TMPDIR:-/tmp}/netlab-test.XXXXXX") && chmod 755 "$pub" &&
+		cp "$lab" "$pub/netlab" && chmod 755 "$pub/netlab" &&
+		mkdir "$pub/xdg" "$pub/w" && chown 65534 "$pub/xdg" "$pub/w" && chmod 700 "$pub/xdg" &&
+		ustate=$pub/xdg/netlab wdir=$pub/w
+		ulab() { as_nobody env XDG_RUNTIME_DIR="$pub/xdg" "$pub/netlab" "$@"; }
+		asu() { as_nobody "$@"; }
+	else
+		pub= ustate=$statedir wdir=$TRASH
+		ulab() { "$lab" "$@"; }
+		asu() { "$@"; }
+	fi
+}
+unset_user_lab() {
+	ulab down >/dev/null 2>&1
+	[ -z "$pub" ] || rm -rf "$pub"
+}
+# pid_in FILE: the PID a process of the test wrote in FILE, once it is there.
+pid_in() {
+	wait_until 5 test -s "$1" && cat "$1"
+}
+test_expect_success USER_LAB 'without root, a sandbox on a node (a user namespace made in the lab'"'"'s): status lists it, down ends it' '
+	set_user_lab || exit 1
+	NETLAB_PREFIX=${NETLAB_PREFIX}n && export NETLAB_PREFIX &&
+	ulab up 1 >/dev/null &&
+	{ ulab run 1 unshare -Urn sh -c "echo \$\$ >$wdir/n1; exec sleep 300" & } &&
+	test_started $! && n1=$(pid_in $wdir/n1) &&
+	{ ulab run 1 unshare -Urn unshare -Urnm sh -c "mount -t tmpfs t /run; echo \$\$ >$wdir/n2; exec sleep 300" & } &&
+	test_started $! && n2=$(pid_in $wdir/n2) &&
+	ulab status >status &&
+	ulab down >down 2>down.err &&
+	wait_until 5 gone $n1 && wait_until 5 gone $n2;
+	rc=$?
+	cat status down down.err
+	kill $n1 $n2 2>/dev/null
+	unset_user_lab
+	test $rc -eq 0 &&
+	grep -q "^elsewhere (in namespaces of their own) *runs .*\(sh\|sleep\)\[$n1\]" status &&
+	grep -q "^elsewhere .* runs .*\(sh\|sleep\)\[$n2\]" status &&
+	grep -qx "lab .$NETLAB_PREFIX. is down" down && test ! -s down.err
+'
+test_expect_success USER_LAB 'without root, after a crash: what runs in user namespaces made in the lab'"'"'s is ended, one that hides the mark too' '
+	set_user_lab || exit 1
+	NETLAB_PREFIX=${NETLAB_PREFIX}c && export NETLAB_PREFIX &&
+	ulab up 1 >/dev/null &&
+	holder=$(sed "s/ .*//" "$ustate/$NETLAB_PREFIX") &&
+	{ ulab run 1 unshare -Urn sh -c "echo \$\$ >$wdir/n1; exec sleep 300" & } &&
+	test_started $! && n1=$(pid_in $wdir/n1) &&
+	{ ulab run 1 unshare -Urnm sh -c "mount -t tmpfs t /run; echo \$\$ >$wdir/n2; exec sleep 300" & } &&
+	test_started $! && n2=$(pid_in $wdir/n2) &&
+	kill -KILL $holder && wait_until 5 gone $holder &&
+	ulab down >down 2>down.err &&
+	wait_until 5 gone $n1 && wait_until 5 gone $n2;
+	rc=$?
+	cat down down.err
+	kill $n1 $n2 2>/dev/null
+	unset_user_lab
+	test $rc -eq 0 && grep -qx "lab .$NETLAB_PREFIX. is down" down && test ! -s down.err
+'
+test_expect_success USER_LAB 'without root, after a crash: a sandbox that hides the mark, alone, is named and left alone' '
+	set_user_lab || exit 1
+	NETLAB_PREFIX=${NETLAB_PREFIX}h && export NETLAB_PREFIX &&
+	ulab up 1 >/dev/null &&
+	holder=$(sed "s/ .*//" "$ustate/$NETLAB_PREFIX") &&
+	{ ulab run 1 unshare -Urnm sh -c "mount -t tmpfs t /run; echo \$\$ >$wdir/n2; exec sleep 300" & } &&
+	test_started $! && n2=$(pid_in $wdir/n2) &&
+	kill -KILL $holder && wait_until 5 gone $holder &&
+	ulab down >down 2>down.err &&
+	pid_alive $n2;
+	rc=$?
+	cat down down.err
+	kill $n2 2>/dev/null
+	unset_user_lab
+	test $rc -eq 0 &&
+	grep -qx "lab .$NETLAB_PREFIX. was not up (nothing of it was left but its state file: removed)" down &&
+	grep -q "^netlab: left alone: sleep\[$n2\], in a user namespace with the number the lab.s had (or one made in it), but no process there sees the lab.s mark: not proven the lab.s$" down.err
+'
+test_expect_success USER_LAB 'without root, a state that names another program'"'"'s namespace: left alone, and the lab was not up' '
+	set_user_lab || exit 1
+	NETLAB_PREFIX=${NETLAB_PREFIX}b && export NETLAB_PREFIX &&
+	{ asu unshare -U sh -c "echo \$\$ >$wdir/o; exec sleep 300" & } &&
+	test_started $! && other=$(pid_in $wdir/o) &&
+	wait_until 5 in_another_userns $other &&
+	ns=$(readlink /proc/$other/ns/user | tr -dc 0-9) &&
+	ulab status >/dev/null &&
+	asu sh -c "echo \"1 1 $ns 00000000-0000-4000-8000-000000000000\" >$ustate/$NETLAB_PREFIX" &&
+	ulab down >down 2>down.err &&
+	pid_alive $other;
+	rc=$?
+	cat down down.err
+	kill $other 2>/dev/null
+	unset_user_lab
+	test $rc -eq 0 &&
+	test "$(cat down)" = "lab $(printf "\047%s\047" "$NETLAB_PREFIX") was not up (nothing of it was left but its state file: removed)" &&
+	grep -q "^netlab: left alone: sleep\[$other\]," down.err
+'
+test_expect_success ROOT 'as root, a namespace with a lab'"'"'s name that its up did not make: named, left alone' '
+	p=${NETLAB_PREFIX}q &&
+	ip netns add $p-node7 || exit 1
+	ip netns exec $p-node7 sleep 300 &
+	other=$! && test_started $other &&
+	wait_until 5 eval "ip netns pids $p-node7 | grep -qx $other" &&
+	NETLAB_PREFIX=$p "$lab" status >status 2>status.err &&
+	NETLAB_PREFIX=$p "$lab" up 2 >up 2>up.err &&
+	NETLAB_PREFIX=$p "$lab" status >status2 2>status2.err &&
+	{ NETLAB_PREFIX=$p "$lab" run 7 true 2>run.err; rc_run=$?; } &&
+	NETLAB_PREFIX=$p "$lab" down >down 2>down.err &&
+	{ NETLAB_PREFIX=$p "$lab" up 7 >up7 2>up7.err; rc_up7=$?; } &&
+	pid_alive $other && ip netns pids $p-node7 | grep -qx $other;
+	rc=$?
+	cat status status.err up up.err status2 status2.err run.err down down.err up7 up7.err
+	kill $other; ip netns del $p-node7
+	NETLAB_PREFIX=$p "$lab" down >/dev/null 2>&1
+	left="netlab: left alone: $p-node7: a name of lab .$p., but not a namespace its .up. made" &&
+	test $rc -eq 0 &&
+	grep -qx "lab .$p. is down" status && grep -qx "$left" status.err &&
+	grep -q "^lab .$p. is up: 2 nodes" up && grep -qx "$left" up.err &&
+	test "$(grep -c "link up" status2)" -eq 2 && ! grep -q "^node7" status2 && grep -qx "$left" status2.err &&
+	test $rc_run -eq 1 && grep -q "^netlab: no node7 in lab .$p." run.err &&
+	grep -qx "lab .$p. is down" down && grep -qx "$left" down.err &&
+	test $rc_up7 -eq 1 && test ! -s up7 &&
+	grep -qx "netlab: lab .$p. not made: $p-node7: a name it needs, but not a namespace its .up. made (left alone; if it is no one.s: ip netns del $p-node7)" up7.err &&
+	test -z "$(lab_left $p)"
 '
 
 # Another user may make the state directory /tmp/netlab-UID first (as
