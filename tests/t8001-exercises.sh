@@ -199,6 +199,12 @@ test_expect_success SHIPPED,GCC 'exercises 3 and 4: the starting points lose the
 	graded_fails out.zombies tcp-server --profile full --only tcp-server.reaps \
 		-- "$TRASH/zombies" -p {port} -b 127.0.0.1 &&
 	grep -q "^#   20 clients came, .* are zombies (<defunct> in ps)" out.zombies &&
+	# Or the child does not end: back in the loop, it serves beside the parent.
+	mutant goes_on "$sol/3-server.c" "/close(lfd);.*the child only talks/d
+s/^            _exit(0);\$/            close(fd); continue;/" $server_objs &&
+	graded_fails out.goes_on tcp-server --profile full --only tcp-server.reaps \
+		-- "$TRASH/goes_on" -p {port} -b 127.0.0.1 &&
+	grep -q "^#   20 clients came, .* more of the server.s processes run than before" out.goes_on &&
 	check 4 GRADE_FLAGS="--only udp-receiver.dead"
 	fails out.4 "^not ok 1 - udp-receiver.dead " "SUSPECT at -1 ms" \
 		"no line with hb-delta and SUSPECT" &&

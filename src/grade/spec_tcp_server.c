@@ -397,6 +397,7 @@ static void check_reaps(const struct grade_opts *o, struct verdict *v)
     char port[8];
     if (!start_server(&im, o, port, v))
         goto out;
+    int before = impl_running_besides(&im);     /* a prefork server's pool */
     for (int i = 0; i < REAP_CLIENTS; i++) {
         int fd = dial(port, REPLY_MS);
         if (fd < 0) {
@@ -410,10 +411,24 @@ static void check_reaps(const struct grade_opts *o, struct verdict *v)
             goto out;
     }
     uint64_t start = timing_now_ns();
-    int zombies;
-    while ((zombies = impl_zombies(&im)) > REAP_LEFT && ms_since(start) < REAP_MS) {
+    int zombies, more;
+    for (;;) {
+        zombies = impl_zombies(&im);
+        more = impl_running_besides(&im) - before;
+        if ((zombies <= REAP_LEFT && more <= REAP_LEFT) || ms_since(start) >= REAP_MS)
+            break;
         struct timespec tick = { 0, 50 * 1000000 };
         nanosleep(&tick, NULL);
+    }
+    if (zombies <= REAP_LEFT && more > REAP_LEFT) {
+        verdict_fail(v, "%d clients came, were answered and left, one after another; %d s "
+                     "later %d more of the server's processes run than before they came: "
+                     "children that served their client and went on", REAP_CLIENTS,
+                     REAP_MS / 1000, more);
+        verdict_say(v, "  a child ends once its client has left (exit, or _exit in C after "
+                    "fork): one that returns into the server's loop accepts clients "
+                    "itself, and forks more");
+        goto out;
     }
     if (zombies > REAP_LEFT) {
         verdict_fail(v, "%d clients came, were answered and left, one after another; %d s "
@@ -427,8 +442,8 @@ static void check_reaps(const struct grade_opts *o, struct verdict *v)
         goto out;
     }
     verdict_say(v, "%d clients came and went; %d of the server's processes left unwaited "
-                "for (%d allowed: the last clients' children)", REAP_CLIENTS, zombies,
-                REAP_LEFT);
+                "for, %d more running than before (%d allowed: the last clients' children)",
+                REAP_CLIENTS, zombies, more, REAP_LEFT);
 out:
     impl_stop(&im);
 }
@@ -1026,7 +1041,8 @@ static const struct check checks[] = {
     { "tcp-server.vanish", "robustness", PROFILE_BOTH, 1,
       "clients that vanish mid-request do not harm the server", check_vanish },
     { "tcp-server.reaps", "robustness", PROFILE_FULL, 1,
-      "children that end are waited for: no zombies pile up", check_reaps },
+      "a client's process ends and is waited for: no zombies, nothing left running",
+      check_reaps },
     { "tcp-server.bad-input", "robustness", PROFILE_BOTH, 2,
       "bad input is answered (or its connection closed), and the server goes on",
       check_bad_input },
