@@ -111,7 +111,11 @@ static int heartbeat(struct receiver *r, struct node *n, uint32_t id, bool creat
     r->heartbeats++;
     if (seq_advances(ev)) {             /* only news moves the node's address */
         memcpy(&n->addr, d->from, d->fromlen < sizeof(n->addr) ? d->fromlen : sizeof(n->addr));
-        n->interval_ms = (uint32_t)hb->interval_ms;
+        /* Unsigned, the first word from a new address does not set the
+         * deadlines: one forged datagram announcing a day would keep the
+         * node its sender's for two days.  Its next heartbeat may. */
+        if (created || from_node || r->ring.n > 0)
+            n->interval_ms = (uint32_t)hb->interval_ms;
     }
     report_heartbeat(r, n, hb, now);
     if (!seq_advances(ev))
