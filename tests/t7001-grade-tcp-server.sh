@@ -77,7 +77,11 @@ test_expect_success 'a forking server that waits for its children passes reaps; 
 		{ cat out err; exit 1; } &&
 	grep -q "^1\.\.2$" out &&
 	grep -q "^ok [0-9] - tcp-server.reaps " out &&
-	grep -q "^ok [0-9] - tcp-server.squares " out
+	grep -q "^ok [0-9] - tcp-server.squares " out &&
+	# A pool of 8 processes is not 8 left behind.
+	test_within 60 "$grade" tcp-server --profile full --only tcp-server.reaps \
+		-- "$server" -m prefork -t 8 -p {port} -b 127.0.0.1 -q >out 2>err ||
+		{ cat out err; exit 1; }
 '
 
 test_expect_success 'the kit'"'"'s server: full marks in the full profile, exit 0' '

@@ -205,6 +205,12 @@ s/^            _exit(0);\$/            close(fd); continue;/" $server_objs &&
 	graded_fails out.goes_on tcp-server --profile full --only tcp-server.reaps \
 		-- "$TRASH/goes_on" -p {port} -b 127.0.0.1 &&
 	grep -q "^#   20 clients came, .* more of the server.s processes run than before" out.goes_on &&
+	# A double fork (the child forks the worker and ends at once) is right:
+	# the workers, orphans, are for grade to wait for, not for the server.
+	mutant dbl "$sol/3-server.c" "s/^            serve(fd);\$/            if (fork() > 0) _exit(0); serve(fd);/" \
+		$server_objs &&
+	{ "$grade" tcp-server --profile full --only tcp-server.reaps -- "$TRASH/dbl" -p {port} \
+		-b 127.0.0.1 >out.dbl 2>&1 || { cat out.dbl; exit 1; }; } &&
 	check 4 GRADE_FLAGS="--only udp-receiver.dead"
 	fails out.4 "^not ok 1 - udp-receiver.dead " "SUSPECT at -1 ms" \
 		"no line with hb-delta and SUSPECT" &&
@@ -216,7 +222,13 @@ s/^            _exit(0);\$/            close(fd); continue;/" $server_objs &&
 		gcc/lib/opt.o gcc/lib/net.o gcc/lib/heartbeat.o gcc/lib/timing.o &&
 	graded_fails out.stuck udp-receiver --profile full -- "$TRASH/stuck" -p {port} -b 127.0.0.1 &&
 	test "$(lost out.stuck)" = udp-receiver.back &&
-	grep -q "hb-golf, SUSPECT, beat again every 100 ms (its seqs going on), but no line with hb-golf and ALIVE" out.stuck
+	grep -q "hb-golf, SUSPECT, beat again every 100 ms (its seqs going on), but no line with hb-golf and ALIVE" out.stuck &&
+	# Right, in other words: "hb-golf DEAD -> ALIVE" names DEAD, and is past.
+	mutant arrow "$sol/4-receiver.c" "s|^        nd->state = DEAD;  *\/\* so that its first beat says ALIVE \*\/|        nd->state = LEFT;|
+s|^        say(nd, 0);\$|        { if (was == DEAD) printf(\"%s DEAD -> ALIVE\\\\n\", nd->name); else say(nd, 0); }|" \
+		gcc/lib/opt.o gcc/lib/net.o gcc/lib/heartbeat.o gcc/lib/timing.o &&
+	{ "$grade" udp-receiver --profile full -- "$TRASH/arrow" -p {port} -b 127.0.0.1 >out.arrow 2>&1 ||
+		{ cat out.arrow; exit 1; }; }
 '
 
 test_expect_success SHIPPED,GCC,MPICC 'exercise 5 on mpirun: the starting point lacks the squares, the solution has them' '

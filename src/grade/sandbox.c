@@ -388,7 +388,8 @@ bool proc_read(pid_t pid, struct proc *p)
  * The running processes (or, when 'zombies', only the zombies) whose
  * parent is 'ppid' (when > 0) or whose process group is 'pgrp' (when
  * > 0), but not 'except', by pid, at most 'max' in 'out'.  Returns how
- * many there are.
+ * many there are.  Zombies of ours are not counted: orphans of the
+ * program (a double fork), which we, its subreaper, wait for at the end.
  */
 static size_t procs_where(pid_t ppid, pid_t pgrp, pid_t except, bool zombies,
                           struct proc *out, size_t max)
@@ -403,7 +404,7 @@ static size_t procs_where(pid_t ppid, pid_t pgrp, pid_t except, bool zombies,
         long pid = strtol(e->d_name, &end, 10);
         struct proc p;
         if (*end != '\0' || pid <= 0 || pid == except || !proc_read((pid_t)pid, &p) ||
-            (p.state == 'Z') != zombies || !((ppid > 0 && p.ppid == ppid) || (pgrp > 0 && p.pgrp == pgrp)))
+            (p.state == 'Z') != zombies || (zombies && p.ppid == getpid()) || !((ppid > 0 && p.ppid == ppid) || (pgrp > 0 && p.pgrp == pgrp)))
             continue;
         if (count < max) {
             size_t i = count;

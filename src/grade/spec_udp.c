@@ -1113,6 +1113,7 @@ static bool beats_again(struct rx *rx, struct node *nd, int state)
     }
     verdict_say(rx->v, "%s, %s, beat again: ALIVE %ld ms later", nd->name, was,
                 rx->seen_ms[STATE_ALIVE]);
+    rx_watch(rx, nd);       /* what follows: "DEAD -> ALIVE" names DEAD, but is past */
     rx_pump(rx, 5 * FAST_MS + SLACK_MS, dead_seen);
     if (rx_ended(rx, "after a silent node beat again"))
         return false;
