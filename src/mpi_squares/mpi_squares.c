@@ -38,7 +38,7 @@
 #include "stop.h"
 #include "timing.h"
 
-enum { STEP_LIMIT = 20, MAX_BATCH = 65536, TIMEOUT_QUIET_S = 3 };
+enum { STEP_LIMIT = 20, MAX_BATCH = 65536, TIMEOUT_QUIET_S = 10 };
 
 static const char usage_text[] =
 "Usage: mpi_squares [-n COUNT] [-b BATCH] [--pipeline [--blocking] | --reduce]\n"
@@ -79,7 +79,12 @@ static const char usage_text[] =
  */
 static int launcher_rank(void)
 {
-    const char *r = getenv("OMPI_COMM_WORLD_RANK");
+    const char *r = getenv("OMPI_COMM_WORLD_RANK");     /* Open MPI */
+
+    if (r == NULL)
+        r = getenv("PMI_RANK");                         /* MPICH's hydra */
+    if (r == NULL)
+        r = getenv("PMIX_RANK");                        /* any PMIx launcher */
 
     return r != NULL ? atoi(r) : 0;
 }
@@ -139,9 +144,10 @@ static void parse_options(int argc, char **argv, struct mpi_config *cfg)
 
 /* --timeout: a watchdog of our own.  The rank that fires ends, and mpirun
  * then ends the whole job, on every node.  Every rank fires at once, and
- * rank 0 alone says so: the others first leave mpirun a moment to end them
- * (SIGTERM now ends them silently), and speak only if it does not (rank 0
- * was given no --timeout, or is cut off). */
+ * rank 0 alone says so: the others first leave mpirun time to end them
+ * (SIGTERM now ends them silently: it comes about a second after rank 0
+ * ends), and speak only if it does not (rank 0 was given no --timeout, or
+ * is cut off). */
 static volatile sig_atomic_t alarm_speaks = 1;     /* rank 0 */
 
 static void on_alarm(int sig)
