@@ -21,6 +21,7 @@ skip_all() {
 	         'after a crash' 'our own user namespace' 'another program' 'a sandbox on a node' \
 	         'after a crash: user namespaces made in the lab' 'a sandbox that hides the mark' \
 	         'a state that names another program' 'a namespace with a lab name' \
+	         'a hub of the lab name' 'down that cannot remove a namespace' \
 	         'a state directory not ours' 'where user namespaces are not allowed'; do
 		test_skip "$t" "$1"
 	done
@@ -103,6 +104,40 @@ test_expect_success NO_NFT 'loss without nftables: which package, exit 1, before
 	test_expect_code 1 without_nft "$lab" loss node1 10 >out 2>err &&
 	test ! -s out &&
 	test "$(cat err)" = "netlab: loss needs nft, of nftables: apt-get install nftables"
+'
+
+# Without perl: a PATH of links to every program but perl (and its
+# kin).  Without root, netlab finds the lab's sandboxes with perl: check
+# and up say it is needed, before anything is made.  As root, it is run
+# as user 65534, from a directory that user can reach.
+test_lazy_prereq NO_PERL_USER 'as root: needs setpriv (util-linux), to be user 65534' '
+	[ "$(id -u)" -ne 0 ] || command -v setpriv
+'
+test_expect_success NO_PERL_USER 'without root and without perl: check and up say it is needed; exit 1, nothing made' '
+	pub=$(mktemp -d "${TMPDIR:-/tmp}/netlab-test.XXXXXX") && chmod 755 "$pub" &&
+	cp "$lab" "$pub/netlab" && chmod 755 "$pub/netlab" && mkdir "$pub/bin" "$pub/xdg" &&
+	for d in /usr/local/bin /usr/bin /bin; do
+		for f in "$d"/*; do
+			case ${f##*/} in perl*) continue ;; esac
+			[ -e "$pub/bin/${f##*/}" ] || ln -s "$f" "$pub/bin/${f##*/}" || exit 1
+		done
+	done &&
+	run=env && if [ "$(id -u)" -eq 0 ]; then
+		run="setpriv --reuid=65534 --regid=65534 --clear-groups env" && chown 65534 "$pub/xdg"
+	fi &&
+	chmod 700 "$pub/xdg" &&
+	! $run PATH="$pub/bin" sh -c "command -v perl" &&
+	for c in check "up 1"; do
+		(cd / && test_expect_code 1 $run PATH="$pub/bin" XDG_RUNTIME_DIR="$pub/xdg" "$pub/netlab" $c >"$TRASH/out" 2>"$TRASH/err") || exit 1
+		cat err
+		test ! -s out &&
+		test "$(cat err)" = "netlab: without root, ${c% *} needs perl (Debian package perl-base), to find what runs in the lab'"'"'s sandboxes; or run it as root" ||
+			exit 1
+	done;
+	rc=$?
+	ls "$pub/xdg/netlab" 2>/dev/null >made
+	rm -rf "$pub"
+	test $rc -eq 0 && test ! -s made
 '
 
 test_lazy_prereq SETPRIV 'needs setpriv (util-linux)' 'command -v setpriv'
@@ -806,6 +841,57 @@ test_expect_success ROOT 'as root, a namespace with a lab'"'"'s name that its up
 	grep -qx "lab .$p. is down" down && grep -qx "$left" down.err &&
 	test $rc_up7 -eq 1 && test ! -s up7 &&
 	grep -qx "netlab: lab .$p. not made: $p-node7: a name it needs, but not a namespace its .up. made (left alone; if it is no one.s: ip netns del $p-node7)" up7.err &&
+	test -z "$(lab_left $p)"
+'
+
+# As root, cut and heal act on the lab's hub only: after the hub went
+# (ip netns del) another made one of its name, with an n1 on a br0.
+test_expect_success ROOT 'as root, a hub of the lab'"'"'s name that its up did not make: cut and heal leave it alone' '
+	p=${NETLAB_PREFIX}u &&
+	NETLAB_PREFIX=$p "$lab" up 1 >/dev/null &&
+	ip netns del $p-hub && ip netns add $p-hub &&
+	ip -n $p-hub link add br0 type bridge && ip -n $p-hub link add n1 type veth peer name x1 &&
+	ip -n $p-hub link set n1 master br0 &&
+	{ NETLAB_PREFIX=$p "$lab" cut 1 >cut 2>cut.err; rc_cut=$?; } &&
+	{ NETLAB_PREFIX=$p "$lab" heal 1 >heal 2>heal.err; rc_heal=$?; } &&
+	NETLAB_PREFIX=$p "$lab" status >status 2>status.err &&
+	ip -n $p-hub -d link show n1 >n1;
+	rc=$?
+	cat cut cut.err heal heal.err status status.err n1
+	NETLAB_PREFIX=$p "$lab" down >/dev/null 2>&1; ip netns del $p-hub
+	no="netlab: lab .$p. has no hub, or not the one its .up. made (try: .*)" &&
+	test $rc -eq 0 &&
+	test $rc_cut -eq 1 && test ! -s cut && grep -qx "$no" cut.err &&
+	test $rc_heal -eq 1 && test ! -s heal && grep -qx "$no" heal.err &&
+	grep -q "master br0" n1 &&
+	grep -q "^node1 .* link ? " status &&
+	test -z "$(lab_left $p)"
+'
+
+# As root, a namespace that 'ip netns del' cannot remove (its file in
+# /run/netns has a second mount on it: ip unmounts one, and the unlink
+# fails) stays the lab's: named, still listed, in the way of 'up';
+# once it is free, a second 'down' removes it, and the list.
+test_expect_success ROOT 'as root, down that cannot remove a namespace: says so, keeps it listed; exit 1' '
+	p=${NETLAB_PREFIX}k &&
+	NETLAB_PREFIX=$p "$lab" up 1 >/dev/null &&
+	mount --bind /run/netns/$p-node1 /run/netns/$p-node1 &&
+	{ NETLAB_PREFIX=$p "$lab" down >down 2>down.err; rc_down=$?; } &&
+	{ NETLAB_PREFIX=$p "$lab" up 1 >up 2>up.err; rc_up=$?; } &&
+	NETLAB_PREFIX=$p "$lab" status >status 2>status.err &&
+	cp /run/netlab/$p.netns list &&
+	NETLAB_PREFIX=$p "$lab" down >down2 2>down2.err;
+	rc=$?
+	cat down down.err up up.err status status.err list down2 down2.err
+	umount /run/netns/$p-node1 2>/dev/null; NETLAB_PREFIX=$p "$lab" down >/dev/null 2>&1
+	ip netns del $p-node1 2>/dev/null     # what a down that lost its list left
+	test $rc -eq 0 &&
+	test $rc_down -eq 1 && test ! -s down &&
+	grep -q "^netlab: $p-node1: not removed (ip netns del: .*): still the lab.s, and listed; .*down. again once it is free$" down.err &&
+	test "$(cut -d" " -f1 list)" = "$p-node1" &&
+	test $rc_up -eq 1 && grep -q "^netlab: lab .$p. is up already" up.err &&
+	grep -q "^node1 " status && test ! -s status.err &&
+	grep -qx "lab .$p. is down" down2 && test ! -s down2.err &&
 	test -z "$(lab_left $p)"
 '
 
