@@ -116,12 +116,11 @@ test_lazy_prereq NO_PERL_USER 'as root: needs setpriv (util-linux), to be user 6
 test_expect_success NO_PERL_USER 'without root and without perl: check and up say it is needed; exit 1, nothing made' '
 	pub=$(mktemp -d "${TMPDIR:-/tmp}/netlab-test.XXXXXX") && chmod 755 "$pub" &&
 	cp "$lab" "$pub/netlab" && chmod 755 "$pub/netlab" && mkdir "$pub/bin" "$pub/xdg" &&
+	# every tool but perl: one ln a directory (a name met twice fails alone)
 	for d in /usr/local/bin /usr/bin /bin; do
-		for f in "$d"/*; do
-			case ${f##*/} in perl*) continue ;; esac
-			[ -e "$pub/bin/${f##*/}" ] || ln -s "$f" "$pub/bin/${f##*/}" || exit 1
-		done
-	done &&
+		ln -s "$d"/* "$pub/bin/" 2>/dev/null
+	done
+	rm -f "$pub/bin"/perl* &&
 	run=env && if [ "$(id -u)" -eq 0 ]; then
 		run="setpriv --reuid=65534 --regid=65534 --clear-groups env" && chown 65534 "$pub/xdg"
 	fi &&

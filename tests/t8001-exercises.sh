@@ -220,14 +220,16 @@ s/^            _exit(0);\$/            close(fd); continue;/" $server_objs &&
 	mutant stuck "$sol/4-receiver.c" \
 		"s/^    nd->state = hb->leaving ? LEFT : ALIVE;/    if (was != SUSPECT) nd->state = hb->leaving ? LEFT : ALIVE;/" \
 		gcc/lib/opt.o gcc/lib/net.o gcc/lib/heartbeat.o gcc/lib/timing.o &&
-	graded_fails out.stuck udp-receiver --profile full -- "$TRASH/stuck" -p {port} -b 127.0.0.1 &&
+	graded_fails out.stuck udp-receiver --profile full --only "udp-receiver.[dbr]*" \
+		-- "$TRASH/stuck" -p {port} -b 127.0.0.1 &&
 	test "$(lost out.stuck)" = udp-receiver.back &&
 	grep -q "hb-golf, SUSPECT, beat again every 100 ms (its seqs going on), but no line with hb-golf and ALIVE" out.stuck &&
 	# Right, in other words: "hb-golf DEAD -> ALIVE" names DEAD, and is past.
 	mutant arrow "$sol/4-receiver.c" "s|^        nd->state = DEAD;  *\/\* so that its first beat says ALIVE \*\/|        nd->state = LEFT;|
 s|^        say(nd, 0);\$|        { if (was == DEAD) printf(\"%s DEAD -> ALIVE\\\\n\", nd->name); else say(nd, 0); }|" \
 		gcc/lib/opt.o gcc/lib/net.o gcc/lib/heartbeat.o gcc/lib/timing.o &&
-	{ "$grade" udp-receiver --profile full -- "$TRASH/arrow" -p {port} -b 127.0.0.1 >out.arrow 2>&1 ||
+	{ "$grade" udp-receiver --profile full --only "udp-receiver.[dbr]*" \
+		-- "$TRASH/arrow" -p {port} -b 127.0.0.1 >out.arrow 2>&1 ||
 		{ cat out.arrow; exit 1; }; }
 '
 
