@@ -21,8 +21,9 @@
  *     from anywhere when heartbeats are signed (the input's first byte
  *     says which); unsigned, once the node is not ALIVE, a heartbeat of
  *     another incarnation from elsewhere takes it (a restart), older or
- *     newer: so the real sender, beating on, takes its node back from a
- *     forged far-future incarnation once the forger is silent;
+ *     newer, and so does one of its incarnation at a seq it has passed:
+ *     so the real sender, beating on, takes its node back from a forged
+ *     far-future incarnation or seq once the forger is silent;
  *   - while no forged heartbeat has been believed (or since the real
  *     sender took its node back), each real one is news: the next seq,
  *     or its restart (at once from the node's address; from a new port
@@ -91,7 +92,7 @@ static bool real_is_news(enum seq_event ev, uint64_t inc, uint64_t node_inc,
 static void model_count(struct model *m, enum seq_event ev, uint64_t inc, uint64_t seq,
                         bool from_node, bool signed_hb, uint64_t may_lose, uint64_t lost)
 {
-    if (!m->any || inc != m->inc) {
+    if (!m->any || inc != m->inc || ev == SEQ_RESTART) {
         uint64_t missed = 0;
 
         if (m->any)
@@ -177,7 +178,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
             FUZZ_CHECK(inc < before.inc ? ev == SEQ_STALE : ev == SEQ_RIVAL);
         if (i > 0 && inc < before.inc && (from_node || signed_hb))
             FUZZ_CHECK(ev == SEQ_STALE);    /* the past */
-        if (i > 0 && !alive && !from_node && !signed_hb && inc != before.inc)
+        if (i > 0 && !alive && !from_node && !signed_hb &&
+            (inc != before.inc || seq <= before.max_seq))
             FUZZ_CHECK(ev == SEQ_RESTART);  /* whoever beats takes a silent node */
         if (i > 0 && from == real_addr && !tainted)
             FUZZ_CHECK(real_is_news(ev, inc, before.inc, from_node, alive));

@@ -86,7 +86,10 @@ static const char THREADS_HANG_HINT[] =
     "producer says there is no more: one stop sign per consumer (None in "
     "Python, a sentinel value in C), "
     "or a close that wakes every waiting consumer; the producer, for its "
-    "part, must not wait on a full queue that nobody empties";
+    "part, must not wait on a full queue that nobody empties; and a get "
+    "re-checks the queue after every wait, in a loop (while, not if): one "
+    "that trusts its wake-up takes from an empty queue, and the count it "
+    "leaves wrong can make every thread wait for ever";
 static const char THREADS_ENDED_HINT[] =
     "only one thread is left: the consumers ended while the producer "
     "waits on a full queue that nobody empties; a get that says \"no "

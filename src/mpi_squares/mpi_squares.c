@@ -38,7 +38,7 @@
 #include "stop.h"
 #include "timing.h"
 
-enum { STEP_LIMIT = 20, MAX_BATCH = 65536, TIMEOUT_QUIET_S = 10 };
+enum { STEP_LIMIT = 20, MAX_BATCH = 65536, TIMEOUT_QUIET_S = 5 };
 
 static const char usage_text[] =
 "Usage: mpi_squares [-n COUNT] [-b BATCH] [--pipeline [--blocking] | --reduce]\n"

@@ -333,6 +333,10 @@ enum seq_event nodes_count_seq(struct node *n, uint64_t inc, uint64_t seq, unsig
     n->received++;
     if (first)                          /* nothing says what came before */
         return start_over(n, inc, seq, true, 0);
+    /* Taken over at a seq the node has passed (its seqs taken first by
+     * a forger, who has fallen silent): counted from here, as a move. */
+    if (takes_over && inc == n->inc && seq <= n->max_seq)
+        return start_over(n, inc, seq, false, 0);
     /*
      * A restart (or, from elsewhere, unsigned, a return to an older
      * incarnation).  From the node's address, its earlier seqs are lost,

@@ -165,11 +165,13 @@ static inline bool seq_advances(enum seq_event ev)
  *     LEFT.  A restart so believed is counted from its first believed
  *     heartbeat, as a first heartbeat is: the ones before may have come
  *     and been ignored.
- * Unsigned, an incarnation is only a number anyone may write: once the
- * node is not ALIVE, the address that beats takes it, whatever its
- * incarnation, older ones too.  So one forged far-future incarnation
- * holds a node only until its sender falls silent (SUSPECT, two
- * intervals), and the real node, beating on, then takes it back.
+ * Unsigned, an incarnation or a seq is only a number anyone may write:
+ * once the node is not ALIVE, the address that beats takes it, whatever
+ * its incarnation (older ones too) or seq (one the node has passed is
+ * counted over from there, a restart).  So one forged far-future
+ * incarnation, or seq, holds a node only until its sender falls silent
+ * (SUSPECT, two intervals), and the real node, beating on, then takes
+ * it back.
  *
  * 'how': SEQ_FROM_NODE (it comes from the node's address), SEQ_SIGNED
  * (its MAC was right: incarnations can be trusted to order lives).

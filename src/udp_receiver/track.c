@@ -17,6 +17,8 @@
 
 #include "cli.h"
 
+enum { TAKEOVER_STRETCH = 10 };         /* see heartbeat() */
+
 /* Make sure node 'id' has a timer due no later than 'at'.  0, or -1 (ENOMEM). */
 static int arm(struct receiver *r, struct node *n, uint32_t id, uint64_t at)
 {
@@ -111,11 +113,16 @@ static int heartbeat(struct receiver *r, struct node *n, uint32_t id, bool creat
     r->heartbeats++;
     if (seq_advances(ev)) {             /* only news moves the node's address */
         memcpy(&n->addr, d->from, d->fromlen < sizeof(n->addr) ? d->fromlen : sizeof(n->addr));
-        /* Unsigned, the first word from a new address does not set the
-         * deadlines: one forged datagram announcing a day would keep the
-         * node its sender's for two days.  Its next heartbeat may. */
-        if (created || from_node || r->ring.n > 0)
-            n->interval_ms = (uint32_t)hb->interval_ms;
+        uint64_t interval = hb->interval_ms;
+
+        /* Unsigned, the first word from a new address stretches the
+         * deadlines ten times at most: one forged datagram announcing a
+         * day would keep the node its sender's for two days.  (A real
+         * restart at a longer interval shows in full from its next.) */
+        if (!created && !from_node && r->ring.n == 0 && n->interval_ms > 0 &&
+            interval > TAKEOVER_STRETCH * (uint64_t)n->interval_ms)
+            interval = TAKEOVER_STRETCH * (uint64_t)n->interval_ms;
+        n->interval_ms = (uint32_t)interval;
     }
     report_heartbeat(r, n, hb, now);
     if (!seq_advances(ev))

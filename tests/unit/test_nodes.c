@@ -276,6 +276,34 @@ static void a_forged_far_future_incarnation_holds_a_node_only_while_it_beats(voi
 }
 
 /*
+ * The same, with the node's own incarnation and a seq 140 ahead (inside
+ * what two seconds of silence allow): its real heartbeats were late or
+ * duplicates, the node the forger's, until their seqs passed 140 more.
+ */
+static void a_forged_seq_ahead_holds_a_node_only_while_it_beats(void)
+{
+    struct node n = fresh();
+    uint64_t t = 1000;
+
+    n.interval_ms = 50;
+    CHECK_INT(nodes_count_seq(&n, 7, 10, FROM_NODE, t), ==, SEQ_FIRST);
+    n.last_seen = t;
+    n.state = NODE_SUSPECT;
+    CHECK_INT(nodes_count_seq(&n, 7, 150, ELSEWHERE, t + 2000), ==, SEQ_NEXT);
+    n.last_seen = t + 2000;
+    n.state = NODE_SUSPECT;                     /* the forger silent */
+    CHECK_INT(nodes_count_seq(&n, 7, 11, ELSEWHERE, t + 2100), ==, SEQ_RESTART);
+    CHECK_U64(n.max_seq, ==, 11);
+    n.state = NODE_ALIVE;
+    n.last_seen = t + 2100;
+    CHECK_INT(nodes_count_seq(&n, 7, 12, FROM_NODE, t + 2150), ==, SEQ_NEXT);
+    /* Signed, or from its own address: a seq passed is old news. */
+    n.state = NODE_SUSPECT;
+    CHECK_INT(nodes_count_seq(&n, 7, 11, ELSEWHERE | SEQ_SIGNED, t + 2200), ==, SEQ_DUPLICATE);
+    CHECK_INT(nodes_count_seq(&n, 7, 12, FROM_NODE, t + 2200), ==, SEQ_DUPLICATE);
+}
+
+/*
  * A copied heartbeat's inc, with seq + 60, from another port, was taken
  * as the node's next one: its address moved to the spoofer, 59 were
  * lost, and the spoofer's goodbye made it LEFT.  While the node is
@@ -551,6 +579,7 @@ int main(void)
     RUN_TEST(a_newer_incarnation_from_elsewhere_cannot_take_a_live_node);
     RUN_TEST(the_same_incarnation_from_elsewhere_cannot_take_a_live_node);
     RUN_TEST(a_forged_far_future_incarnation_holds_a_node_only_while_it_beats);
+    RUN_TEST(a_forged_seq_ahead_holds_a_node_only_while_it_beats);
     RUN_TEST(counts_stop_at_their_top_rather_than_wrap);
     RUN_TEST(the_table_refuses_names_past_its_limit);
     RUN_TEST(forgotten_nodes_leave_the_rest_findable);
