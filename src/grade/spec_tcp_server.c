@@ -384,6 +384,21 @@ out:
     impl_stop(&im);
 }
 
+/* Its processes besides the leader, once the count has held for 200 ms
+ * (1 s at most): a pool still being forked is counted whole. */
+static int settled_running(const struct impl *im)
+{
+    int count = impl_running_besides(im), held = 0;
+    for (int round = 0; round < 20 && held < 4; round++) {
+        struct timespec tick = { 0, 50 * 1000000 };
+        nanosleep(&tick, NULL);
+        int now = impl_running_besides(im);
+        held = now == count ? held + 1 : 0;
+        count = now;
+    }
+    return count;
+}
+
 /*
  * A child that ends stays a zombie (<defunct> in ps), holding its slot of
  * the process table, until its parent waits for it: a forking server that
@@ -409,8 +424,8 @@ static void check_reaps(const struct grade_opts *o, struct verdict *v)
         close(fd);
         if (!ok || !still_running(&im, v, "a client left"))
             goto out;
-        if (i == 0)                 /* a prefork server's pool is up by now */
-            before = impl_running_besides(&im);
+        if (i == 0)                 /* a prefork server's pool, once it stops growing */
+            before = settled_running(&im);
     }
     uint64_t start = timing_now_ns();
     int zombies, more;
