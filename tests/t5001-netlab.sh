@@ -110,8 +110,8 @@ test_expect_success NO_NFT 'loss without nftables: which package, exit 1, before
 # kin).  Without root, netlab finds the lab's sandboxes with perl: check
 # and up say it is needed, before anything is made.  As root, it is run
 # as user 65534, from a directory that user can reach.
-test_lazy_prereq NO_PERL_USER 'as root: needs setpriv (util-linux), to be user 65534' '
-	[ "$(id -u)" -ne 0 ] || command -v setpriv
+test_lazy_prereq NO_PERL_USER 'needs ip (iproute2), and as root setpriv (util-linux), to be user 65534' '
+	command -v ip && { [ "$(id -u)" -ne 0 ] || command -v setpriv; }
 '
 test_expect_success NO_PERL_USER 'without root and without perl: check and up say it is needed; exit 1, nothing made' '
 	pub=$(mktemp -d "${TMPDIR:-/tmp}/netlab-test.XXXXXX") && chmod 755 "$pub" &&
