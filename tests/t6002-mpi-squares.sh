@@ -200,23 +200,24 @@ test_expect_success MPI,MPI_NOT_TSAN,EXPENSIVE '--timeout: a job not done in tim
 # (ASan included): the stop comes 0.2 s after the ranks start, and a job
 # that was done before it (the whole sum, exit 0) is no failure.
 for mode in pipeline blocking reduce; do
-	long= nap=0.5; [ $mode = reduce ] && long=EXPENSIVE, nap=0.2
-	[ $mode = blocking ] && long=EXPENSIVE,    # the lesson's pipeline (MPI_Send, MPI_Recv)
+	long= nap=0.5 grace=6; [ $mode = reduce ] && long=EXPENSIVE, nap=0.2
+	[ $mode = blocking ] && long=EXPENSIVE, grace=15   # the lesson's pipeline (MPI_Send, MPI_Recv)
 	test_expect_success ${long}MPI,MPI_NOT_TSAN "Ctrl-C (--$mode): every rank stops, the summary says how far, and the sum is right" '
 		# (mpirun, told Ctrl-C, sends the ranks SIGCONT at once, SIGTERM
 		# after odls_base_sigkill_timeout (1 s by default) and SIGKILL as
 		# long again after it.  Through mpirun the ranks print 2 to 3 s
 		# after their SIGTERM (0.1 s when they get it straight): at 3 s,
 		# a loaded CI rehearsal killed the --blocking job before it
-		# printed, so 6 s each here)
-		OMPI_MCA_odls_base_sigkill_timeout=6 \
+		# printed, so 6 s each here; at 6 s it did again, in one of
+		# three: 15 s for --blocking, a long round)
+		OMPI_MCA_odls_base_sigkill_timeout='$grace' \
 		mpirun -np 3 "$mpi" --'$mode' -n 4000000000 -b 64 -q </dev/null >out.'$mode' 2>err.'$mode' &
 		pid=$! && test_started $pid &&
 		wait_until 20 has_children $pid 3 && children_of $pid >ranks &&
 		wait_until 20 catching_term $(cat ranks) &&
 		sleep '$nap' &&
 		kill -INT $pid &&
-		{ wait_bounded $pid 30 2>wb.'$mode'; rc=$?; } ;
+		{ wait_bounded $pid $((3 * '$grace' + 12)) 2>wb.'$mode'; rc=$?; } ;
 		ended_by_itself wb.'$mode' &&
 		# done before the signal came: the whole sum (and mpirun may
 		# still say 1, for the signal it got at the end)
