@@ -31,11 +31,15 @@ copy=$(mktemp -d "${TMPDIR:-/tmp}/wk3-unprivileged.XXXXXX") || exit 1
 # (/run/user/UID): one of this run's own, removed with it.
 xdg=$(mktemp -d /run/wk3-xdg.XXXXXX) || { rm -rf "$copy"; exit 1; }
 trap 'rm -rf "$copy" "$xdg"' EXIT
-mkdir "$copy/bin" "$copy/helpers" &&
-cp -R "$top/tests" "$top/scripts" "$copy/" &&
+mkdir "$copy/bin" "$copy/helpers" "$copy/tests" &&
+cp -R "$top/scripts" "$copy/" &&
+# tests/ without its trash, where the other scripts' files come and go
+# meanwhile (t0004 unpacks and removes a whole tree there)
+for f in "$top"/tests/*; do
+	[ "$f" = "$top/tests/trash" ] || cp -R "$f" "$copy/tests/" || exit 1
+done &&
 cp "$BINDIR"/* "$copy/bin/" &&
 { [ ! -d "$HELPERDIR" ] || cp "$HELPERDIR"/* "$copy/helpers/"; } &&
-rm -rf "$copy/tests/trash" &&
 chown -R $uid:$uid "$copy" && chmod 755 "$copy" &&
 chown $uid:$uid "$xdg" && chmod 700 "$xdg" || exit 1
 
