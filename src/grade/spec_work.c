@@ -397,11 +397,12 @@ static bool any_named(const struct proc *ps, size_t count, const char *comm)
  */
 static const char *hang_hint(enum hint hint, const struct impl *im)
 {
+    if (hint == HINT_NONE)
+        return NULL;                    /* before reading all of /proc */
+
     struct proc ps[PROCS_MAX];
     size_t count = run_procs(im, ps, PROCS_MAX);
 
-    if (hint == HINT_NONE)
-        return NULL;
     if (count > PROCS_MAX)
         count = PROCS_MAX;
     if (any_named(ps, count, "mpirun") || any_named(ps, count, "mpiexec") ||
